@@ -1,0 +1,276 @@
+"""The syntax of a program as written: frozen dataclasses, each with its source span.
+
+Values here are what the file says, not yet what it means: dates, times, names
+and units are checked when the program is resolved (`progdsl.resolve`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .source import Span
+from .units import Quantity
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A bare word or value token: a name, rule code, date, time or tempo."""
+
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Text:
+    """A quoted string, escapes decoded."""
+
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number or range with its unit, as written (`30-60s`, `2w`, `8`)."""
+
+    quantity: Quantity
+    span: Span
+
+
+# ---- frequency ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Daily:
+    span: Span
+
+
+@dataclass(frozen=True)
+class TimesAWeek:
+    count: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class OnDays:
+    days: tuple[Atom, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Every:
+    interval: Amount
+    span: Span
+
+
+Frequency = Daily | TimesAWeek | OnDays | Every
+
+
+# ---- lines that may stand in several places ----------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True)
+class Caution:
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True)
+class Allow:
+    code: Atom
+    reason: Text
+    span: Span
+
+
+# ---- header ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Title:
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True)
+class Client:
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True)
+class Clinician:
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True)
+class StartDate:
+    date: Atom
+    span: Span
+
+
+@dataclass(frozen=True)
+class TimeZone:
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True)
+class DefaultTime:
+    time: Atom
+    span: Span
+
+
+@dataclass(frozen=True)
+class EquipmentItem:
+    name: Atom
+    options: tuple[Atom, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Equipment:
+    items: tuple[EquipmentItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Flags:
+    words: tuple[Atom, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Cleared:
+    by: Text
+    date: Atom
+    span: Span
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: Atom
+    value: Atom | Text | Amount
+    span: Span
+
+
+HeaderLine = (
+    Title | Client | Clinician | StartDate | TimeZone | DefaultTime | Equipment | Flags
+    | Cleared | Caution | Note | Allow | Setting
+)
+
+
+# ---- exercise lines ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoseExpr:
+    """`3x12`, `3x45-60s` (sets given) or `20min` (sets is None)."""
+
+    sets: int | None
+    amount: Amount
+    span: Span
+
+
+@dataclass(frozen=True)
+class EachSide:
+    span: Span
+
+
+@dataclass(frozen=True)
+class Rest:
+    amount: Amount
+    span: Span
+
+
+@dataclass(frozen=True)
+class Hold:
+    amount: Amount
+    span: Span
+
+
+@dataclass(frozen=True)
+class Tempo:
+    pattern: Atom
+    span: Span
+
+
+@dataclass(frozen=True)
+class Band:
+    colour: Atom
+    span: Span
+
+
+@dataclass(frozen=True)
+class Load:
+    amount: Amount
+    span: Span
+
+
+@dataclass(frozen=True)
+class Bodyweight:
+    span: Span
+
+
+@dataclass(frozen=True)
+class Progress:
+    """`progress from 8 over 2w` (direction "from") or `progress to 30s over 4w` ("to")."""
+
+    direction: str
+    value: Amount
+    over: Amount
+    span: Span
+
+
+@dataclass(frozen=True)
+class AtTime:
+    time: Atom
+    span: Span
+
+
+Modifier = (
+    EachSide | Rest | Hold | Tempo | Band | Load | Bodyweight | Progress | Note | Allow
+    | Frequency | AtTime
+)
+
+
+@dataclass(frozen=True)
+class ExerciseLine:
+    name: Atom
+    dose: DoseExpr | None
+    modifiers: tuple[Modifier, ...]
+    span: Span
+
+
+# ---- blocks ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    name: Text | None
+    frequency: Frequency | None
+    at: AtTime | None
+    items: tuple[ExerciseLine | Note | Caution | Allow, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: Text
+    duration: Amount | None
+    frequency: Frequency | None
+    items: tuple[Session | ExerciseLine | Note | Caution | Allow, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Program:
+    """The whole file: header lines, phases, and any stray exercise lines, in order."""
+
+    items: tuple[HeaderLine | Phase | ExerciseLine, ...]
+    span: Span

@@ -1,0 +1,171 @@
+"""Lark parse tree → `progdsl.ast` nodes. Nothing else happens here."""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token, Transformer, v_args
+
+from . import ast
+from .source import Span
+from .units import parse_quantity, parse_sets
+
+_ESCAPE = re.compile(r"\\([\"\\])")
+
+
+def token_span(token: Token) -> Span:
+    return Span(token.line, token.column, token.end_line, token.end_column)
+
+
+def meta_span(meta) -> Span:
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _atom(token: Token) -> ast.Atom:
+    return ast.Atom(str(token), token_span(token))
+
+
+def _text(token: Token) -> ast.Text:
+    return ast.Text(_ESCAPE.sub(r"\1", token[1:-1]), token_span(token))
+
+
+def _amount(token: Token) -> ast.Amount:
+    return ast.Amount(parse_quantity(token), token_span(token))
+
+
+def _setting_value(token: Token) -> ast.Atom | ast.Text | ast.Amount:
+    if token.type == "STRING":
+        return _text(token)
+    if token.type in ("QUANTITY", "INT", "PERCENT"):
+        return _amount(token)
+    return _atom(token)
+
+
+@v_args(meta=True)
+class AstBuilder(Transformer):
+    """Turns each grammar rule into its dataclass; spans come from Lark's positions."""
+
+    def start(self, meta, items):
+        span = meta_span(meta) if not meta.empty else Span.point(1, 1)
+        return ast.Program(tuple(items), span)
+
+    # ---- header
+    def title(self, meta, c):
+        return ast.Title(_text(c[0]), meta_span(meta))
+
+    def client(self, meta, c):
+        return ast.Client(_text(c[0]), meta_span(meta))
+
+    def clinician(self, meta, c):
+        return ast.Clinician(_text(c[0]), meta_span(meta))
+
+    def start_date(self, meta, c):
+        return ast.StartDate(_atom(c[0]), meta_span(meta))
+
+    def timezone(self, meta, c):
+        return ast.TimeZone(_text(c[0]), meta_span(meta))
+
+    def default_time(self, meta, c):
+        return ast.DefaultTime(_atom(c[0]), meta_span(meta))
+
+    def equipment(self, meta, c):
+        return ast.Equipment(tuple(c), meta_span(meta))
+
+    def equipment_item(self, meta, c):
+        name, *options = (tok for tok in c if tok is not None)
+        return ast.EquipmentItem(_atom(name), tuple(map(_atom, options)), meta_span(meta))
+
+    def flags(self, meta, c):
+        return ast.Flags(tuple(map(_atom, c)), meta_span(meta))
+
+    def cleared(self, meta, c):
+        return ast.Cleared(_text(c[0]), _atom(c[1]), meta_span(meta))
+
+    def caution(self, meta, c):
+        return ast.Caution(_text(c[0]), meta_span(meta))
+
+    def note(self, meta, c):
+        return ast.Note(_text(c[0]), meta_span(meta))
+
+    line_note = note
+
+    def allow(self, meta, c):
+        return ast.Allow(_atom(c[0]), _text(c[1]), meta_span(meta))
+
+    line_allow = allow
+
+    def setting(self, meta, c):
+        return ast.Setting(_atom(c[0]), _setting_value(c[1]), meta_span(meta))
+
+    # ---- blocks
+    def phase(self, meta, c):
+        name, duration, frequency, *items = c
+        return ast.Phase(
+            _text(name),
+            _amount(duration) if duration is not None else None,
+            frequency,
+            tuple(items),
+            meta_span(meta),
+        )
+
+    def session(self, meta, c):
+        name, frequency, at, *items = c
+        return ast.Session(
+            _text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta)
+        )
+
+    def at_time(self, meta, c):
+        return ast.AtTime(_atom(c[0]), meta_span(meta))
+
+    # ---- exercise lines
+    def exercise_line(self, meta, c):
+        name, dose, *modifiers = c
+        return ast.ExerciseLine(_atom(name), dose, tuple(modifiers), meta_span(meta))
+
+    def sets_dose(self, meta, c):
+        sets, quantity = parse_sets(c[0])
+        return ast.DoseExpr(sets, ast.Amount(quantity, token_span(c[0])), meta_span(meta))
+
+    def bout_dose(self, meta, c):
+        return ast.DoseExpr(None, _amount(c[0]), meta_span(meta))
+
+    def each_side(self, meta, c):
+        return ast.EachSide(meta_span(meta))
+
+    def rest(self, meta, c):
+        return ast.Rest(_amount(c[0]), meta_span(meta))
+
+    def hold(self, meta, c):
+        return ast.Hold(_amount(c[0]), meta_span(meta))
+
+    def tempo(self, meta, c):
+        return ast.Tempo(_atom(c[0]), meta_span(meta))
+
+    def band(self, meta, c):
+        return ast.Band(_atom(c[0]), meta_span(meta))
+
+    def load(self, meta, c):
+        return ast.Load(_amount(c[0]), meta_span(meta))
+
+    def bodyweight(self, meta, c):
+        return ast.Bodyweight(meta_span(meta))
+
+    def progress_from(self, meta, c):
+        return ast.Progress("from", _amount(c[0]), _amount(c[1]), meta_span(meta))
+
+    def progress_to(self, meta, c):
+        return ast.Progress("to", _amount(c[0]), _amount(c[1]), meta_span(meta))
+
+    # ---- frequency
+    def daily(self, meta, c):
+        return ast.Daily(meta_span(meta))
+
+    def times_a_week(self, meta, c):
+        count = int(re.match(r"\d+", c[0]).group())
+        return ast.TimesAWeek(count, meta_span(meta))
+
+    def on_days(self, meta, c):
+        return ast.OnDays(tuple(map(_atom, c)), meta_span(meta))
+
+    def every(self, meta, c):
+        return ast.Every(_amount(c[0]), meta_span(meta))

@@ -1,0 +1,73 @@
+"""The front of the pipeline: bytes → source → AST → bound program → diagnostics.
+
+Each stage returns `(value, diagnostics)`; a stage with errors stops the ones after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ast, model
+from .diagnostics import Diagnostic, has_errors, sort_key
+from .parser import decode, parse
+from .registry import Registry, builtin_registry
+from .resolve import resolve
+from .source import SourceFile
+
+
+@dataclass(frozen=True)
+class Result:
+    """What checking one file found: the bound program when it is valid, and every diagnostic."""
+
+    source: SourceFile
+    program: model.Program | None
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no errors (warnings allowed): it may be compiled."""
+        return self.program is not None and not has_errors(self.diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+
+def load_bytes(data: bytes, name: str, registry: Registry | None = None) -> Result:
+    """Check a program given as bytes; `name` is what diagnostics call the file."""
+    registry = registry or builtin_registry()
+    source, diagnostics = decode(data, name)
+    if diagnostics:
+        return _result(source or SourceFile(name, ""), None, diagnostics)
+    tree, diagnostics = parse(source)
+    if tree is None:
+        return _result(source, None, diagnostics)
+    program, diagnostics = resolve(tree, source, registry)
+    return _result(source, program, diagnostics)
+
+
+def loads(text: str, name: str = "<string>", registry: Registry | None = None) -> Result:
+    """Check a program given as text."""
+    return load_bytes(text.encode("utf-8"), name, registry)
+
+
+def load(path: str | Path, registry: Registry | None = None) -> Result:
+    """Check the program in a file."""
+    path = Path(path)
+    return load_bytes(path.read_bytes(), str(path), registry)
+
+
+def parse_only(text: str, name: str = "<string>") -> tuple[ast.Program | None, list[Diagnostic]]:
+    """Text → AST, for tools (and tests) that want the syntax alone."""
+    source, diagnostics = decode(text.encode("utf-8"), name)
+    return (None, diagnostics) if diagnostics else parse(source)
+
+
+def _result(source: SourceFile, program, diagnostics) -> Result:
+    ordered = tuple(sorted(diagnostics, key=sort_key))
+    return Result(source, None if has_errors(ordered) else program, ordered)

@@ -1,0 +1,128 @@
+"""Diagnostics: what every stage reports instead of raising, and their renderings.
+
+The text form follows ruff: a `FILE:LINE:COL: CODE severity: message` line, the
+source line with a caret under the fault, and a `= help:` line where one helps.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from .source import SourceFile, Span
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    help: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return replace(self, severity=severity)
+
+
+def error(code: str, message: str, span: Span, help: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, help)
+
+
+def warning(code: str, message: str, span: Span, help: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, message, span, help)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple:
+    return (diagnostic.span, diagnostic.code)
+
+
+# ---------------------------------------------------------------------------
+# Renderings
+
+
+def _display_width(text: str) -> int:
+    """Columns a terminal gives `text`: wide East Asian characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _printable(text: str) -> str:
+    """The line as it can be shown: control characters as visible symbols."""
+    return "".join(ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text)
+
+
+def render_text(
+    diagnostic: Diagnostic,
+    source: SourceFile,
+    *,
+    style=lambda text, role: text,
+) -> str:
+    """The diagnostic as ruff-style text. `style(text, role)` may add colour;
+    roles are `error`, `warning`, `location`, `gutter`, `caret` and `help`."""
+    span = diagnostic.span
+    severity = diagnostic.severity.value
+    header = (
+        style(f"{source.name}:{span.line}:{span.col}:", "location")
+        + " "
+        + style(f"{diagnostic.code} {severity}:", severity)
+        + f" {diagnostic.message}"
+    )
+    out = [header]
+    line_text = source.line(span.line)
+    if span.line <= len(source.lines) and (line_text or span.col == 1):
+        shown = _printable(line_text)
+        number = str(span.line)
+        pad = " " * len(number)
+        start = min(span.col, len(shown) + 1)
+        end = span.end_col if span.end_line == span.line else len(shown) + 1
+        width = max(1, min(end, len(shown) + 1) - start)
+        lead = _display_width(shown[: start - 1])
+        carets = max(1, _display_width(shown[start - 1 : start - 1 + width]))
+        gutter = style(f"{pad} |", "gutter")
+        out += [
+            gutter,
+            style(f"{number} |", "gutter") + f" {shown}",
+            gutter + " " + " " * lead + style("^" * carets + f" {diagnostic.code}", "caret"),
+            gutter,
+        ]
+    if diagnostic.help:
+        out.append(style(f"{' ' * len(str(span.line))} = help:", "help") + f" {diagnostic.help}")
+    return "\n".join(out)
+
+
+def to_json(diagnostic: Diagnostic, source: SourceFile) -> dict:
+    span = diagnostic.span
+    return {
+        "file": source.name,
+        "code": diagnostic.code,
+        "severity": diagnostic.severity.value,
+        "message": diagnostic.message,
+        "line": span.line,
+        "column": span.col,
+        "end_line": span.end_line,
+        "end_column": span.end_col,
+        "help": diagnostic.help,
+    }
+
+
+def summary(errors: int, warnings: int, files: int) -> str:
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if not errors and not warnings:
+        return f"All clear: {count(files, 'file')} checked, no problems found."
+    return f"Found {count(errors, 'error')} and {count(warnings, 'warning')} in {count(files, 'file')}."

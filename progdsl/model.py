@@ -1,0 +1,237 @@
+"""The bound program: what a checked file means, with registry entries resolved,
+units converted and defaults applied. Safety rules and the planner read this.
+
+Every part keeps the span of the text it came from, so a rule can point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .registry import Exercise
+from .source import SourceFile, Span
+from .units import Number, Range
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# ---- frequency ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Daily:
+    span: Span
+
+    def __str__(self) -> str:
+        return "daily"
+
+
+@dataclass(frozen=True)
+class TimesAWeek:
+    """N sessions a week on days the planner spreads out (see `progdsl.plan`)."""
+
+    count: int
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.count}x/week"
+
+
+@dataclass(frozen=True)
+class OnDays:
+    weekdays: tuple[int, ...]  # 0 = Monday, sorted, no repeats
+    span: Span
+
+    def __str__(self) -> str:
+        return "on " + " ".join(WEEKDAYS[d] for d in self.weekdays)
+
+
+@dataclass(frozen=True)
+class Every:
+    days: int
+    span: Span
+
+    def __str__(self) -> str:
+        return f"every {self.days} days"
+
+
+Frequency = Daily | TimesAWeek | OnDays | Every
+
+
+# ---- lines kept on the record -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Allow:
+    """A clinician's recorded decision to set one rule aside here."""
+
+    code: str
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A `note` or `caution` line."""
+
+    text: str
+    span: Span
+
+
+# ---- an exercise line ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dose:
+    """`kind` is reps, hold (amount in seconds) or duration (amount in minutes)."""
+
+    kind: str
+    sets: int
+    amount: Range
+    span: Span
+
+    @property
+    def unit(self) -> str:
+        return {"reps": "", "hold": "s", "duration": "min"}[self.kind]
+
+
+@dataclass(frozen=True)
+class Progression:
+    """The amount moves from `start` to `end` (same kind as the dose) over `days` days
+    from the first day of the line's phase."""
+
+    start: Range
+    end: Range
+    days: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class Seconds:
+    """A time in whole seconds, as written for `rest` or `hold`."""
+
+    seconds: Range
+    span: Span
+
+
+@dataclass(frozen=True)
+class Load:
+    amount: Number
+    unit: str  # kg or lb
+    span: Span
+
+
+@dataclass(frozen=True)
+class Band:
+    colour: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise line: an exercise and everything the line says about doing it."""
+
+    exercise: Exercise
+    written_name: str
+    dose: Dose
+    each_side: Span | None
+    rest: Seconds | None
+    hold_per_rep: Seconds | None
+    tempo: str | None
+    band: Band | None
+    load: Load | None
+    bodyweight: bool
+    progression: Progression | None
+    frequency: Frequency | None  # as written on the line; the session's applies when None
+    notes: tuple[Remark, ...]
+    allows: tuple[Allow, ...]
+    span: Span
+    name_span: Span
+
+
+# ---- blocks -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    name: str | None
+    frequency: Frequency | None  # the session's own, else its phase's; None when every line has one
+    time: dt.time | None  # `at HH:MM` as written; the program's `time` applies when None
+    prescriptions: tuple[Prescription, ...]
+    notes: tuple[Remark, ...]
+    cautions: tuple[Remark, ...]
+    allows: tuple[Allow, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    days: int
+    first_day: int  # days from the program's start
+    frequency: Frequency | None
+    sessions: tuple[Session, ...]
+    notes: tuple[Remark, ...]
+    cautions: tuple[Remark, ...]
+    allows: tuple[Allow, ...]
+    span: Span
+
+    @property
+    def weeks(self) -> float:
+        return self.days / 7
+
+
+@dataclass(frozen=True)
+class EquipmentItem:
+    name: str
+    options: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Clearance:
+    by: str
+    date: dt.date
+    span: Span
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: object
+    span: Span
+
+
+@dataclass(frozen=True)
+class Program:
+    source: SourceFile
+    title: str
+    title_span: Span
+    client: str | None
+    clinician: str | None
+    start: dt.date | None
+    timezone: str | None
+    time: dt.time | None
+    equipment: tuple[EquipmentItem, ...]
+    flags: tuple[tuple[str, Span], ...]
+    cleared: Clearance | None
+    cautions: tuple[Remark, ...]
+    notes: tuple[Remark, ...]
+    allows: tuple[Allow, ...]
+    settings: tuple[Setting, ...]
+    phases: tuple[Phase, ...]
+
+    @property
+    def days(self) -> int:
+        return sum(phase.days for phase in self.phases)
+
+    def setting(self, key: str, default: object = None) -> object:
+        return next((s.value for s in self.settings if s.key == key), default)
+
+    def prescriptions(self):
+        """Every exercise line, with the phase and session it belongs to."""
+        for phase in self.phases:
+            for session in phase.sessions:
+                for prescription in session.prescriptions:
+                    yield phase, session, prescription

@@ -1,0 +1,596 @@
+"""AST → bound program: everything that makes a file invalid *as a program*.
+
+Names are looked up in the registry, units converted, dates, times and zones
+read, and doses checked against the forms each exercise takes. Clinical safety
+rules come later (`progdsl.rules`); they read what this stage returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import ast, model
+from .diagnostics import Diagnostic, error
+from .lookalikes import lookalike_hint
+from .registry import Exercise, Registry
+from .settings import SETTINGS, convert
+from .source import SourceFile, Span
+from .units import Range, Quantity, to_days, to_seconds, whole
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})$")
+
+_SINGLE_HEADER = {
+    ast.Client: "client",
+    ast.Clinician: "clinician",
+    ast.StartDate: "start",
+    ast.TimeZone: "timezone",
+    ast.DefaultTime: "time",
+    ast.Cleared: "cleared",
+}
+
+_FORM_WORDS = {
+    "reps": "repetitions, such as 3x12",
+    "hold": "holds, such as 3x30s",
+    "duration": "one timed bout, such as 20min",
+}
+
+
+def _dose_forms(exercise: Exercise) -> str:
+    return " or ".join(_FORM_WORDS[form] for form in exercise.dose)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass
+class Resolver:
+    source: SourceFile
+    registry: Registry
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
+        self.diagnostics.append(error(code, message, span, help))
+
+    # ---- values
+
+    def date(self, atom: ast.Atom) -> dt.date | None:
+        match = _DATE.match(atom.value)
+        try:
+            if match:
+                return dt.date(*map(int, match.groups()))
+        except ValueError as exc:
+            self.report("E120", f"`{atom.value}` is not a date on the calendar ({exc})", atom.span,
+                        "write dates as YYYY-MM-DD, such as 2026-12-07")
+            return None
+        self.report("E120", f"`{atom.value}` is not a date", atom.span, "write dates as YYYY-MM-DD, such as 2026-12-07")
+        return None
+
+    def time(self, atom: ast.Atom) -> dt.time | None:
+        match = _TIME.match(atom.value)
+        if match:
+            hour, minute = map(int, match.groups())
+            if hour < 24 and minute < 60:
+                return dt.time(hour, minute)
+        self.report("E121", f"`{atom.value}` is not a time of day", atom.span,
+                    "write times on the 24-hour clock as HH:MM, from 00:00 to 23:59 (such as 07:30 or 18:00)")
+        return None
+
+    def zone(self, text: ast.Text) -> str | None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(text.value)
+            return text.value
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+        from .zones import suggest_zone
+
+        suggestion = suggest_zone(text.value)
+        hint = f'did you mean "{suggestion}"?' if suggestion else 'use an IANA zone name such as "Australia/Sydney" or "Europe/London"'
+        self.report("E122", f'"{text.value}" is not a time zone', text.span, hint)
+        return None
+
+    def seconds(self, amount: ast.Amount, what: str) -> Range | None:
+        seconds = to_seconds(amount.quantity)
+        if seconds is None:
+            self.report("E209", f"{what} is a time, not `{amount.quantity}`", amount.span,
+                        f"write it in seconds or minutes, such as `{what} 60s` or `{what} 1min`")
+            return None
+        if whole(seconds.low) is None or whole(seconds.high) is None:
+            self.report("E206", f"{what} must come to whole seconds", amount.span)
+            return None
+        return self._ordered(Range(int(seconds.low), int(seconds.high)), amount.span)
+
+    def _ordered(self, value: Range, span: Span) -> Range | None:
+        if value.low > value.high:
+            self.report("E206", f"the range {value} runs backwards", span,
+                        f"write the smaller number first: {value.high:g}-{value.low:g}")
+            return None
+        return value
+
+    def frequency(self, node: ast.Frequency | None) -> model.Frequency | None:
+        match node:
+            case None:
+                return None
+            case ast.Daily():
+                return model.Daily(node.span)
+            case ast.TimesAWeek(count=count):
+                if not 1 <= count <= 7:
+                    self.report("E142", f"{count} times a week is not possible", node.span,
+                                "use 1 to 7 times a week, or `daily`")
+                    return None
+                return model.TimesAWeek(count, node.span)
+            case ast.OnDays(days=days):
+                return self._weekdays(node, days)
+            case ast.Every(interval=interval):
+                days = to_days(interval.quantity)
+                if days is None or not days.is_single or whole(days.low) is None or days.low < 1:
+                    self.report("E143", f"`every {interval.quantity}` is not a number of days", interval.span,
+                                "write a whole number of days, such as `every 2 days` or `every 3d`")
+                    return None
+                return model.Every(int(days.low), node.span)
+        raise AssertionError(node)
+
+    def _weekdays(self, node: ast.OnDays, days: tuple[ast.Atom, ...]) -> model.OnDays | None:
+        found: list[int] = []
+        for day in days:
+            key = day.value.lower()[:3]
+            full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+            if key in model.WEEKDAYS and (len(day.value) == 3 or day.value.lower() in full):
+                index = model.WEEKDAYS.index(key)
+                if index in found:
+                    self.report("E141", f"`{day.value}` is named twice", day.span)
+                found.append(index)
+            else:
+                self.report("E141", f"`{day.value}` is not a day of the week", day.span,
+                            "name days by their first three letters: mon tue wed thu fri sat sun")
+        return model.OnDays(tuple(sorted(set(found))), node.span) if found else None
+
+    # ---- program
+
+    def program(self, node: ast.Program) -> model.Program | None:
+        title: ast.Title | None = None
+        singles: dict[str, ast.HeaderLine] = {}
+        equipment: list[model.EquipmentItem] = []
+        flags: list[tuple[str, Span]] = []
+        cautions: list[model.Remark] = []
+        notes: list[model.Remark] = []
+        allows: list[model.Allow] = []
+        settings: list[model.Setting] = []
+        phases: list[model.Phase] = []
+        first_day = 0
+        seen_phase: ast.Phase | None = None
+
+        for item in node.items:
+            if isinstance(item, ast.Phase):
+                seen_phase = item
+                phase = self.phase(item, first_day)
+                if phase is not None:
+                    phases.append(phase)
+                    first_day += phase.days
+                continue
+            if isinstance(item, ast.ExerciseLine):
+                self.report("E114", "exercise lines belong inside a phase", item.span,
+                            'start a phase above it, such as: phase "Activate" 2w daily:')
+                continue
+            if seen_phase is not None:
+                keyword = self.source.line(item.span.line).split()[0]
+                self.report("E113", f"the `{keyword}` line comes after a phase", item.span,
+                            "header lines go at the top of the file, before the first phase"
+                            " (indent it to make it part of the phase)")
+                continue
+            match item:
+                case ast.Title():
+                    if title is not None:
+                        self.report("E111", "the program has a second `program` line", item.span,
+                                    f"a file holds one program; its title is already \"{title.text.value}\" (line {title.span.line})")
+                    else:
+                        title = item
+                case ast.Equipment(items=items):
+                    equipment += [model.EquipmentItem(i.name.value, tuple(o.value for o in i.options), i.span) for i in items]
+                case ast.Flags(words=words):
+                    flags += [(w.value, w.span) for w in words]
+                case ast.Caution(text=text):
+                    cautions.append(model.Remark(text.value, item.span))
+                case ast.Note(text=text):
+                    notes.append(model.Remark(text.value, item.span))
+                case ast.Allow():
+                    allows += self.allows([item])
+                case ast.Setting():
+                    setting = self.setting(item)
+                    if setting is not None:
+                        settings.append(setting)
+                case _:
+                    keyword = _SINGLE_HEADER[type(item)]
+                    if keyword in singles:
+                        self.report("E112", f"`{keyword}` is given twice", item.span,
+                                    f"keep one; the first is on line {singles[keyword].span.line}")
+                    else:
+                        singles[keyword] = item
+
+        if title is None:
+            self.report("E110", "the program has no title line", Span.point(1, 1),
+                        'add a first line such as: program "Glutes for a sore back"')
+        if not phases and seen_phase is None:
+            self.report("E115", "the program has no phases", self.source.last_span,
+                        'add a phase with its exercises, such as:\n    phase "Activate" 2w:\n      session daily:\n        clam_shell 3x12')
+
+        start = self.date(singles["start"].date) if "start" in singles else None
+        zone = self.zone(singles["timezone"].text) if "timezone" in singles else None
+        time = self.time(singles["time"].time) if "time" in singles else None
+        cleared = None
+        if "cleared" in singles:
+            line = singles["cleared"]
+            when = self.date(line.date)
+            if not line.by.value.strip():
+                self.report("E116", "`cleared` must say who cleared the client", line.by.span,
+                            'name the health professional, such as: cleared "Dr Jo Park, GP" 2026-11-30')
+            elif when is not None:
+                cleared = model.Clearance(line.by.value, when, line.span)
+
+        if self.diagnostics or title is None:
+            return None
+
+        def text(keyword: str) -> str | None:
+            return singles[keyword].text.value if keyword in singles else None
+
+        return model.Program(
+            source=self.source,
+            title=title.text.value,
+            title_span=title.span,
+            client=text("client"),
+            clinician=text("clinician"),
+            start=start,
+            timezone=zone,
+            time=time,
+            equipment=tuple(equipment),
+            flags=tuple(flags),
+            cleared=cleared,
+            cautions=tuple(cautions),
+            notes=tuple(notes),
+            allows=tuple(allows),
+            settings=tuple(settings),
+            phases=tuple(phases),
+        )
+
+    def allows(self, nodes) -> list[model.Allow]:
+        found = []
+        for node in nodes:
+            if not node.reason.value.strip():
+                self.report("E160", f"`allow {node.code.value}` needs a reason", node.reason.span,
+                            'say why the rule is set aside, such as: allow S401 "Cleared by phone, letter to follow"')
+                continue
+            found.append(model.Allow(node.code.value, node.reason.value, node.span))
+        return found
+
+    def setting(self, node: ast.Setting) -> model.Setting | None:
+        spec = SETTINGS.get(node.key.value)
+        if spec is None:
+            import difflib
+
+            close = difflib.get_close_matches(node.key.value, SETTINGS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "known settings: " + ", ".join(SETTINGS)
+            self.report("E150", f"`{node.key.value}` is not a setting", node.key.span, hint)
+            return None
+        try:
+            return model.Setting(spec.key, convert(spec, node.value), node.span)
+        except ValueError as exc:
+            self.report("E151", f"`{spec.key}` cannot be `{self._text_of(node.value)}`", node.value.span, str(exc))
+            return None
+
+    def _first_line(self, span: Span) -> Span:
+        """A block's span cut to its header line, for carets under `phase …:` or `session …:`."""
+        return Span(span.line, span.col, span.line, len(self.source.line(span.line).rstrip()) + 1)
+
+    def _text_of(self, node) -> str:
+        span = node.span
+        return self.source.line(span.line)[span.col - 1 : span.end_col - 1]
+
+    # ---- phases and sessions
+
+    def phase(self, node: ast.Phase, first_day: int) -> model.Phase | None:
+        days = self.phase_days(node)
+        frequency = self.frequency(node.frequency)
+        notes, cautions, allow_nodes = [], [], []
+        sessions: list[model.Session] = []
+        loose: list[ast.ExerciseLine] = []
+        loose_at = None
+        for item in node.items:
+            match item:
+                case ast.Session():
+                    session = self.session(item, frequency, node)
+                    if session is not None:
+                        sessions.append(session)
+                case ast.ExerciseLine():
+                    if loose_at is None:
+                        loose_at = len(sessions)
+                    loose.append(item)
+                case ast.Note():
+                    notes.append(model.Remark(item.text.value, item.span))
+                case ast.Caution():
+                    cautions.append(model.Remark(item.text.value, item.span))
+                case ast.Allow():
+                    allow_nodes.append(item)
+        if loose:
+            span = loose[0].span.to(loose[-1].span)
+            unnamed = ast.Session(None, None, None, tuple(loose), span)
+            session = self.session(unnamed, frequency, node)
+            if session is not None:
+                sessions.insert(loose_at, session)
+        allows = self.allows(allow_nodes)
+        if days is None or (not sessions and not loose and not any(isinstance(i, ast.Session) for i in node.items)):
+            if days is not None:
+                self.report("E133", f"phase \"{node.name.value}\" has no exercises", self._first_line(node.span),
+                            "add sessions or exercise lines, indented under the phase line")
+            return None
+        return model.Phase(
+            name=node.name.value,
+            days=days,
+            first_day=first_day,
+            frequency=frequency,
+            sessions=tuple(sessions),
+            notes=tuple(notes),
+            cautions=tuple(cautions),
+            allows=tuple(allows),
+            span=node.span,
+        )
+
+    def phase_days(self, node: ast.Phase) -> int | None:
+        if node.duration is None:
+            self.report("E130", f"phase \"{node.name.value}\" has no duration", self._first_line(node.span),
+                        f'say how long it lasts in days or weeks, such as: phase "{node.name.value}" 2w:')
+            return None
+        days = to_days(node.duration.quantity)
+        if days is None or not days.is_single or whole(days.low) is None:
+            self.report("E131", f"a phase lasts a whole number of days or weeks, not `{node.duration.quantity}`",
+                        node.duration.span, "such as 10d, 2w or 6 weeks")
+            return None
+        if days.low < 1:
+            self.report("E131", "a phase must last at least one day", node.duration.span)
+            return None
+        return int(days.low)
+
+    def session(self, node: ast.Session, phase_frequency, phase: ast.Phase) -> model.Session | None:
+        own = self.frequency(node.frequency)
+        frequency = own or phase_frequency
+        time = self.time(node.at.time) if node.at else None
+        prescriptions, notes, cautions, allow_nodes, unscheduled = [], [], [], [], []
+        for item in node.items:
+            match item:
+                case ast.ExerciseLine():
+                    prescription = self.prescription(item)
+                    if prescription is not None:
+                        prescriptions.append(prescription)
+                    if not any(isinstance(m, ast.Frequency) for m in item.modifiers):
+                        unscheduled.append(item)
+                case ast.Note():
+                    notes.append(model.Remark(item.text.value, item.span))
+                case ast.Caution():
+                    cautions.append(model.Remark(item.text.value, item.span))
+                case ast.Allow():
+                    allow_nodes.append(item)
+        allows = self.allows(allow_nodes)
+        if not any(isinstance(i, ast.ExerciseLine) for i in node.items):
+            self.report("E134", "this session has no exercises", self._first_line(node.span),
+                        "add exercise lines, indented under the session line")
+            return None
+        if frequency is None and unscheduled:
+            unnamed = node.name is None and node.frequency is None and node.at is None
+            self.report(
+                "E140",
+                f"phase \"{phase.name.value}\" does not say how often its exercises are done"
+                if unnamed else "this session does not say how often it is done",
+                self._first_line(phase.span if unnamed else node.span),
+                "add a frequency before the `:`, such as `daily`, `3x/week`, `on mon wed fri` or `every 2 days`",
+            )
+        return model.Session(
+            name=node.name.value if node.name else None,
+            frequency=frequency,
+            time=time,
+            prescriptions=tuple(prescriptions),
+            notes=tuple(notes),
+            cautions=tuple(cautions),
+            allows=tuple(allows),
+            span=node.span,
+        )
+
+    # ---- exercise lines
+
+    def exercise(self, name: ast.Atom) -> Exercise | None:
+        exercise = self.registry.get(name.value)
+        if exercise is not None:
+            return exercise
+        close = self.registry.suggest(name.value)
+        hints = []
+        if close:
+            hints.append("did you mean " + " or ".join(f"`{c}`" for c in close) + "?")
+        lookalike = lookalike_hint(name.value)
+        if lookalike:
+            hints.append(lookalike)
+        hints.append("`progdsl exercises` lists every exercise")
+        self.report("E201", f"unknown exercise `{name.value}`", name.span, "; ".join(hints))
+        return None
+
+    def prescription(self, line: ast.ExerciseLine) -> model.Prescription | None:
+        exercise = self.exercise(line.name)
+        if exercise is None:
+            return None
+        errors_before = len(self.diagnostics)
+        if line.dose is None:
+            self.report("E205", f"`{line.name.value}` has no dose", line.name.span,
+                        f"{exercise.name} is prescribed as {_dose_forms(exercise)}")
+            return None
+        dose = self.dose(exercise, line.dose)
+
+        seen: dict[type, ast.Modifier] = {}
+        notes, allows, frequency = [], [], None
+        each_side = rest = hold = tempo = band = load = progression_node = None
+        bodyweight = False
+        for modifier in line.modifiers:
+            kind = ast.Frequency if isinstance(modifier, ast.Frequency) else type(modifier)
+            if kind in seen and kind not in (ast.Note, ast.Allow):
+                word = self._text_of(modifier).split()[0]
+                self.report("E208", f"`{word}` is given twice on this line", modifier.span,
+                            f"keep one; the first is at column {seen[kind].span.col}")
+                continue
+            seen[kind] = modifier
+            match modifier:
+                case ast.EachSide():
+                    if not exercise.one_sided:
+                        self.report("E203", f"{exercise.name} works both sides at once, so `each side` does not apply",
+                                    modifier.span, "remove `each side`")
+                    else:
+                        each_side = modifier.span
+                case ast.Rest(amount=amount):
+                    value = self.seconds(amount, "rest")
+                    rest = model.Seconds(value, modifier.span) if value else None
+                case ast.Hold(amount=amount):
+                    if dose is not None and dose.kind != "reps":
+                        self.report("E210", "`hold` is for a pause in each repetition; this dose is already timed",
+                                    modifier.span, "remove it, or write the dose as repetitions")
+                        continue
+                    value = self.seconds(amount, "hold")
+                    hold = model.Seconds(value, modifier.span) if value else None
+                case ast.Tempo(pattern=pattern):
+                    tempo = re.sub(r"\s*[-–]\s*", "-", pattern.value)
+                case ast.Band(colour=colour):
+                    band = model.Band(colour.value.lower(), modifier.span)
+                case ast.Load(amount=amount):
+                    load = self.load(amount, modifier.span)
+                case ast.Bodyweight():
+                    bodyweight = True
+                case ast.Progress():
+                    progression_node = modifier
+                case ast.Note(text=text):
+                    notes.append(model.Remark(text.value, modifier.span))
+                case ast.Allow():
+                    allows.append(modifier)
+                case _:
+                    frequency = self.frequency(modifier)
+        progression = self.progression(dose, progression_node) if dose and progression_node else None
+        allowed = self.allows(allows)
+        if dose is None or len(self.diagnostics) > errors_before:
+            return None
+        return model.Prescription(
+            exercise=exercise,
+            written_name=line.name.value,
+            dose=dose,
+            each_side=each_side,
+            rest=rest,
+            hold_per_rep=hold,
+            tempo=tempo,
+            band=band,
+            load=load,
+            bodyweight=bodyweight,
+            progression=progression,
+            frequency=frequency,
+            notes=tuple(notes),
+            allows=tuple(allowed),
+            span=line.span,
+            name_span=line.name.span,
+        )
+
+    def dose(self, exercise: Exercise, node: ast.DoseExpr) -> model.Dose | None:
+        quantity = node.amount.quantity
+        kind = self._dose_kind(exercise, quantity)
+        if kind is None:
+            written = self._text_of(node)
+            self.report("E202", f"{exercise.name} is not prescribed as `{written}`", node.span,
+                        f"{exercise.name} is prescribed as {_dose_forms(exercise)}")
+            return None
+        sets = 1 if node.sets is None else node.sets
+        if kind == "reps":
+            amount = quantity.amount
+        elif kind == "hold":
+            amount = to_seconds(quantity)
+        else:
+            seconds = to_seconds(quantity)
+            amount = Range(seconds.low / 60, seconds.high / 60)
+        unit = {"reps": "repetitions", "hold": "seconds", "duration": "minutes"}[kind]
+        if whole(amount.low) is None or whole(amount.high) is None:
+            self.report("E206", f"the dose must come to whole {unit}", node.amount.span)
+            return None
+        amount = self._ordered(Range(int(amount.low), int(amount.high)), node.amount.span)
+        if amount is None:
+            return None
+        if sets < 1 or amount.low < 1:
+            self.report("E207", "a dose needs at least one set and one " + unit[:-1], node.span,
+                        "write the number of sets first, then the amount, such as 3x12")
+            return None
+        return model.Dose(kind, sets, amount, node.span)
+
+    @staticmethod
+    def _dose_kind(exercise: Exercise, quantity: Quantity) -> str | None:
+        if quantity.unit is None:
+            return "reps" if "reps" in exercise.dose else None
+        if quantity.unit in ("s", "min", "h"):
+            if "hold" in exercise.dose and not ("duration" in exercise.dose and quantity.unit != "s"):
+                return "hold"
+            if "duration" in exercise.dose:
+                return "duration"
+        return None
+
+    def load(self, amount: ast.Amount, span: Span) -> model.Load | None:
+        quantity = amount.quantity
+        if quantity.unit not in ("kg", "lb") or not quantity.amount.is_single:
+            self.report("E211", f"`load {quantity}` is not a weight", amount.span,
+                        "write one weight in kg or lb, such as `load 8kg` or `load 20lb`")
+            return None
+        if quantity.amount.low <= 0:
+            self.report("E211", "a load must be more than zero", amount.span, "use `bodyweight` for no added weight")
+            return None
+        return model.Load(quantity.amount.low, quantity.unit, span)
+
+    def progression(self, dose: model.Dose, node: ast.Progress) -> model.Progression | None:
+        span_days = to_days(node.over.quantity)
+        if span_days is None or not span_days.is_single or whole(span_days.low) is None:
+            self.report("E212", f"a progression runs over days or weeks, not `{node.over.quantity}`", node.over.span,
+                        "such as `over 10d` or `over 2w`")
+            return None
+        days = int(span_days.low)
+        if days < 2:
+            self.report("E212", "a progression needs at least two days to build over", node.over.span)
+            return None
+        value = node.value.quantity
+        if not value.amount.is_single:
+            self.report("E213", "a progression starts or ends at one value, not a range", node.value.span,
+                        "both ends of the dose's range move together; give the value for the low end")
+            return None
+        target = self._progression_amount(dose, value)
+        if target is None:
+            expected = {"reps": "a number of repetitions, such as `from 8`",
+                        "hold": "seconds, such as `from 20s`",
+                        "duration": "minutes, such as `to 30min`"}[dose.kind]
+            self.report("E204", f"the progression `{value}` does not match the dose, which is in "
+                        + {"reps": "repetitions", "hold": "seconds held", "duration": "minutes"}[dose.kind],
+                        node.value.span, f"write {expected}")
+            return None
+        shifted = dose.amount.shifted(target - dose.amount.low)
+        if shifted.low < 1:
+            self.report("E207", f"the progression would start or end at {shifted}", node.value.span,
+                        "a dose needs at least one repetition, or one second or minute")
+            return None
+        start, end = (shifted, dose.amount) if node.direction == "from" else (dose.amount, shifted)
+        return model.Progression(start, end, days, node.span)
+
+    @staticmethod
+    def _progression_amount(dose: model.Dose, value: Quantity) -> int | None:
+        number = value.amount.low
+        if dose.kind == "reps":
+            return whole(number) if value.unit is None else None
+        seconds = to_seconds(value)
+        if seconds is None:
+            return None
+        amount = seconds.low if dose.kind == "hold" else seconds.low / 60
+        return whole(amount)
+
+
+def resolve(tree: ast.Program, source: SourceFile, registry: Registry) -> tuple[model.Program | None, list[Diagnostic]]:
+    """Bind the AST to the registry. Returns no program when there are errors."""
+    resolver = Resolver(source, registry)
+    program = resolver.program(tree)
+    return program, resolver.diagnostics

@@ -1,0 +1,78 @@
+"""Program settings: `set KEY VALUE` header lines, what each means and accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import ast
+from .units import TIME_UNITS, whole
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    kind: str  # percent, minutes, seconds, duration, choice, text
+    default: object
+    summary: str
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            "weekly_increase_limit", "percent", 25,
+            "largest rise in weekly volume a progression may make before S301 warns (percent)",
+        ),
+        SettingSpec(
+            "session_minutes_limit", "minutes", 60,
+            "estimated session length above which S402 warns (minutes)",
+        ),
+        SettingSpec(
+            "seconds_per_rep", "seconds", 4,
+            "pace used to estimate how long repetitions take (seconds per repetition)",
+        ),
+        SettingSpec(
+            "reminder", "duration", 30 * 60,
+            "how long before a timed session the calendar reminds the client, or `none`",
+        ),
+        SettingSpec(
+            "page_size", "choice", "a4", "paper size of the handout", choices=("a4", "letter"),
+        ),
+        SettingSpec(
+            "template", "text", None, "folder of handout templates that override the built-in ones",
+        ),
+    )
+}
+
+
+def convert(spec: SettingSpec, value: ast.Atom | ast.Text | ast.Amount) -> object:
+    """The setting's value in its kind's unit; raises ValueError with a reason."""
+    if spec.kind == "text":
+        if not isinstance(value, ast.Text):
+            raise ValueError('write it in double quotes, such as "clinic/templates"')
+        return value.value
+    if spec.kind == "choice":
+        word = value.value if isinstance(value, (ast.Atom, ast.Text)) else None
+        if word not in spec.choices:
+            raise ValueError("choose one of " + ", ".join(spec.choices))
+        return word
+    if spec.kind == "duration" and isinstance(value, ast.Atom) and value.value == "none":
+        return None
+    if not isinstance(value, ast.Amount) or not value.quantity.amount.is_single:
+        raise ValueError("write a single number with its unit")
+    quantity = value.quantity
+    number = quantity.amount.low
+    if spec.kind == "percent":
+        if number <= 0:
+            raise ValueError("write a percentage above zero, such as 25%")
+        return number
+    if spec.kind in ("minutes", "seconds", "duration"):
+        factor = TIME_UNITS.get(quantity.unit or "")
+        if factor is None:
+            raise ValueError("write a time with its unit, such as 15min or 4s")
+        seconds = whole(number * factor)
+        if not seconds or seconds < 0:
+            raise ValueError("write a whole number of seconds or minutes above zero")
+        return {"minutes": seconds / 60, "seconds": seconds, "duration": seconds}[spec.kind]
+    raise AssertionError(spec.kind)

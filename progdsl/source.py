@@ -1,0 +1,50 @@
+"""Source files and the spans that point into them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a source file: 1-based lines and columns, end column exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def point(cls, line: int, col: int, width: int = 1) -> Span:
+        return cls(line, col, line, col + width)
+
+    def to(self, other: Span) -> Span:
+        """The span from the start of this one to the end of `other`."""
+        return Span(self.line, self.col, other.end_line, other.end_col)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A program's text as the parser sees it, with line ends normalised to `\\n`.
+
+    `name` is what diagnostics print: the path as the user gave it, or `<stdin>`.
+    """
+
+    name: str
+    text: str
+    lines: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(self.text.split("\n")))
+
+    def line(self, number: int) -> str:
+        """The text of a 1-based line, or '' past the end."""
+        if 1 <= number <= len(self.lines):
+            return self.lines[number - 1]
+        return ""
+
+    @property
+    def last_span(self) -> Span:
+        """A point just after the last character, for faults found at the end of the file."""
+        lines = self.text.rstrip("\n").split("\n")
+        return Span.point(len(lines), len(lines[-1]) + 1)

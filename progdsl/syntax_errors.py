@@ -1,0 +1,187 @@
+"""Lark's parse errors, said in words a clinician understands.
+
+Imported only when a file has a syntax error, so it costs nothing on a clean check.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from . import lookalikes
+from .diagnostics import Diagnostic, error
+from .source import SourceFile, Span
+
+# What each kind of token is, in the words the language reference uses.
+_TERMINAL_WORDS = {
+    "STRING": 'a text in double quotes, such as "Sam Lee"',
+    "DATE": "a date written YYYY-MM-DD, such as 2026-12-07",
+    "TIME": "a time written HH:MM, such as 07:30",
+    "TEMPO": "a tempo such as 3-1-3",
+    "CODE": "a rule code such as S201",
+    "SETS_DOSE": "a dose such as 3x12, 3x10-15 or 3x30s",
+    "QUANTITY": "an amount with its unit, such as 30s, 20min or 2w",
+    "INT": "a whole number",
+    "PERCENT": "a percentage such as 25%",
+    "NAME": "a name",
+    "COLON": "`:` at the end of the line",
+    "COMMA": "`,`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "_NL": "the end of the line",
+    "_INDENT": "an indented block of lines",
+    "_DEDENT": "the end of the indented block",
+    "$END": "the end of the file",
+}
+
+# What a bare name means after a given keyword.
+_NAME_AFTER = {
+    "band": "a band colour such as green",
+    "on": "a day such as mon, tue, wed, thu, fri, sat or sun",
+    "flags": "a finding such as numbness or radiating_pain",
+    "set": "a setting name",
+    "equipment": "an item of equipment such as mat or mini_band(yellow, green)",
+    ",": "another name",
+    "(": "an option such as a band colour",
+}
+
+_HEADER_WORDS = {
+    "program", "client", "clinician", "start", "timezone", "time", "equipment",
+    "flags", "cleared", "set",
+}
+_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
+_FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
+
+def _literal(parser: Lark, name: str) -> str | None:
+    """The keyword a terminal stands for (`phase`, `:`), or None for a pattern."""
+    try:
+        pattern = parser.get_terminal(name).pattern
+    except KeyError:
+        return None
+    return pattern.value if type(pattern).__name__ == "PatternStr" else None
+
+
+def _expected_words(expected: set[str], parser: Lark, previous: Token | None) -> str:
+    """A short list of what could have come next, grouped the way the language is taught."""
+    keywords = {_literal(parser, name) or name for name in expected}
+    phrases: list[str] = []
+    if keywords & _HEADER_WORDS and "phase" in keywords:
+        phrases.append("a header line such as `client`, `start` or `equipment`, or a `phase` line")
+        keywords -= _HEADER_WORDS | {"phase", "caution", "note", "allow"}
+        keywords.discard("NAME")
+    if "SETS_DOSE" in keywords and "QUANTITY" in keywords:
+        phrases.append(_TERMINAL_WORDS["SETS_DOSE"] + ", or 20min for one bout")
+        keywords -= {"SETS_DOSE", "QUANTITY"}
+    if len(keywords & _MODIFIER_WORDS) > 2:
+        phrases.append("a detail such as `rest 60s`, `each side`, `hold 3s` or `progress from 8 over 2w`")
+        keywords -= _MODIFIER_WORDS | {"note", "allow", "at"}
+    if len(keywords & _FREQUENCY_WORDS) > 2:
+        phrases.append("how often, such as `daily`, `3x/week`, `on mon wed fri` or `every 2 days`")
+        keywords -= _FREQUENCY_WORDS | {"INT"}
+    for word in sorted(keywords, key=lambda k: (k.startswith("_") or k == "$END", k)):
+        if word == "NAME":
+            context = previous.value if previous is not None else ""
+            phrases.append(_NAME_AFTER.get(context, "an exercise name such as clam_shell"))
+        elif word in _TERMINAL_WORDS:
+            phrases.append(_TERMINAL_WORDS[word])
+        elif word not in ("_DEDENT",):
+            phrases.append(f"`{word}`")
+    if not phrases:
+        return "something else"
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+
+
+def _found(token: Token) -> str:
+    if token.type == "$END":
+        return "the end of the file"
+    if token.type == "_NL":
+        return "the end of the line"
+    if token.type == "_INDENT":
+        return "an indented line"
+    if token.type == "_DEDENT":
+        return "a line that is indented less"
+    return f"`{token.value}`"
+
+
+def _token_span(token: Token, source: SourceFile) -> Span:
+    if token.type == "$END" or token.line is None:
+        return source.last_span
+    if token.type in ("_INDENT", "_DEDENT", "_NL"):
+        if token.type == "_NL":
+            return Span.point(token.line, token.column)
+        # The indentation token borrows the newline's position; point at the line it indents.
+        return Span.point(token.end_line, token.end_column)
+    return Span(token.line, token.column, token.end_line, token.end_column)
+
+
+def _previous(parser: Lark) -> Token | None:
+    return getattr(parser.options.postlex, "previous", None)
+
+
+def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnostic:
+    """One diagnostic for Lark's exception."""
+    previous = _previous(parser)
+    if isinstance(exc, UnexpectedCharacters):
+        return _unexpected_character(exc, source, parser, previous)
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    span = _token_span(token, source)
+    expected = set(exc.expected)
+    if token.type == "_INDENT":
+        return error(
+            "E103",
+            "this line is indented, but the line above does not open a block",
+            span,
+            "only `phase …:` and `session …:` lines, ending in `:`, are followed by indented lines",
+        )
+    if expected == {"_INDENT"}:
+        return error(
+            "E104",
+            "expected an indented block of lines under the line above",
+            span,
+            "indent the session and exercise lines that belong to it by two spaces",
+        )
+    if "COLON" in expected and token.type == "_NL":
+        return error(
+            "E101",
+            "this block line must end with `:`",
+            span,
+            "write a colon at the end, as in: phase \"Activate\" 2w:",
+        )
+    help_text = None
+    if token.type == "NAME" and "NAME" not in expected and previous is not None:
+        help_text = "words such as exercise names start a new line; put each exercise on its own line"
+    return error(
+        "E101",
+        f"unexpected {_found(token)}: expected {_expected_words(expected, parser, previous)}",
+        span,
+        help_text,
+    )
+
+
+def _unexpected_character(
+    exc: UnexpectedCharacters, source: SourceFile, parser: Lark, previous: Token | None
+) -> Diagnostic:
+    line, col, char = exc.line, exc.column, exc.char
+    span = Span.point(line, col)
+    if char == '"':
+        return error(
+            "E102",
+            "this text is not closed: the line ends before its closing `\"`",
+            span,
+            'text must open and close on the same line; write \\" for a quote inside it',
+        )
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    meant = lookalikes.meant(char)
+    expected = _expected_words(set(exc.allowed or ()), parser, previous)
+    if meant:
+        return error(
+            "E101",
+            f"`{char}` ({name}) looks like something else here",
+            span,
+            f"replace it with {meant}; it often comes from copying out of a word processor",
+        )
+    return error("E101", f"unexpected `{char}`: expected {expected}", span)
+
