@@ -1,0 +1,57 @@
+"""The backend contract, shared by the built-in backends and third-party plugins.
+
+A backend is a class registered in the `progdsl.backends` entry-point group:
+
+    [project.entry-points."progdsl.backends"]
+    markdown = "progdsl_markdown:MarkdownBackend"
+
+It has three class attributes and one method, and is created with no arguments:
+
+    name: str         the name users pass to `--to`
+    suffix: str       the output file's extension, with its dot (".json")
+    media_type: str   the output's MIME type
+    render(plan, options) -> bytes
+
+`render` receives a checked, immutable `progdsl.plan.Plan` and must not change
+it; it returns the whole file. It must not write files itself: progdsl writes
+the bytes atomically, and writes nothing if `render` raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping, Protocol
+
+if TYPE_CHECKING:
+    from ..plan import Plan
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What the command line adds to a build.
+
+    `overrides` holds settings by their `set` key (see `progdsl.settings.SETTINGS`):
+    a value given on the command line wins over the program's `set` line, which
+    wins over the setting's default. `timestamp` comes from SOURCE_DATE_EPOCH and
+    is None when it is not set; backends that need a time of creation must then
+    derive one from the plan, so that the same program gives the same bytes.
+    """
+
+    overrides: Mapping[str, object] = field(default_factory=dict)
+    timestamp: dt.datetime | None = None
+
+    def setting(self, plan: Plan, key: str) -> object:
+        from ..settings import SETTINGS
+
+        if key in self.overrides:
+            return self.overrides[key]
+        return plan.program.setting(key, SETTINGS[key].default)
+
+
+class Backend(Protocol):
+    name: str
+    suffix: str
+    media_type: str
+
+    def render(self, plan: Plan, options: RenderOptions) -> bytes: ...
