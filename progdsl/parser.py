@@ -14,6 +14,7 @@ from lark.indenter import Indenter
 from . import ast
 from .build import AstBuilder
 from .diagnostics import Diagnostic, error
+from .resources import resource_dir
 from .source import SourceFile, Span
 
 # Size limits: far beyond any real program, low enough that a hostile file is
@@ -24,14 +25,9 @@ MAX_REPORTED = 20  # so one bad file cannot flood the terminal
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-_GRAMMAR_PLACES = (
-    Path(__file__).parent / "grammar" / "progdsl.lark",  # installed wheel
-    Path(__file__).parent.parent / "grammar" / "progdsl.lark",  # source checkout
-)
-
 
 def grammar_path() -> Path:
-    return next(path for path in _GRAMMAR_PLACES if path.exists())
+    return resource_dir("grammar") / "progdsl.lark"
 
 
 class BlockIndenter(Indenter):

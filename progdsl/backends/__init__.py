@@ -36,10 +36,14 @@ class RenderOptions:
     wins over the setting's default. `timestamp` comes from SOURCE_DATE_EPOCH and
     is None when it is not set; backends that need a time of creation must then
     derive one from the plan, so that the same program gives the same bytes.
+    `previous` is the file this build will replace, when there is one, so that a
+    backend can keep continuity with it (the calendar raises the SEQUENCE of
+    events whose content changed).
     """
 
     overrides: Mapping[str, object] = field(default_factory=dict)
     timestamp: dt.datetime | None = None
+    previous: bytes | None = None
 
     def setting(self, plan: Plan, key: str) -> object:
         from ..settings import SETTINGS
