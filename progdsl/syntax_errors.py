@@ -12,6 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from . import lookalikes
 from .diagnostics import Diagnostic, error
+from .registry import builtin_registry
 from .source import SourceFile, Span
 
 # What each kind of token is, in the words the language reference uses.
@@ -36,15 +37,20 @@ _TERMINAL_WORDS = {
     "$END": "the end of the file",
 }
 
-# What a bare name means after a given keyword.
-_NAME_AFTER = {
-    "band": "a band colour such as green",
-    "on": "a day such as mon, tue, wed, thu, fri, sat or sun",
-    "flags": "a finding such as numbness or radiating_pain",
-    "set": "a setting name",
-    "equipment": "an item of equipment such as mat or mini_band(yellow, green)",
-    ",": "another name",
-    "(": "an option such as a band colour",
+# What a token means after a given keyword, where that says more than the token's kind.
+_IN_CONTEXT = {
+    ("NAME", "band"): "a band colour such as green",
+    ("NAME", "on"): "a day such as mon, tue, wed, thu, fri, sat or sun",
+    ("NAME", "flags"): "a finding such as numbness or radiating_pain",
+    ("NAME", "set"): "a setting name",
+    ("NAME", "equipment"): "an item of equipment such as mat or mini_band(yellow, green)",
+    ("NAME", ","): "another name",
+    ("NAME", "("): "an option such as a band colour",
+    ("QUANTITY", "rest"): "a time such as 60s or 30-60s",
+    ("QUANTITY", "hold"): "a time such as 3s",
+    ("QUANTITY", "load"): "a weight such as 8kg or 20lb",
+    ("QUANTITY", "over"): "a span of days or weeks such as 2w or 10d",
+    ("QUANTITY", "every"): "a number of days such as 2 days or 3d",
 }
 
 _HEADER_WORDS = {
@@ -80,10 +86,12 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
     if len(keywords & _FREQUENCY_WORDS) > 2:
         phrases.append("how often, such as `daily`, `3x/week`, `on mon wed fri` or `every 2 days`")
         keywords -= _FREQUENCY_WORDS | {"INT"}
+    context = previous.value if previous is not None else ""
     for word in sorted(keywords, key=lambda k: (k.startswith("_") or k == "$END", k)):
-        if word == "NAME":
-            context = previous.value if previous is not None else ""
-            phrases.append(_NAME_AFTER.get(context, "an exercise name such as clam_shell"))
+        if (word, context) in _IN_CONTEXT:
+            phrases.append(_IN_CONTEXT[word, context])
+        elif word == "NAME":
+            phrases.append("an exercise name such as clam_shell")
         elif word in _TERMINAL_WORDS:
             phrases.append(_TERMINAL_WORDS[word])
         elif word not in ("_DEDENT",):
@@ -93,16 +101,15 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
-def _found(token: Token) -> str:
+def _unexpected(token: Token) -> str:
+    """The start of the message: what was found where something else should be."""
     if token.type == "$END":
-        return "the end of the file"
+        return "the file ends too soon"
     if token.type == "_NL":
-        return "the end of the line"
-    if token.type == "_INDENT":
-        return "an indented line"
+        return "the line ends too soon"
     if token.type == "_DEDENT":
-        return "a line that is indented less"
-    return f"`{token.value}`"
+        return "the block ends too soon"
+    return f"unexpected `{token.value}`"
 
 
 def _token_span(token: Token, source: SourceFile) -> Span:
@@ -120,6 +127,20 @@ def _previous(parser: Lark) -> Token | None:
     return getattr(parser.options.postlex, "previous", None)
 
 
+def _parser_expects(exc: UnexpectedInput) -> set[str] | None:
+    """What the parser (not just the lexer) could take next, when Lark says where it stopped.
+
+    The contextual lexer reports only what it can lex; the parser may be waiting
+    for an indentation token, which the postlexer makes and the lexer never sees.
+    """
+    state = getattr(exc, "state", None)
+    try:
+        entries = state.parse_conf.parse_table.states[state.position]
+    except AttributeError:
+        return None
+    return {name for name in entries if name.isupper()}  # terminals; rules are lower case
+
+
 def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnostic:
     """One diagnostic for Lark's exception."""
     previous = _previous(parser)
@@ -128,7 +149,7 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
     assert isinstance(exc, UnexpectedToken)
     token = exc.token
     span = _token_span(token, source)
-    expected = set(exc.expected)
+    expected = _parser_expects(exc) or set(exc.expected)
     if token.type == "_INDENT":
         return error(
             "E103",
@@ -150,12 +171,19 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
             span,
             "write a colon at the end, as in: phase \"Activate\" 2w:",
         )
+    if expected == {"TIMES"} and previous is not None and previous.type == "INT":
+        return error(
+            "E101",
+            f"`{previous.value}{token.value}` is not a whole dose",
+            Span(previous.line, previous.column, token.end_line, token.end_column),
+            "write sets and repetitions or time together, such as 3x12 or 3x30s, or one bout such as 20min",
+        )
     help_text = None
-    if token.type == "NAME" and "NAME" not in expected and previous is not None:
-        help_text = "words such as exercise names start a new line; put each exercise on its own line"
+    if token.type == "NAME" and "NAME" not in expected and builtin_registry().get(token.value):
+        help_text = "each exercise goes on a line of its own"
     return error(
         "E101",
-        f"unexpected {_found(token)}: expected {_expected_words(expected, parser, previous)}",
+        f"{_unexpected(token)}: expected {_expected_words(expected, parser, previous)}",
         span,
         help_text,
     )
@@ -175,7 +203,7 @@ def _unexpected_character(
         )
     name = unicodedata.name(char, f"U+{ord(char):04X}")
     meant = lookalikes.meant(char)
-    expected = _expected_words(set(exc.allowed or ()), parser, previous)
+    expected = _expected_words(_parser_expects(exc) or set(exc.allowed or ()), parser, previous)
     if meant:
         return error(
             "E101",

@@ -1,0 +1,53 @@
+"""Helpers the tests share: the language reference's example and ways to check program text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from progdsl import loads
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMS = ROOT / "programs"
+
+# The complete example from the language reference (docs/language.md).
+LANGUAGE_EXAMPLE = """\
+# Glute activation and stretching for a sore lower back
+program "Glutes for a sore back"
+client "Sam Lee"
+clinician "Alex Moore, Exercise Physiologist"
+start 2026-12-07
+timezone "Australia/Sydney"
+time 07:30
+equipment mini_band(yellow, green), mat
+caution "Numbness, or pins and needles in the foot: ease off the longer holds and see a health professional."
+
+phase "Activate" 2w:
+  session "Daily activation" daily:
+    clam_shell 3x12 rest 30-60s progress from 8 over 2w
+  session "Stretch" 4x/week at 18:00:
+    figure_four_stretch 3x45-60s each side
+
+phase "Strengthen" 4w:
+  session on mon wed fri:
+    glute_bridge 3x10-15 band green rest 60s
+    dead_bug 3x8 each side
+    bird_dog 3x8 hold 3s each side
+    plank 3x20s progress to 30s over 4w
+"""
+
+HEADER = 'program "Test"\n'
+
+
+def program_with(body: str, header: str = HEADER) -> str:
+    """A program: a header, then `body` inside a daily session of a two-week phase."""
+    lines = "".join(f"    {line}\n" for line in body.strip("\n").split("\n"))
+    return f'{header}phase "P" 2w:\n  session daily:\n{lines}'
+
+
+def codes(text: str) -> list[tuple[str, int]]:
+    """(code, line) of every diagnostic of a program text."""
+    return [(d.code, d.span.line) for d in loads(text, "t.prog").diagnostics]
+
+
+def error_codes(text: str) -> list[tuple[str, int]]:
+    return [(d.code, d.span.line) for d in loads(text, "t.prog").errors]
