@@ -1,0 +1,80 @@
+"""No input makes the checker raise: random and mutated programs give diagnostics or a clean check."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from progdsl import load_bytes
+from progdsl.diagnostics import render_text
+
+from support import LANGUAGE_EXAMPLE, PROGRAMS
+
+SEEDS = [LANGUAGE_EXAMPLE] + [path.read_text(encoding="utf-8") for path in sorted(PROGRAMS.glob("*.prog"))]
+
+# Pieces of the language, so random text often gets deep into the grammar.
+WORDS = [
+    "program", "client", "clinician", "start", "timezone", "time", "equipment", "flags", "cleared",
+    "caution", "note", "allow", "set", "phase", "session", "at", "daily", "on", "every", "each", "per",
+    "side", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress", "from", "to", "over",
+    "times", "a", "week", "clam_shell", "plank", "walking", "glute_bridge", "mon", "wed", "green",
+    "mini_band", "3x12", "3x10-15", "3×45–60s", "20min", "2w", "10d", "30-60s", "8kg", "4x/week",
+    "2026-12-07", "2026-02-30", "07:30", "25:99", "3-1-3", "S201", "E999", "25%", '"text"', '"', ":",
+    ",", "(", ")", "#", "\n", "\n  ", "\n    ", "\t", " ", "\u00a0", "с", "×", "–", "\x00", "\r", "\ufeff",
+    "99999x99999", "0x0", "1e9", "-", "\\",
+]
+
+token_soup = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)
+
+
+@st.composite
+def mutated_program(draw) -> bytes:
+    data = bytearray(draw(st.sampled_from(SEEDS)).encode("utf-8"))
+    for _ in range(draw(st.integers(1, 6))):
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["delete", "insert", "replace", "duplicate_line"]))
+        if action == "delete":
+            del data[at : at + draw(st.integers(1, 20))]
+        elif action == "insert":
+            data[at:at] = draw(st.sampled_from(WORDS)).encode("utf-8")
+        elif action == "replace":
+            data[at] = draw(st.integers(0, 255))
+        else:
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            data[start:start] = data[start : end + 1 if end >= 0 else len(data)]
+    return bytes(data)
+
+
+def assert_well_formed(data: bytes) -> None:
+    result = load_bytes(data, "fuzz.prog")
+    line_count = max(len(result.source.lines), 1)
+    for diagnostic in result.diagnostics:
+        assert diagnostic.code and diagnostic.message
+        assert 1 <= diagnostic.span.line <= line_count + 1, diagnostic
+        assert diagnostic.span.col >= 1, diagnostic
+        render_text(diagnostic, result.source)
+    assert result.ok == (result.program is not None)
+
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(token_soup)
+def test_random_token_soup(text):
+    assert_well_formed(text.encode("utf-8"))
+
+
+@FUZZ
+@given(mutated_program())
+def test_mutated_example_programs(data):
+    assert_well_formed(data)
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_random_bytes(data):
+    assert_well_formed(data)
