@@ -25,8 +25,8 @@ LOAD_UNITS = {"kg", "lb"}
 UNIT_WORDS = {"s": "seconds", "min": "minutes", "h": "hours", "d": "days", "w": "weeks", "kg": "kg", "lb": "lb"}
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
-_QUANTITY = re.compile(rf"{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?\s*([a-z]*)\s*%?$")
-_SETS = re.compile(rf"(\d+)\s*[x×]\s*(.+)$")
+_QUANTITY = re.compile(rf"{_NUMBER}(?: *[-–] *{_NUMBER})? *([a-z]*) *%?$")
+_SETS = re.compile(rf"(\d+) *[x×] *(.+)$")
 
 
 def _number(text: str) -> Number:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from progdsl import load_bytes
@@ -70,6 +70,7 @@ def test_random_token_soup(text):
 
 @FUZZ
 @given(mutated_program())
+@example(b'program "T"\nphase "P" 2w daily:\n  figure_four_stretch 3x4\r-60s each side\n')  # a token across lines
 def test_mutated_example_programs(data):
     assert_well_formed(data)
 
