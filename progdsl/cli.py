@@ -122,3 +122,173 @@ def exercise(name: str) -> None:
         hint = f" Did you mean {' or '.join(close)}?" if close else " `progdsl exercises` lists them all."
         raise click.BadParameter(f"unknown exercise '{name}'.{hint}", param_hint="NAME")
     console().print(exercise_detail(found, registry))
+
+
+# ---- build, plan, plugins, schema -------------------------------------------------
+
+
+class _Duration(click.ParamType):
+    """A time such as `15m`, `15min`, `90s` or `1h`, converted to whole seconds above zero."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx) -> int:
+        import re
+
+        from .units import TIME_UNITS, UNIT_SPELLINGS
+
+        factors = {"m": 60, **{word: TIME_UNITS[unit] for word, unit in UNIT_SPELLINGS.items() if unit in TIME_UNITS}}
+        match = re.fullmatch(r"\s*(\d+)\s*([a-z]+)\s*", str(value).lower())
+        if not match or match.group(2) not in factors or int(match.group(1)) == 0:
+            self.fail(f"'{value}' is not a time before the session such as 15m, 90s or 1h", param, ctx)
+        return int(match.group(1)) * factors[match.group(2)]
+
+
+_START = click.option(
+    "--start", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+    help="First day for programs without a `start` line (default: the next Monday).",
+)
+
+
+def _print_diagnostics(result) -> None:
+    from .diagnostics import render_text
+
+    for diagnostic in result.diagnostics:
+        click.echo(render_text(diagnostic, result.source, style=_style) + "\n", err=True)
+
+
+def _source_date_epoch():
+    """SOURCE_DATE_EPOCH as a UTC time, or None when it is not set."""
+    import datetime as dt
+    import os
+
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise click.UsageError(f"SOURCE_DATE_EPOCH is '{value}': it must be a whole number of seconds since 1970")
+    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+
+
+def _load_backends(names: list[str]) -> tuple[list, list[str]]:
+    """The backends that loaded, and a message for each that did not. Unknown names are a usage error."""
+    from . import plugins
+
+    for name in names:
+        try:
+            plugins.find(plugins.BACKENDS, name)
+        except plugins.UnknownPlugin as exc:
+            raise click.UsageError(str(exc)) from exc
+        except plugins.PluginError:
+            pass  # reported when loading, below
+    loaded, failed = [], []
+    for name in names:
+        try:
+            loaded.append(plugins.load_backend(name))
+        except plugins.PluginError as exc:
+            failed.append(f"{exc}; no {name} output is written")
+    return loaded, failed
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--to", "backend_names", multiple=True, metavar="NAME",
+              help="Backend to build with; repeat for several (default: every built-in one). "
+                   "`progdsl plugins` lists them.")
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="Folder to write NAME.SUFFIX into; created when missing.")
+@_START
+@click.option("--reminder", type=_Duration(), metavar="DURATION",
+              help="Calendar reminder this long before each timed session, such as 15m (overrides `set reminder`).")
+@click.option("--no-reminder", is_flag=True, help="No calendar reminders (overrides `set reminder`).")
+@click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False),
+              help="Paper size of the handout (overrides `set page_size`).")
+@click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder of handout templates that override the built-in ones (overrides `set template`).")
+def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir) -> None:
+    """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
+
+    A file with errors writes nothing. One bad file, backend or output does not stop
+    the others; the exit status is then 1. Every file is written whole or not at all.
+    """
+    from . import plugins
+    from .batch import BuildSettings, Checked, Failed, Written, build_files
+
+    if "-" in paths:
+        raise click.BadParameter("build reads program files; standard input gives no name for the outputs",
+                                 param_hint="PATH")
+    if reminder is not None and no_reminder:
+        raise click.UsageError("give --reminder or --no-reminder, not both")
+    overrides = {}
+    if reminder is not None or no_reminder:
+        overrides["reminder"] = reminder
+    if page_size:
+        overrides["page_size"] = page_size.lower()
+    if template_dir:
+        overrides["template"] = str(template_dir.resolve())
+    settings = BuildSettings(output_dir, start.date() if start else None, overrides, _source_date_epoch())
+    programs = list(dict.fromkeys(_program_paths(paths)))
+    names = list(dict.fromkeys(backend_names)) or [
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
+    ]
+    backends, problems = _load_backends(names)
+    for problem in problems:
+        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
+
+    written = failed = invalid = 0
+    for event in build_files(programs, backends, settings):
+        if isinstance(event, Checked):
+            _print_diagnostics(event.result)
+            if not event.result.ok:
+                invalid += 1
+                click.echo(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
+        elif isinstance(event, Written):
+            written += 1
+            click.echo(f"wrote {event.output}")
+        elif isinstance(event, Failed):
+            failed += 1
+            click.echo(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+    if problems or failed or invalid:
+        click.echo(f"{written} written, {failed} failed, {len(problems)} backend(s) unavailable, "
+                   f"{invalid} file(s) with errors", err=True)
+        sys.exit(EXIT_ERRORS)
+
+
+@main.command()
+@click.argument("path")
+@_START
+def plan(path: str, start) -> None:
+    """Show the dated plan of one program: every session with that day's doses (`-` reads standard input)."""
+    from .plan import build_plan
+    from .terminal import console, plan_view
+
+    result = _load(path)
+    _print_diagnostics(result)
+    if not result.ok:
+        sys.exit(EXIT_ERRORS)
+    out = console()
+    if not out.is_terminal:
+        out.width = max(out.width, 160)  # piped or saved: long rows rather than wrapped cells
+    out.print(plan_view(build_plan(result.program, start.date() if start else None), plain=not out.is_terminal))
+
+
+@main.command(name="plugins")
+def list_plugins() -> None:
+    """List installed backends, rule packs and registry packs, with the distribution of each."""
+    from . import plugins
+    from .terminal import console, plugin_table
+
+    found = [plugin for group in plugins.GROUPS for plugin in plugins.discover(group)]
+    out = console()
+    out.print(plugin_table(found))
+    for group, kind in plugins.GROUPS.items():
+        if not any(plugin.group == group for plugin in found):
+            out.print(f"No {kind}s installed (entry-point group {group}).")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema that `build --to json` output follows."""
+    from .backends.json import schema_text
+
+    click.echo(schema_text(), nl=False)

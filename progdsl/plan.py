@@ -102,7 +102,7 @@ class Plan:
     def name(self) -> str:
         """The file's stem: what output files are called."""
         stem = os.path.basename(self.program.source.name)
-        return stem.rsplit(".", 1)[0] if "." in stem else stem or "program"
+        return (stem.rsplit(".", 1)[0] if "." in stem else stem) or "program"
 
 
 # ---------------------------------------------------------------------------

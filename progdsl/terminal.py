@@ -1,15 +1,22 @@
-"""Rich renderings for the terminal: registry tables and entries.
+"""Rich renderings for the terminal: registry tables and entries, the dated plan, installed plugins.
 
 Only commands that print tables import this (and so rich).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from .registry import LIMIT_KEYS, Exercise, Registry
+
+if TYPE_CHECKING:
+    from .plan import Plan
+    from .plugins import Plugin
 
 _LIMIT_WORDS = {
     "sets": "sets",
@@ -80,3 +87,69 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
         Text("Take care", style="bold"),
         cautions,
     )
+
+
+def plan_view(plan: Plan, *, plain: bool = False) -> Group:
+    """The dated plan as a clinician reads it: one row per session with that day's doses.
+
+    `plain` leaves out the lines between rows, for output that is piped or saved.
+    """
+    from .plan import describe_frequency
+    from .wording import describe_dose
+
+    program = plan.program
+    about = [f"{plan.start:%a %d %b %Y} to {plan.end:%a %d %b %Y} ({len(plan.sessions)} sessions)"]
+    about += [f"for {program.client}"] if program.client else []
+    about += [f"by {program.clinician}"] if program.clinician else []
+    about += [f"times in {program.timezone}"] if program.timezone else []
+
+    phases = Text()
+    for planned in plan.phases:
+        phase = planned.phase
+        phases.append(f"{phase.name}", style="bold")
+        phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {phase.days} days\n")
+        for session in phase.sessions:
+            frequencies = {describe_frequency(p.frequency or session.frequency) for p in session.prescriptions}
+            when = f" at {session.time:%H:%M}" if session.time else ""
+            phases.append(f"  {session.name or 'exercises'}: {', '.join(sorted(frequencies))}{when}\n")
+
+    table = Table(box=box.SIMPLE if plain else box.SIMPLE_HEAVY, show_lines=not plain, pad_edge=False)
+    table.add_column("date", no_wrap=True)
+    table.add_column("day", no_wrap=True)
+    table.add_column("time", no_wrap=True)
+    table.add_column("session")
+    table.add_column("exercises, with that day's dose")
+    for session in plan.sessions:
+        name = f"{session.phase} / {session.session}" if session.session else session.phase
+        doses = "\n".join(f"{d.exercise.name} {describe_dose(d)}" for d in session.exercises)
+        table.add_row(
+            session.date.isoformat(),
+            f"{session.date:%a}",
+            f"{session.time:%H:%M}" if session.time else "any time",
+            name,
+            doses,
+        )
+
+    extras = Text()
+    for caution in program.cautions:
+        extras.append("caution: ", style="bold yellow")
+        extras.append(f"{caution.text}\n")
+    for allow in plan.allows:
+        extras.append(f"allowed {allow.code}", style="bold")
+        extras.append(f" ({allow.where}): {allow.reason}\n")
+    return Group(Text(program.title, style="bold underline"), Text(" · ".join(about)), Text(), phases, table, extras)
+
+
+def plugin_table(plugins: list[Plugin]) -> Table:
+    """Installed plugins with the distribution that provides each one."""
+    from .plugins import GROUPS
+
+    table = Table(title="installed plugins", title_justify="left")
+    table.add_column("kind")
+    table.add_column("name", style="bold")
+    table.add_column("distribution")
+    table.add_column("version")
+    table.add_column("provided by")
+    for plugin in plugins:
+        table.add_row(GROUPS[plugin.group], plugin.name, plugin.distribution, plugin.version, plugin.target)
+    return table

@@ -1,0 +1,202 @@
+"""The JSON backend: the whole plan as one document, described by `plan.schema.json`.
+
+Same plan, same bytes: keys are sorted, lists keep the plan's order (the
+schedule in date order), nothing depends on the time of the build, and the
+file ends with a newline. `progdsl schema` prints the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from .. import model
+from ..plan import (
+    AllowRecord,
+    DayDose,
+    Plan,
+    PlannedPhase,
+    PlannedSession,
+    describe_frequency,
+    weekdays_of,
+)
+from ..registry import LIMIT_KEYS, Exercise, Limits
+from ..units import Range
+from ..wording import describe_dose
+from . import RenderOptions
+
+SCHEMA_VERSION = 1
+AMOUNT_KEYS = {"reps": "reps", "hold": "hold_s", "duration": "duration_min"}
+_FORMS = {model.Daily: "daily", model.TimesAWeek: "times_a_week", model.OnDays: "on_days", model.Every: "every_n_days"}
+
+
+def schema_text() -> str:
+    """The JSON Schema that every document this backend writes validates against."""
+    return resources.files("progdsl").joinpath("data", "plan.schema.json").read_text(encoding="utf-8")
+
+
+def _range(value: Range | None) -> list | None:
+    return None if value is None else value.as_list()
+
+
+def _date(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _time(value) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _frequency(frequency: model.Frequency | None) -> dict | None:
+    if frequency is None:
+        return None
+    found = {"form": _FORMS[type(frequency)], "text": describe_frequency(frequency)}
+    weekdays = weekdays_of(frequency)
+    if weekdays is not None:
+        found["weekdays"] = [model.WEEKDAYS[day] for day in weekdays]
+    if isinstance(frequency, model.TimesAWeek):
+        found["count"] = frequency.count
+    if isinstance(frequency, model.Every):
+        found["days"] = frequency.days
+    return found
+
+
+def _limits(limits: Limits) -> dict:
+    return {key: _range(limits.get(key)) for key in LIMIT_KEYS if limits.get(key) is not None}
+
+
+def _exercise(exercise: Exercise) -> dict:
+    return {
+        "name": exercise.name,
+        "aliases": list(exercise.aliases),
+        "category": exercise.category,
+        "doses": list(exercise.dose),
+        "one_sided": exercise.one_sided,
+        "equipment": list(exercise.equipment),
+        "targets": list(exercise.targets),
+        "stage": exercise.stage,
+        "recommended": _limits(exercise.recommended),
+        "safe": _limits(exercise.safe),
+        "instructions": list(exercise.instructions),
+        "cautions": list(exercise.cautions),
+        "easier": list(exercise.easier),
+        "harder": list(exercise.harder),
+        "origin": exercise.origin,
+    }
+
+
+def _allow(record: AllowRecord) -> dict:
+    return {"code": record.code, "reason": record.reason, "where": record.where, "line": record.line}
+
+
+def _program(plan: Plan) -> dict:
+    program = plan.program
+    return {
+        "title": program.title,
+        "client": program.client,
+        "clinician": program.clinician,
+        "name": plan.name,
+        "start": _date(plan.start),
+        "end": _date(plan.end),
+        "days": (plan.end - plan.start).days + 1,
+        "timezone": program.timezone,
+        "time": _time(program.time),
+        "equipment": [{"name": item.name, "options": list(item.options)} for item in program.equipment],
+        "flags": [flag for flag, _span in program.flags],
+        "cleared": (
+            {"by": program.cleared.by, "date": _date(program.cleared.date)} if program.cleared else None
+        ),
+        "cautions": [remark.text for remark in program.cautions],
+        "notes": [remark.text for remark in program.notes],
+        "settings": {setting.key: setting.value for setting in program.settings},
+        "allows": [_allow(record) for record in plan.allows],
+    }
+
+
+def _line(prescription: model.Prescription, session: model.Session) -> dict:
+    progression = prescription.progression
+    return {
+        "id": prescription.exercise.id,
+        "line": prescription.span.line,
+        "frequency": _frequency(prescription.frequency or session.frequency),
+        "progression": (
+            {"start": _range(progression.start), "end": _range(progression.end), "days": progression.days}
+            if progression
+            else None
+        ),
+    }
+
+
+def _phase(planned: PlannedPhase) -> dict:
+    phase = planned.phase
+    return {
+        "name": phase.name,
+        "start": _date(planned.start),
+        "end": _date(planned.end),
+        "days": phase.days,
+        "frequency": _frequency(phase.frequency),
+        "notes": [remark.text for remark in phase.notes],
+        "cautions": [remark.text for remark in phase.cautions],
+        "sessions": [
+            {
+                "name": session.name,
+                "frequency": _frequency(session.frequency),
+                "time": _time(session.time),
+                "notes": [remark.text for remark in session.notes],
+                "cautions": [remark.text for remark in session.cautions],
+                "exercises": [_line(p, session) for p in session.prescriptions],
+            }
+            for session in phase.sessions
+        ],
+    }
+
+
+def _day_dose(dose: DayDose) -> dict:
+    return {
+        "id": dose.exercise.id,
+        "name": dose.exercise.name,
+        "sets": dose.sets,
+        AMOUNT_KEYS[dose.kind]: _range(dose.amount),
+        "each_side": dose.each_side,
+        "rest_s": _range(dose.rest_s),
+        "hold_per_rep_s": _range(dose.hold_per_rep_s),
+        "tempo": dose.tempo,
+        "band": dose.band,
+        "load": {"amount": dose.load.amount, "unit": dose.load.unit} if dose.load else None,
+        "bodyweight": dose.bodyweight,
+        "note": "\n".join(dose.notes) or None,
+        "dose": describe_dose(dose),
+    }
+
+
+def _session(planned: PlannedSession) -> dict:
+    return {
+        "date": _date(planned.date),
+        "weekday": model.WEEKDAYS[planned.date.weekday()],
+        "time": _time(planned.time),
+        "phase": planned.phase,
+        "session": planned.session,
+        "key": planned.key,
+        "exercises": [_day_dose(dose) for dose in planned.exercises],
+    }
+
+
+def plan_document(plan: Plan) -> dict:
+    """The plan as plain JSON data, shaped as `plan.schema.json` describes."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "program": _program(plan),
+        "exercises": {exercise.id: _exercise(exercise) for exercise in plan.exercises},
+        "phases": [_phase(phase) for phase in plan.phases],
+        "schedule": [_session(session) for session in plan.sessions],
+    }
+
+
+class JsonBackend:
+    name = "json"
+    suffix = ".json"
+    media_type = "application/json"
+
+    def render(self, plan: Plan, options: RenderOptions) -> bytes:
+        text = json.dumps(plan_document(plan), ensure_ascii=False, indent=2, sort_keys=True)
+        return (text + "\n").encode("utf-8")

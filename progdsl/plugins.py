@@ -1,0 +1,142 @@
+"""Plugins: backends, rule packs and registry packs found through entry points.
+
+Discovery reads installed distributions' metadata only; a plugin's code is
+imported when it is used, so listing plugins is cheap and a broken plugin
+never stops the others. The built-in backends are registered in progdsl's own
+pyproject.toml exactly as a third party's would be.
+"""
+
+from __future__ import annotations
+
+import difflib
+import traceback
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .backends import Backend, RenderOptions
+    from .plan import Plan
+
+BACKENDS = "progdsl.backends"
+RULES = "progdsl.rules"
+REGISTRIES = "progdsl.registries"
+GROUPS = {BACKENDS: "backend", RULES: "rule pack", REGISTRIES: "registry pack"}
+
+BUILTIN_DISTRIBUTION = "progdsl"
+
+
+class PluginError(Exception):
+    """A plugin could not be used; the message names it and says why."""
+
+
+class UnknownPlugin(PluginError):
+    """No installed plugin has the name asked for."""
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """One entry point, described without importing it."""
+
+    group: str
+    name: str
+    target: str  # "module:attribute"
+    distribution: str
+    version: str
+    entry_point: EntryPoint = field(compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """`backend 'pdf' (progdsl 0.1.0)`: how messages name the plugin."""
+        return f"{GROUPS[self.group]} '{self.name}' ({self.distribution} {self.version})"
+
+    @property
+    def builtin(self) -> bool:
+        return self.distribution == BUILTIN_DISTRIBUTION
+
+
+def _plugin(group: str, entry_point: EntryPoint) -> Plugin:
+    dist = entry_point.dist
+    name = dist.metadata["Name"] if dist is not None else "unknown distribution"
+    version = dist.version if dist is not None else "?"
+    return Plugin(group, entry_point.name, entry_point.value, name, version, entry_point)
+
+
+def discover(group: str) -> tuple[Plugin, ...]:
+    """The plugins installed in a group, by name, without importing any of them."""
+    plugins = (_plugin(group, entry_point) for entry_point in entry_points(group=group))
+    return tuple(sorted(plugins, key=lambda p: (p.name, p.distribution)))
+
+
+def find(group: str, name: str) -> Plugin:
+    """The one plugin of that name; raises UnknownPlugin naming the installed ones."""
+    installed = discover(group)
+    matches = [p for p in installed if p.name == name]
+    if not matches:
+        names = sorted({p.name for p in installed})
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UnknownPlugin(f"unknown {GROUPS[group]} '{name}'{hint}; installed: {', '.join(names) or 'none'}")
+    if len(matches) > 1:
+        owners = " and ".join(f"{p.distribution} {p.version}" for p in matches)
+        raise PluginError(f"{GROUPS[group]} '{name}' is registered by both {owners}; uninstall one of them")
+    return matches[0]
+
+
+def _reason(exc: BaseException) -> str:
+    """`ValueError: bad value (at module.py:12)`: the error and where the plugin raised it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    last = frames[-1] if frames else None
+    where = f" (at {Path(last.filename).name}:{last.lineno})" if last and not last.filename.startswith("<") else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def load(plugin: Plugin) -> object:
+    """Import what the entry point names; raises PluginError when that fails."""
+    try:
+        return plugin.entry_point.load()
+    except Exception as exc:
+        raise PluginError(f"{plugin.label} failed to import: {_reason(exc)}") from exc
+
+
+def check_backend(plugin: Plugin, loaded: object) -> Backend:
+    """A backend instance from the class an entry point names, once it keeps the contract."""
+    if not isinstance(loaded, type):
+        raise PluginError(f"{plugin.label} names {plugin.target}, which is not a class")
+    try:
+        backend = loaded()
+    except Exception as exc:
+        raise PluginError(f"{plugin.label} could not be created: {_reason(exc)}") from exc
+    problems = [
+        f"`{attribute}` is not a non-empty string"
+        for attribute in ("name", "suffix", "media_type")
+        if not isinstance(getattr(backend, attribute, None), str) or not getattr(backend, attribute)
+    ]
+    if not problems:
+        if backend.name != plugin.name:
+            problems.append(f"its `name` is '{backend.name}', not '{plugin.name}' as registered")
+        if not backend.suffix.startswith(".") or "/" in backend.suffix or "\\" in backend.suffix:
+            problems.append(f"its `suffix` '{backend.suffix}' is not a file extension such as '.json'")
+    if not callable(getattr(backend, "render", None)):
+        problems.append("`render` is not a method")
+    if problems:
+        raise PluginError(f"{plugin.label} does not keep the backend contract: " + "; ".join(problems))
+    return backend
+
+
+def load_backend(name: str) -> Backend:
+    """The installed backend of that name, imported and checked."""
+    plugin = find(BACKENDS, name)
+    return check_backend(plugin, load(plugin))
+
+
+def render(backend: Backend, plan: Plan, options: RenderOptions) -> bytes:
+    """The backend's output for a plan; raises PluginError naming the backend when it fails."""
+    try:
+        data = backend.render(plan, options)
+    except Exception as exc:
+        raise PluginError(f"backend '{backend.name}' failed: {_reason(exc)}") from exc
+    if not isinstance(data, bytes):
+        raise PluginError(f"backend '{backend.name}' returned {type(data).__name__}, not bytes")
+    return data
