@@ -144,8 +144,22 @@ class _Duration(click.ParamType):
         return int(match.group(1)) * factors[match.group(2)]
 
 
+class _Date(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' is not a date written YYYY-MM-DD, such as 2026-12-07", param, ctx)
+
+
 _START = click.option(
-    "--start", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+    "--start", type=_Date(), metavar="YYYY-MM-DD",
     help="First day for programs without a `start` line (default: the next Monday).",
 )
 
@@ -226,7 +240,7 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
         overrides["page_size"] = page_size.lower()
     if template_dir:
         overrides["template"] = str(template_dir.resolve())
-    settings = BuildSettings(output_dir, start.date() if start else None, overrides, _source_date_epoch())
+    settings = BuildSettings(output_dir, start, overrides, _source_date_epoch())
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [
         plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
@@ -269,7 +283,7 @@ def plan(path: str, start) -> None:
     out = console()
     if not out.is_terminal:
         out.width = max(out.width, 160)  # piped or saved: long rows rather than wrapped cells
-    out.print(plan_view(build_plan(result.program, start.date() if start else None), plain=not out.is_terminal))
+    out.print(plan_view(build_plan(result.program, start), plain=not out.is_terminal))
 
 
 @main.command(name="plugins")

@@ -1,0 +1,375 @@
+"""`progdsl build`: what is written, what is not, and what the user is told."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progdsl import plugins
+from progdsl.cli import main
+
+from support import LANGUAGE_EXAMPLE, PROGRAMS
+
+GOOD = 'program "Good"\nstart 2026-12-07\nequipment mat\nphase "A" 1w daily:\n  glute_bridge 3x10 rest 60s\n'
+BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'
+
+FAKE_BACKENDS = '''
+import json
+
+
+class Echo:
+    """Shows what the command line handed to backends."""
+    name, suffix, media_type = "echo", ".echo", "application/json"
+
+    def render(self, plan, options):
+        return json.dumps({
+            "overrides": dict(options.overrides),
+            "timestamp": options.timestamp.isoformat() if options.timestamp else None,
+            "previous": options.previous.decode() if options.previous is not None else None,
+            "start": plan.start.isoformat(),
+        }, sort_keys=True).encode()
+
+
+class Raises:
+    name, suffix, media_type = "raises", ".raises", "text/plain"
+
+    def render(self, plan, options):
+        raise ValueError("boom")
+
+
+class Text:
+    name, suffix, media_type = "text", ".txt", "text/plain"
+
+    def render(self, plan, options):
+        return "not bytes"
+
+
+class Misnamed:
+    name, suffix, media_type = "something_else", "txt", "text/plain"
+    render = None
+'''
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    """Replace discovery with the real JSON backend and fakes: built-in `json` and `broken`,
+    third-party `echo`, `raises`, `text` and `misnamed`."""
+    folder = tmp_path / "fakes"
+    folder.mkdir()
+    (folder / "fake_backends.py").write_text(FAKE_BACKENDS)
+    (folder / "broken_backend.py").write_text("import a_module_that_is_not_installed\n")
+    monkeypatch.syspath_prepend(str(folder))
+    table = {
+        "json": ("progdsl.backends.json:JsonBackend", "progdsl"),
+        "broken": ("broken_backend:Backend", "progdsl"),
+        "echo": ("fake_backends:Echo", "acme-backends"),
+        "raises": ("fake_backends:Raises", "acme-backends"),
+        "text": ("fake_backends:Text", "acme-backends"),
+        "misnamed": ("fake_backends:Misnamed", "acme-backends"),
+    }
+    found = tuple(
+        plugins.Plugin(plugins.BACKENDS, name, target, dist, "1.0", EntryPoint(name, target, plugins.BACKENDS))
+        for name, (target, dist) in sorted(table.items())
+    )
+    monkeypatch.setattr(plugins, "discover", lambda group: found if group == plugins.BACKENDS else ())
+
+
+@pytest.fixture
+def programs(tmp_path) -> Path:
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    (folder / "good.prog").write_text(GOOD)
+    (folder / "bad.prog").write_text(BAD)
+    (folder / "glutes.prog").write_text(LANGUAGE_EXAMPLE)
+    return folder
+
+
+def build(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, ["build", *args], env=env)
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# ---- files with errors ---------------------------------------------------------------
+
+
+def test_a_file_with_errors_writes_nothing(programs, tmp_path):
+    out = tmp_path / "out"
+    result = build(str(programs / "bad.prog"), "--to", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert "E201" in result.stderr and "clamshel" in result.stderr and "^" in result.stderr
+    assert "bad.prog: not built, it has errors" in result.stderr
+    assert not out.exists()
+
+
+def test_a_batch_with_one_bad_file_writes_the_others_and_exits_1(programs, tmp_path):
+    out = tmp_path / "out"
+    result = build(str(programs), "--to", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert files(out) == ["glutes.json", "good.json"]
+    assert f"wrote {out / 'good.json'}" in result.stdout
+    assert "2 written, 0 failed, 0 backend(s) unavailable, 1 file(s) with errors" in result.stderr
+
+
+def test_a_clean_batch_exits_0_and_lists_what_it_wrote(tmp_path):
+    result = build(str(PROGRAMS), "--to", "json", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert files(tmp_path / "out") == sorted(f"{p.stem}.json" for p in PROGRAMS.glob("*.prog"))
+    assert "error" not in result.stderr  # warnings only
+
+
+def test_an_unreadable_file_is_reported_and_the_others_go_on(programs, tmp_path):
+    (programs / "folder.prog").mkdir()  # a folder named like a program
+    result = build(str(programs / "good.prog"), str(programs / "folder.prog" / ".."), "--to", "json", "-o", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert "good.json" in files(tmp_path / "o")
+
+
+def test_two_programs_with_the_same_name_do_not_overwrite_each_other(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.prog").write_text(GOOD.replace("Good", folder))
+    out = tmp_path / "out"
+    result = build(str(tmp_path / "a" / "same.prog"), str(tmp_path / "b" / "same.prog"), "--to", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert "would replace those of" in result.stderr
+    assert json.loads((out / "same.json").read_text())["program"]["title"] == "a"
+
+
+# ---- atomic writes ------------------------------------------------------------------
+
+
+def test_outputs_leave_no_temporary_files(programs, tmp_path):
+    out = tmp_path / "out"
+    build(str(programs / "good.prog"), "--to", "json", "-o", str(out))
+    build(str(programs / "good.prog"), "--to", "json", "-o", str(out))
+    assert files(out) == ["good.json"]
+    assert oct(os.stat(out / "good.json").st_mode & 0o777) != oct(0o600)  # not mkstemp's private mode
+
+
+def test_a_full_disk_is_a_clear_message_and_leaves_the_old_file(programs, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "good.json").write_bytes(b"old")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("progdsl.output.os.fsync", full)
+    result = build(str(programs / "good.prog"), "--to", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert f"cannot write {out / 'good.json'}: the disk is full" in result.stderr
+    assert "Traceback" not in result.output
+    assert files(out) == ["good.json"] and (out / "good.json").read_bytes() == b"old"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_writing_to_dev_full_raises_a_write_error_not_oserror(tmp_path, monkeypatch):
+    from progdsl import output
+
+    real_mkstemp = output.tempfile.mkstemp
+
+    def onto_dev_full(**kwargs):
+        handle, name = real_mkstemp(**kwargs)
+        os.dup2(os.open("/dev/full", os.O_WRONLY), handle)
+        return handle, name
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", onto_dev_full)
+    with pytest.raises(output.WriteError, match="the disk is full"):
+        output.write_atomically(tmp_path / "plan.json", b"x" * 100_000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_message(programs, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    result = build(str(programs / "good.prog"), "--to", "json", "-o", str(blocker / "out"))
+    assert result.exit_code == 1
+    assert "cannot create the output folder" in result.stderr and "is a file, not a folder" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_folder_in_the_way_of_an_output_is_a_clear_message(programs, tmp_path):
+    (tmp_path / "out" / "good.json").mkdir(parents=True)
+    result = build(str(programs / "good.prog"), "--to", "json", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "a folder of that name is in the way" in result.stderr
+    assert files(tmp_path / "out") == ["good.json"]
+
+
+# ---- backends ---------------------------------------------------------------------------
+
+
+def test_an_unknown_backend_lists_the_installed_ones(programs, tmp_path):
+    result = build(str(programs / "good.prog"), "--to", "jsno", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "unknown backend 'jsno' (did you mean 'json'?); installed:" in result.stderr
+    for name in ("json", "ics", "html", "pdf"):
+        assert name in result.stderr.split("installed:")[1]
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_to_every_builtin_backend_is_tried(installed, programs, tmp_path):
+    out = tmp_path / "out"
+    result = build(str(programs / "good.prog"), "-o", str(out))
+    assert result.exit_code == 1
+    assert files(out) == ["good.json"]  # echo, raises … are not built in
+    assert "backend 'broken' (progdsl 1.0) failed to import: ModuleNotFoundError" in result.stderr
+
+
+def test_the_real_builtin_backends_are_each_written_or_reported_by_name(programs, tmp_path):
+    out = tmp_path / "out"
+    result = build(str(programs / "good.prog"), "-o", str(out))
+    assert "good.json" in files(out)
+    for name, suffix in (("ics", ".ics"), ("html", ".html"), ("pdf", ".pdf")):
+        assert f"good{suffix}" in files(out) or f"backend '{name}'" in result.stderr
+
+
+def test_a_backend_that_raises_or_fails_to_import_is_reported_and_the_rest_completes(installed, programs, tmp_path):
+    out = tmp_path / "out"
+    result = build(
+        str(programs / "good.prog"), str(programs / "glutes.prog"),
+        "--to", "raises", "--to", "broken", "--to", "json", "--to", "echo", "-o", str(out),
+    )
+    assert result.exit_code == 1
+    assert files(out) == ["glutes.echo", "glutes.json", "good.echo", "good.json"]
+    assert result.stderr.count("failed to import") == 1  # once, not once per file
+    assert f"{programs / 'good.prog'}: backend 'raises' failed: ValueError: boom (at fake_backends.py:" in result.stderr
+    assert f"{programs / 'glutes.prog'}: backend 'raises' failed" in result.stderr
+    assert "no broken output is written" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_backend_returning_text_is_reported(installed, programs, tmp_path):
+    result = build(str(programs / "good.prog"), "--to", "text", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "backend 'text' returned str, not bytes" in result.stderr
+    assert files(tmp_path / "out") == []
+
+
+def test_a_backend_that_breaks_the_contract_is_reported(installed, programs, tmp_path):
+    result = build(str(programs / "good.prog"), "--to", "misnamed", "--to", "json", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "backend 'misnamed' (acme-backends 1.0) does not keep the backend contract" in result.stderr
+    assert "'.json'" in result.stderr and "`render` is not a method" in result.stderr
+    assert files(tmp_path / "out") == ["good.json"]
+
+
+def test_a_backend_that_raises_leaves_the_previous_output_alone(installed, programs, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "good.raises").write_text("from last time")
+    build(str(programs / "good.prog"), "--to", "raises", "-o", str(out))
+    assert (out / "good.raises").read_text() == "from last time"
+
+
+# ---- what backends receive ----------------------------------------------------------------
+
+
+def echoed(out: Path, *args: str, env: dict | None = None) -> dict:
+    result = build(str(out.parent / "programs" / "good.prog"), "--to", "echo", "-o", str(out), *args, env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "good.echo").read_text())
+
+
+def test_command_line_settings_reach_backends_as_overrides(installed, programs, tmp_path):
+    out = tmp_path / "out"
+    assert echoed(out)["overrides"] == {}
+    assert echoed(out, "--reminder", "15m")["overrides"] == {"reminder": 900}
+    assert echoed(out, "--reminder", "1h")["overrides"] == {"reminder": 3600}
+    assert echoed(out, "--no-reminder")["overrides"] == {"reminder": None}
+    assert echoed(out, "--page-size", "LETTER")["overrides"] == {"page_size": "letter"}
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    assert echoed(out, "--template-dir", str(templates))["overrides"] == {"template": str(templates.resolve())}
+
+
+def test_source_date_epoch_becomes_the_timestamp(installed, programs, tmp_path):
+    out = tmp_path / "out"
+    assert echoed(out, env={"SOURCE_DATE_EPOCH": ""})["timestamp"] is None
+    assert echoed(out, env={"SOURCE_DATE_EPOCH": "1767225600"})["timestamp"] == "2026-01-01T00:00:00+00:00"
+
+
+def test_backends_see_the_file_they_replace(installed, programs, tmp_path):
+    out = tmp_path / "out"
+    assert echoed(out)["previous"] is None
+    first = (out / "good.echo").read_text()
+    assert echoed(out)["previous"] == first
+
+
+def test_start_applies_to_programs_without_a_start_line(installed, programs, tmp_path):
+    (programs / "good.prog").write_text(GOOD.replace("start 2026-12-07\n", ""))
+    assert echoed(tmp_path / "out", "--start", "2027-02-03")["start"] == "2027-02-03"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--reminder", "15m", "--no-reminder"], "not both"),
+        (["--reminder", "soon"], "'soon' is not a time"),
+        (["--reminder", "0m"], "'0m' is not a time"),
+        (["--page-size", "a5"], "'a5' is not one of"),
+        (["--start", "7/12/2026"], "YYYY-MM-DD"),
+        (["--template-dir", "/no/such/folder"], "does not exist"),
+    ],
+)
+def test_bad_options_are_usage_errors(programs, tmp_path, args, message):
+    result = build(str(programs / "good.prog"), "--to", "json", "-o", str(tmp_path / "out"), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_source_date_epoch_is_a_usage_error(programs, tmp_path):
+    result = build(str(programs / "good.prog"), "--to", "json", env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH" in result.stderr
+
+
+@pytest.mark.parametrize("path", ["-", "no_such_file.prog"])
+def test_paths_that_name_no_program_file_are_usage_errors(path, tmp_path):
+    result = build(path, "--to", "json", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+
+
+def test_page_size_choices_match_the_setting():
+    from progdsl.cli import build as build_command
+    from progdsl.settings import SETTINGS
+
+    (option,) = [p for p in build_command.params if p.name == "page_size"]
+    assert tuple(option.type.choices) == SETTINGS["page_size"].choices
+
+
+# ---- plan and schema ----------------------------------------------------------------------
+
+
+def test_plan_prints_each_session_with_that_days_dose():
+    result = CliRunner().invoke(main, ["plan", str(PROGRAMS / "glutes_sore_back.prog")])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "2026-12-" in line.split("  ")[0]]
+    assert len(rows) == 22
+    assert "Clam shell 3 × 8 each side, hold 1 s, rest 30–60 s" in rows[0] and "Mon" in rows[0]
+    assert "Clam shell 3 × 12 each side" in rows[-2]
+    assert "4x/week (mon wed fri sun)" in result.stdout
+    assert "\x1b[" not in result.stdout  # plain when not a terminal
+
+
+def test_plan_of_a_file_with_errors_prints_diagnostics_and_exits_1(programs):
+    result = CliRunner().invoke(main, ["plan", str(programs / "bad.prog")])
+    assert result.exit_code == 1
+    assert "E201" in result.stderr and result.stdout == ""
+
+
+def test_plan_reads_standard_input_and_takes_a_start():
+    program = GOOD.replace("start 2026-12-07\n", "")
+    result = CliRunner().invoke(main, ["plan", "-", "--start", "2027-03-01"], input=program)
+    assert result.exit_code == 0, result.output
+    assert "2027-03-01" in result.stdout and "2027-03-07" in result.stdout
