@@ -1,0 +1,236 @@
+"""The calendar backend: an .ics file that a client imports once and is reminded by.
+
+One event per planned session day, titled with the session's name (the program's title for an
+unnamed session), its description listing that day's doses, the cautions and the clinician.
+The choices that keep re-imports and rebuilds working (docs/calendar.md explains them to clinicians):
+
+* UID: a hash of the program's title, the client, the session's key and the day's place among
+  that session's days (1st, 2nd, …). Changing a dose, a time, the start date or the weekdays
+  keeps every UID, so a re-imported calendar moves and updates its events instead of adding
+  copies; adding, removing or renaming one session leaves the others' UIDs alone.
+* SEQUENCE: 0 for an event the previous file did not have; that file's value when the event is
+  unchanged apart from DTSTAMP; one more when anything else changed.
+* DTSTAMP: SOURCE_DATE_EPOCH when set, else midnight UTC on the plan's first day, so that the
+  same program gives the same bytes.
+* Timed events last as long as the doses take (`_estimated_length`) and carry a DISPLAY alarm
+  per the `reminder` setting; untimed sessions are all-day events that do not mark the day busy.
+* No recurring events. Folding runs of identical days into one RRULE event would shrink files by
+  40–75 %, but a run's UID would then depend on where its run begins, and editing a progression
+  moves those boundaries: a re-imported calendar would keep the old series beside the new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections import Counter
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, vText
+
+from .. import __version__
+from ..plan import describe_frequency
+from ..wording import describe_dose
+
+if TYPE_CHECKING:
+    from ..plan import DayDose, Plan, PlannedSession
+    from . import RenderOptions
+
+PRODID = f"-//progdsl//progdsl {__version__}//EN"
+UID_DOMAIN = "progdsl.invalid"  # RFC 2606: a domain-like suffix that belongs to nobody
+VERSION_MARKERS = ("DTSTAMP", "SEQUENCE")  # what may differ between two builds of unchanged content
+SETUP_SECONDS = 60  # per exercise: getting into position, changing sides
+SHORTEST_EVENT = dt.timedelta(minutes=10)
+
+
+class IcsBackend:
+    """iCalendar (RFC 5545) schedule of the plan's sessions."""
+
+    name = "ics"
+    suffix = ".ics"
+    media_type = "text/calendar"
+
+    def render(self, plan: Plan, options: RenderOptions) -> bytes:
+        zone = ZoneInfo(plan.program.timezone) if plan.program.timezone else None
+        reminder = options.setting(plan, "reminder")
+        seconds_per_rep = options.setting(plan, "seconds_per_rep")
+        stamp = _utc(options.timestamp) if options.timestamp else _default_stamp(plan)
+        previous = _previous_events(options.previous)
+        calendar = _calendar(plan)
+        days_of_session: Counter[str] = Counter()
+        for day in plan.sessions:
+            days_of_session[day.key] += 1
+            event = _event(plan, day, days_of_session[day.key], zone, reminder, seconds_per_rep)
+            event.add("sequence", _sequence(event, previous.get(str(event["UID"]))))
+            event.add("dtstamp", stamp)
+            calendar.add_component(event)
+        if zone:
+            calendar.add_missing_timezones(
+                first_date=dt.date(plan.start.year, 1, 1), last_date=dt.date(plan.end.year + 1, 1, 1)
+            )
+        return calendar.to_ical()
+
+
+# ---- the calendar and its events ------------------------------------------------
+
+
+def _calendar(plan: Plan) -> Calendar:
+    program = plan.program
+    about = _calendar_description(plan)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # NAME and the X-WR- properties are unknown to icalendar, which would not escape them as TEXT.
+    calendar.add("name", vText(program.title))
+    calendar.add("x-wr-calname", vText(program.title))
+    calendar.add("description", about)
+    calendar.add("x-wr-caldesc", vText(about))
+    if program.timezone:
+        calendar.add("x-wr-timezone", vText(program.timezone))
+    return calendar
+
+
+def _event(
+    plan: Plan, day: PlannedSession, day_number: int, zone: ZoneInfo | None, reminder: int | None, seconds_per_rep: int
+) -> Event:
+    """`day` is the session's `day_number`-th day (from 1)."""
+    title = day.session or plan.program.title
+    event = Event()
+    event.add("uid", _uid(plan, day.key, day_number))
+    event.add("summary", title)
+    event.add("description", _description(plan, day))
+    if day.time is None:
+        event.add("dtstart", day.date)
+        event.add("dtend", day.date + dt.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    else:
+        start = dt.datetime.combine(day.date, day.time, tzinfo=zone)
+        event.add("dtstart", start)
+        event.add("dtend", start + _estimated_length(day.exercises, seconds_per_rep))
+        if reminder is not None:
+            event.add_component(_alarm(title, reminder))
+    return event
+
+
+def _alarm(title: str, seconds_before: int) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    alarm.add("trigger", -dt.timedelta(seconds=seconds_before))
+    return alarm
+
+
+def _uid(plan: Plan, key: str, day_number: int) -> str:
+    """Stable across rebuilds: see the module's docstring."""
+    identity = "\x1f".join((plan.program.title, plan.program.client or "", key, str(day_number)))
+    return f"{hashlib.sha256(identity.encode()).hexdigest()[:32]}@{UID_DOMAIN}"
+
+
+def _estimated_length(exercises: tuple[DayDose, ...], seconds_per_rep: int) -> dt.timedelta:
+    """The top of every range, the written rest between sets and a minute per exercise to set up,
+    rounded up to five minutes and never under ten."""
+    seconds = 0
+    for dose in exercises:
+        per_rep = seconds_per_rep + (dose.hold_per_rep_s.high if dose.hold_per_rep_s else 0)
+        per_set = {"reps": dose.amount.high * per_rep, "hold": dose.amount.high, "duration": dose.amount.high * 60}
+        sides = 2 if dose.each_side else 1
+        rest = dose.rest_s.high if dose.rest_s else 0
+        seconds += dose.sets * per_set[dose.kind] * sides + (dose.sets - 1) * rest + SETUP_SECONDS
+    return max(dt.timedelta(minutes=5 * math.ceil(seconds / 300)), SHORTEST_EVENT)
+
+
+# ---- texts --------------------------------------------------------------------
+
+
+def _bullets(heading: str, items: list[str]) -> list[str]:
+    return [heading + ":\n" + "\n".join(f"• {item}" for item in items)] if items else []
+
+
+def _description(plan: Plan, day: PlannedSession) -> str:
+    """The day's doses, then notes, cautions, and whose program it is."""
+    program = plan.program
+    phase = plan.phases[day.phase_index].phase
+    session = phase.sessions[day.session_index]
+    doses = []
+    for dose in day.exercises:
+        doses.append(f"{dose.exercise.name} — {describe_dose(dose)}")
+        doses += [f"  {note}" for note in dose.notes]
+    exercises = {dose.exercise.id: dose.exercise for dose in day.exercises}.values()
+    notes = [remark.text for remark in (*phase.notes, *session.notes)]
+    cautions = [remark.text for remark in (*program.cautions, *phase.cautions, *session.cautions)]
+    cautions += [f"{exercise.name}: {text}" for exercise in exercises for text in exercise.cautions]
+    about = [f"Phase: {day.phase}", f"Program: {program.title}" + (f", for {program.client}" if program.client else "")]
+    if program.clinician:
+        about.append(f"Clinician: {program.clinician}")
+    sections = ["\n".join(doses), *_bullets("Notes", notes), *_bullets("Cautions", cautions), "\n".join(about)]
+    return "\n\n".join(sections)
+
+
+def _calendar_description(plan: Plan) -> str:
+    """Whose program, its phases with the days and times each session falls on, its notes and
+    the safety rules the clinician set aside (kept in every output)."""
+    program = plan.program
+    client = f", for {program.client}" if program.client else ""
+    clinician = f", from {program.clinician}" if program.clinician else ""
+    sections = [f"{program.title}{client}{clinician}.\n{plan.start.isoformat()} to {plan.end.isoformat()}."]
+    for planned in plan.phases:
+        phase = planned.phase
+        length = f"{phase.days // 7} weeks" if phase.days % 7 == 0 else f"{phase.days} days"
+        lines = [f"{phase.name}: {length} from {planned.start.isoformat()}"]
+        for index, session in enumerate(phase.sessions):
+            when = describe_frequency(session.frequency) if session.frequency else "as each exercise says"
+            time = session.time or program.time
+            at = f" at {time:%H:%M}" if time else ""
+            lines.append(f"• {session.name or f'Session {index + 1}'}: {when}{at}")
+        sections.append("\n".join(lines))
+    sections += _bullets("Notes", [note.text for note in program.notes])
+    allows = [f"{allow.code} ({allow.where}): {allow.reason}" for allow in plan.allows]
+    sections += _bullets("Safety rules set aside by the clinician", allows)
+    return "\n\n".join(sections)
+
+
+# ---- continuity with the file this build replaces ------------------------------
+
+
+def _previous_events(data: bytes | None) -> dict[str, Event]:
+    """The replaced file's events by UID; none when there is no such file or it is not a calendar.
+    Events without a UID or a readable SEQUENCE (a hand-edited file) are passed over."""
+    if not data:
+        return {}
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError:
+        return {}
+    return {
+        str(event["UID"]): event
+        for event in calendar.walk("VEVENT")
+        if "UID" in event and isinstance(event.get("SEQUENCE", 0), int)
+    }
+
+
+def _content(event: Event) -> bytes:
+    """The event as written, without the properties that mark a version rather than content."""
+    copy = Event.from_ical(event.to_ical())
+    for marker in VERSION_MARKERS:
+        copy.pop(marker, None)
+    return copy.to_ical()
+
+
+def _sequence(event: Event, previous: Event | None) -> int:
+    if previous is None:
+        return 0
+    before = int(previous.get("SEQUENCE", 0))
+    return before if _content(previous) == _content(event) else before + 1
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A naive time is taken to be UTC, as SOURCE_DATE_EPOCH is."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
+
+
+def _default_stamp(plan: Plan) -> dt.datetime:
+    return dt.datetime.combine(plan.start, dt.time(), dt.timezone.utc)

@@ -1,0 +1,424 @@
+"""The .ics backend: every output is read back by icalendar, expanded by recurring-ical-events and
+compared with the plan's dated sessions, and read again by vobject as an independent parser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+import pytest
+import recurring_ical_events
+import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from progdsl import loads
+from progdsl.backends import RenderOptions
+from progdsl.backends.ics import IcsBackend
+from progdsl.plan import Plan, build_plan
+from progdsl.wording import describe_dose
+
+LANGUAGE_EXAMPLE = """\
+# Glute activation and stretching for a sore lower back
+program "Glutes for a sore back"
+client "Sam Lee"
+clinician "Alex Moore, Exercise Physiologist"
+start 2026-12-07
+timezone "Australia/Sydney"
+time 07:30
+equipment mini_band(yellow, green), mat
+caution "Numbness, or pins and needles in the foot: ease off the longer holds and see a health professional."
+
+phase "Activate" 2w:
+  session "Daily activation" daily:
+    clam_shell 3x12 rest 30-60s progress from 8 over 2w
+  session "Stretch" 4x/week at 18:00:
+    figure_four_stretch 3x45-60s each side
+
+phase "Strengthen" 4w:
+  session on mon wed fri:
+    glute_bridge 3x10-15 band green rest 60s
+    dead_bug 3x8 each side
+    bird_dog 3x8 hold 3s each side
+    plank 3x20s progress to 30s over 4w
+"""
+
+
+def program(header: str, body: str = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n') -> str:
+    """A small program: `header` lines after the title, then one phase of a week."""
+    return f'program "Short"\n{header}\nphase "Only" 1w:\n{body}'
+
+
+def plan_of(text: str) -> Plan:
+    result = loads(text, "x.prog")
+    assert result.ok, [(d.code, d.message) for d in result.diagnostics]
+    return build_plan(result.program)
+
+
+def render(plan: Plan, **options) -> bytes:
+    """Render, then check the output against the plan with both parsers before handing it back."""
+    data = IcsBackend().render(plan, RenderOptions(**options))
+    assert_occurrences_match(data, plan)
+    assert_vobject_reads(data, plan)
+    assert_lines_well_formed(data)
+    return data
+
+
+def assert_occurrences_match(data: bytes, plan: Plan) -> None:
+    calendar = Calendar.from_ical(data)
+    occurrences = recurring_ical_events.of(calendar).between(plan.start, plan.end + dt.timedelta(days=1))
+    zone = plan.program.timezone
+    assert len(occurrences) == len(plan.sessions)
+    for event, day in zip(sorted(occurrences, key=_start_key), plan.sessions):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        if day.time is None:
+            assert (start, end) == (day.date, day.date + dt.timedelta(days=1))  # all-day, DTEND exclusive
+            assert "VALARM" not in [c.name for c in event.subcomponents]
+        else:
+            assert (start.date(), start.time()) == (day.date, day.time)
+            assert end > start
+            if zone:
+                local = dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(zone))
+                assert start.utcoffset() == local.utcoffset()
+                assert str(event["DTSTART"].params["TZID"]) == zone
+            else:
+                assert start.tzinfo is None  # floating local time
+        assert str(event["SUMMARY"]) == (day.session or plan.program.title)
+        description = str(event["DESCRIPTION"])
+        for dose in day.exercises:
+            assert f"{dose.exercise.name} — {describe_dose(dose)}" in description
+
+
+def _start_key(event) -> tuple:
+    start = event.decoded("DTSTART")
+    if isinstance(start, dt.datetime):
+        return start.date(), start.time()
+    return start, dt.time.min
+
+
+def assert_vobject_reads(data: bytes, plan: Plan) -> None:
+    calendar = vobject.readOne(data.decode("utf-8"))
+    events = calendar.contents.get("vevent", [])
+    assert len(events) == len(plan.sessions)
+    assert len({event.uid.value for event in events}) == len(events)
+    for event, day in zip(events, plan.sessions):
+        assert event.summary.value == (day.session or plan.program.title)
+        start = event.dtstart.value
+        if day.time is None:
+            assert start == day.date
+        else:
+            assert (start.date(), start.time()) == (day.date, day.time)
+            if plan.program.timezone:
+                # vobject builds the zone from the file's VTIMEZONE, not from its own database.
+                expected = dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(plan.program.timezone))
+                assert start.utcoffset() == expected.utcoffset()
+
+
+def assert_lines_well_formed(data: bytes) -> None:
+    """CRLF line ends; no line over 75 octets; folds never split a UTF-8 character."""
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")
+
+
+def events_of(data: bytes) -> list:
+    return Calendar.from_ical(data).walk("VEVENT")
+
+
+# ---- the language reference's program ----------------------------------------------
+
+
+def test_language_example_gives_one_event_per_session_day():
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    data = render(plan)
+    events = events_of(data)
+    assert len(events) == len(plan.sessions) == 34
+    first, stretch, last = events[0], events[1], events[-1]
+    assert str(first["SUMMARY"]) == "Daily activation"
+    assert first.decoded("DTSTART") == dt.datetime(2026, 12, 7, 7, 30, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney"))
+    assert str(stretch["SUMMARY"]) == "Stretch"
+    assert stretch.decoded("DTSTART").time() == dt.time(18, 0)  # the session's `at` wins over `time`
+    assert str(last["SUMMARY"]) == "Glutes for a sore back"  # an unnamed session takes the title
+    assert last.decoded("DTSTART").date() == dt.date(2027, 1, 15)
+
+
+def test_descriptions_hold_that_days_doses_cautions_and_clinician():
+    events = events_of(render(plan_of(LANGUAGE_EXAMPLE)))
+    first = str(events[0]["DESCRIPTION"])
+    assert first.startswith("Clam shell — 3 × 8, rest 30–60 s\n")
+    assert "• Numbness, or pins and needles in the foot: ease off" in first  # the program's caution
+    assert "• Clam shell: You should feel the work at the side of your hip" in first  # the registry's
+    assert "Clinician: Alex Moore, Exercise Physiologist" in first
+    assert "Program: Glutes for a sore back, for Sam Lee" in first
+    last_activation = [e for e in events if str(e["SUMMARY"]) == "Daily activation"][-1]
+    assert str(last_activation["DESCRIPTION"]).startswith("Clam shell — 3 × 12, rest 30–60 s\n")
+    last = str(events[-1]["DESCRIPTION"])
+    assert last.startswith(
+        "Glute bridge — 3 × 10–15, green band, rest 60 s\n"
+        "Dead bug — 3 × 8 each side\n"
+        "Bird dog — 3 × 8 each side, hold 3 s\n"
+        "Plank — 3 × 29 s\n"
+    )
+    assert "Phase: Strengthen" in last
+
+
+def test_calendar_properties_that_clients_read():
+    data = render(plan_of(LANGUAGE_EXAMPLE))
+    calendar = Calendar.from_ical(data)
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["PRODID"]).startswith("-//progdsl//progdsl ")
+    assert str(calendar["CALSCALE"]) == "GREGORIAN"
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    seen = vobject.readOne(data.decode("utf-8"))  # icalendar leaves X- properties escaped
+    assert seen.x_wr_calname.value == "Glutes for a sore back"
+    assert seen.x_wr_timezone.value == "Australia/Sydney"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Australia/Sydney"]
+    summary = str(calendar["DESCRIPTION"])
+    assert "• Stretch: 4x/week (mon wed fri sun) at 18:00" in summary  # the weekdays Nx/week chose
+
+
+def test_event_lengths_are_estimated_from_the_doses():
+    events = events_of(render(plan_of(LANGUAGE_EXAMPLE)))
+    lengths = {str(e["SUMMARY"]): e.decoded("DTEND") - e.decoded("DTSTART") for e in events}
+    assert lengths["Daily activation"] == dt.timedelta(minutes=10)  # the shortest event
+    assert lengths["Glutes for a sore back"] == dt.timedelta(minutes=20)  # four exercises: about 19 min
+    walk = plan_of(program('time 06:00', '  session "Walk" daily:\n    walking 30min\n'))
+    assert {e.decoded("DTEND") - e.decoded("DTSTART") for e in events_of(render(walk))} == {dt.timedelta(minutes=35)}
+
+
+def test_a_slower_pace_makes_longer_events():
+    body = '  session "Bridges" daily:\n    glute_bridge 3x20 rest 60s\n'
+    quick, slow = (plan_of(program(f"time 06:00\n{pace}", body)) for pace in ("", "set seconds_per_rep 10s"))
+    assert events_of(render(quick))[0].decoded("DTEND").time() == dt.time(6, 10)  # 7 minutes, rounded up
+    assert events_of(render(slow))[0].decoded("DTEND").time() == dt.time(6, 15)  # 13 minutes
+
+
+# ---- times: zoned, floating, all-day -----------------------------------------------
+
+
+def test_without_a_zone_times_float():
+    data = render(plan_of(program("start 2027-03-01\ntime 07:30")))
+    calendar = Calendar.from_ical(data)
+    assert not calendar.walk("VTIMEZONE") and "X-WR-TIMEZONE" not in calendar
+    assert b"DTSTART:20270301T073000\r\n" in data
+
+
+def test_without_a_time_events_are_all_day_with_an_exclusive_end():
+    data = render(plan_of(program("start 2027-03-01")))
+    assert b"DTSTART;VALUE=DATE:20270301\r\nDTEND;VALUE=DATE:20270302\r\n" in data
+    for event in events_of(data):
+        assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(days=1)
+        assert str(event["TRANSP"]) == "TRANSPARENT"  # an exercise reminder does not make the day busy
+        assert not event.walk("VALARM")
+
+
+def test_a_session_at_a_time_is_timed_in_an_otherwise_all_day_program():
+    body = (
+        '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n'
+        '  session "Bridges" on mon at 17:45:\n    glute_bridge 3x10\n'
+    )
+    plan = plan_of(program('start 2027-03-01\ntimezone "Europe/Berlin"', body))
+    events = events_of(render(plan))
+    bridges = [e for e in events if str(e["SUMMARY"]) == "Bridges"]
+    assert [e.decoded("DTSTART") for e in bridges] == [
+        dt.datetime(2027, 3, 1, 17, 45, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    ]
+    assert {type(e.decoded("DTSTART")) for e in events if str(e["SUMMARY"]) == "Stretch"} == {dt.date}
+
+
+@pytest.mark.parametrize(
+    "zone, start, change",
+    [
+        ("Australia/Sydney", "2027-03-31", dt.date(2027, 4, 4)),  # daylight saving ends
+        ("Australia/Sydney", "2027-09-29", dt.date(2027, 10, 3)),  # daylight saving starts
+        ("Europe/London", "2027-03-24", dt.date(2027, 3, 28)),  # summer time starts
+    ],
+)
+def test_local_time_holds_across_a_daylight_saving_change(zone, start, change):
+    plan = plan_of(program(f'start {start}\ntimezone "{zone}"\ntime 07:30'))
+    events = events_of(render(plan))
+    starts = [e.decoded("DTSTART") for e in events]
+    assert {s.time() for s in starts} == {dt.time(7, 30)}
+    before = {s.utcoffset() for s in starts if s.date() < change}
+    after = {s.utcoffset() for s in starts if s.date() > change}
+    assert len(before) == len(after) == 1 and before != after
+    assert {s.astimezone(dt.timezone.utc).time() for s in starts} != {starts[0].astimezone(dt.timezone.utc).time()}
+
+
+def test_a_leap_day_start():
+    plan = plan_of(program('start 2028-02-29\ntimezone "America/New_York"\ntime 19:00'))
+    events = events_of(render(plan))
+    assert [e.decoded("DTSTART").date() for e in events][:3] == [
+        dt.date(2028, 2, 29), dt.date(2028, 3, 1), dt.date(2028, 3, 2)
+    ]
+
+
+def test_a_program_across_the_new_year():
+    zoned = plan_of(program('start 2027-12-28\ntimezone "Pacific/Auckland"\ntime 23:55'))
+    events = events_of(render(zoned))
+    assert [e.decoded("DTSTART").year for e in events] == [2027] * 4 + [2028] * 3
+    assert events[3].decoded("DTEND") == dt.datetime(2028, 1, 1, 0, 5, tzinfo=zoneinfo.ZoneInfo("Pacific/Auckland"))
+    all_day = events_of(render(plan_of(program("start 2027-12-28"))))
+    assert all_day[3].decoded("DTEND") == dt.date(2028, 1, 1)
+
+
+# ---- reminders ---------------------------------------------------------------------
+
+
+def alarms(data: bytes) -> set[tuple[str, dt.timedelta]]:
+    return {(str(a["ACTION"]), a.decoded("TRIGGER")) for e in events_of(data) for a in e.walk("VALARM")}
+
+
+def test_a_reminder_half_an_hour_before_by_default():
+    data = render(plan_of(LANGUAGE_EXAMPLE))
+    assert alarms(data) == {("DISPLAY", -dt.timedelta(minutes=30))}
+    assert all(len(e.walk("VALARM")) == 1 for e in events_of(data))
+    assert {str(a["DESCRIPTION"]) for e in events_of(data) for a in e.walk("VALARM")} == {
+        "Daily activation", "Stretch", "Glutes for a sore back"
+    }
+
+
+def test_the_programs_reminder_setting_and_the_command_line_override_it():
+    plan = plan_of(program("time 07:30\nset reminder 15min"))
+    assert alarms(render(plan)) == {("DISPLAY", -dt.timedelta(minutes=15))}
+    assert alarms(render(plan, overrides={"reminder": 600})) == {("DISPLAY", -dt.timedelta(minutes=10))}
+    assert alarms(render(plan, overrides={"reminder": None})) == set()  # --no-reminder
+    assert alarms(render(plan_of(program("time 07:30\nset reminder none")))) == set()
+
+
+# ---- text escaping and line folding ---------------------------------------------------
+
+
+def test_hostile_strings_are_escaped_and_folded():
+    client = 'O"Brien, Pat; back\\slash 😀 中文 "quoted"'
+    text = (
+        'program "Rücken; Hüfte, 腰痛 \\\\ 💪"\n'
+        'client "O\\"Brien, Pat; back\\\\slash 😀 中文 \\"quoted\\""\n'
+        'clinician "Dr. Zoë Ng, PT; 康复"\n'
+        'start 2027-03-01\ntimezone "Asia/Shanghai"\ntime 08:00\n'
+        'caution "Stop if it hurts; really, stop \\\\ now. 停止 ⚠️"\n'
+        'phase "Ph, 1; 一" 1w:\n'
+        '  session "Stretch; 拉伸, 🧘" daily:\n'
+        '    figure_four_stretch 3x30s each side note "Breathe, slowly; \\"in\\" \\\\ out 🌬️"\n'
+    )
+    plan = plan_of(text)
+    assert plan.program.client == client
+    data = render(plan)
+    assert b"O\"Brien\\, Pat\\; back\\\\slash" in data  # RFC 5545 TEXT: \, \; \\ escaped, quotes as they are
+    event = events_of(data)[0]
+    assert str(event["SUMMARY"]) == "Stretch; 拉伸, 🧘"
+    description = str(event["DESCRIPTION"])
+    assert f"Program: Rücken; Hüfte, 腰痛 \\ 💪, for {client}\n" in description
+    assert "Clinician: Dr. Zoë Ng, PT; 康复" in description
+    assert "• Stop if it hurts; really, stop \\ now. 停止 ⚠️" in description
+    assert '  Breathe, slowly; "in" \\ out 🌬️' in description
+    assert "Phase: Ph, 1; 一" in description
+    seen = vobject.readOne(data.decode("utf-8"))
+    assert seen.x_wr_calname.value == "Rücken; Hüfte, 腰痛 \\ 💪"
+    assert seen.vevent.description.value == description
+
+
+PROGRAM_TEXT = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=120
+).filter(lambda s: s.strip() == s and s)
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=PROGRAM_TEXT, client=PROGRAM_TEXT)
+def test_any_title_and_client_survive_the_round_trip(title, client):
+    def quoted(s: str) -> str:
+        return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    plan = plan_of(
+        f'program {quoted(title)}\nclient {quoted(client)}\nstart 2027-03-01\nphase "P" 2d:\n  glute_bridge 3x10 daily\n'
+    )
+    assert (plan.program.title, plan.program.client) == (title, client)
+    data = render(plan)
+    for event in events_of(data):
+        assert str(event["SUMMARY"]) == title
+        assert f"Program: {title}, for {client}" in str(event["DESCRIPTION"]).split("\n")
+    assert vobject.readOne(data.decode("utf-8")).x_wr_calname.value == title
+
+
+# ---- updates: UIDs and SEQUENCE -------------------------------------------------------
+
+
+def uid_sequence_summary(data: bytes) -> list[tuple[str, int, str]]:
+    return [(str(e["UID"]), int(e["SEQUENCE"]), str(e["SUMMARY"])) for e in events_of(data)]
+
+
+def test_uids_are_unique_and_domain_like():
+    uids = [uid for uid, _, _ in uid_sequence_summary(render(plan_of(LANGUAGE_EXAMPLE)))]
+    assert len(set(uids)) == len(uids) == 34
+    assert all(re.fullmatch(r"[0-9a-f]{32}@progdsl\.invalid", uid) for uid in uids)
+
+
+def test_an_edited_session_keeps_every_uid_and_raises_only_its_own_sequence():
+    first = render(plan_of(LANGUAGE_EXAMPLE))
+    edited = LANGUAGE_EXAMPLE.replace("figure_four_stretch 3x45-60s", "figure_four_stretch 2x45-60s")
+    second = render(plan_of(edited), previous=first)
+    before, after = uid_sequence_summary(first), uid_sequence_summary(second)
+    assert [uid for uid, _, _ in after] == [uid for uid, _, _ in before]
+    assert {(summary, sequence) for _, sequence, summary in after} == {
+        ("Daily activation", 0), ("Stretch", 1), ("Glutes for a sore back", 0)
+    }
+    assert render(plan_of(edited), previous=second) == second  # a rebuild of the same program changes nothing
+    third = render(plan_of(edited.replace("2x45-60s", "2x30-45s")), previous=second)
+    assert {sequence for _, sequence, summary in uid_sequence_summary(third) if summary == "Stretch"} == {2}
+
+
+def test_inserting_a_session_leaves_the_others_uids_alone():
+    first = render(plan_of(LANGUAGE_EXAMPLE))
+    inserted = LANGUAGE_EXAMPLE.replace(
+        '  session "Daily activation" daily:',
+        '  session "Walk" on tue at 12:00:\n    walking 20min\n  session "Daily activation" daily:',
+    )
+    second = render(plan_of(inserted), previous=first)
+    before = {uid: (seq, summary) for uid, seq, summary in uid_sequence_summary(first)}
+    after = {uid: (seq, summary) for uid, seq, summary in uid_sequence_summary(second)}
+    assert before.items() <= after.items()  # every old event is there, unchanged
+    assert {after[uid] for uid in after.keys() - before.keys()} == {(0, "Walk")}
+
+
+def test_a_later_start_moves_events_instead_of_adding_copies():
+    first = render(plan_of(LANGUAGE_EXAMPLE))
+    later = render(plan_of(LANGUAGE_EXAMPLE.replace("start 2026-12-07", "start 2026-12-14")), previous=first)
+    assert [uid for uid, _, _ in uid_sequence_summary(later)] == [uid for uid, _, _ in uid_sequence_summary(first)]
+    assert {sequence for _, sequence, _ in uid_sequence_summary(later)} == {1}
+
+
+def test_two_clients_with_the_same_program_get_different_uids():
+    other = render(plan_of(LANGUAGE_EXAMPLE.replace('client "Sam Lee"', 'client "Kim Park"')))
+    theirs = {uid for uid, _, _ in uid_sequence_summary(other)}
+    assert theirs.isdisjoint(uid for uid, _, _ in uid_sequence_summary(render(plan_of(LANGUAGE_EXAMPLE))))
+
+
+@pytest.mark.parametrize("previous", [b"", b"not a calendar", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"])
+def test_an_unreadable_previous_file_starts_the_sequence_afresh(previous):
+    data = render(plan_of(LANGUAGE_EXAMPLE), previous=previous)
+    assert {sequence for _, sequence, _ in uid_sequence_summary(data)} == {0}
+
+
+# ---- reproducible bytes -----------------------------------------------------------------
+
+
+def test_the_same_program_gives_the_same_bytes():
+    assert render(plan_of(LANGUAGE_EXAMPLE)) == render(plan_of(LANGUAGE_EXAMPLE))
+
+
+def test_dtstamp_without_source_date_epoch_is_the_first_day_at_midnight_utc():
+    stamps = {e.decoded("DTSTAMP") for e in events_of(render(plan_of(LANGUAGE_EXAMPLE)))}
+    assert stamps == {dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc)}
+
+
+def test_dtstamp_comes_from_source_date_epoch():
+    moment = dt.datetime.fromtimestamp(1_780_000_000, dt.timezone.utc)
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    data = render(plan, timestamp=moment)
+    assert {e.decoded("DTSTAMP") for e in events_of(data)} == {moment}
+    assert render(plan, timestamp=moment) == data
+    without_stamps = [line for line in data.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+    assert without_stamps == [line for line in render(plan).split(b"\r\n") if not line.startswith(b"DTSTAMP")]
