@@ -46,16 +46,29 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _load(given: str):
+def _load(given: str, options=None):
     from .compiler import load_bytes
 
     if given == "-":
-        return load_bytes(sys.stdin.buffer.read(), "<stdin>")
+        return load_bytes(sys.stdin.buffer.read(), "<stdin>", options=options)
     try:
         data = Path(given).read_bytes()
     except OSError as exc:
         raise click.FileError(given, exc.strerror) from exc
-    return load_bytes(data, given)
+    return load_bytes(data, given, options=options)
+
+
+def _rule_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--select`/`--ignore` values: repeatable, comma-separated, codes or prefixes such as S1."""
+    from .rules import catalog, normalise_codes
+
+    codes = normalise_codes(values)
+    unknown = catalog().unmatched(codes) if codes else []
+    if unknown:
+        close = catalog().suggest(unknown[0])
+        hint = f" Did you mean {' or '.join(close)}?" if close else " `progdsl rules` lists them all."
+        raise click.BadParameter(f"no rule code starts with '{unknown[0]}'.{hint}")
+    return codes
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,14 +82,22 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to print diagnostics.")
-def check(paths: tuple[str, ...], output_format: str) -> None:
+@click.option("--strict", is_flag=True, help="Treat safety-rule warnings as errors.")
+@click.option("--select", multiple=True, metavar="CODE", callback=_rule_codes,
+              help="Run only these safety rules: codes or prefixes (S4 is a family); repeatable or comma-separated.")
+@click.option("--ignore", multiple=True, metavar="CODE", callback=_rule_codes,
+              help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.")
+def check(paths: tuple[str, ...], output_format: str, strict: bool, select: tuple[str, ...],
+          ignore: tuple[str, ...]) -> None:
     """Check program files (or folders of them; `-` reads standard input).
 
     Exits 0 when there are no errors (warnings allowed), 1 when any file has errors.
     """
     from .diagnostics import render_text, summary, to_json
+    from .rules import CheckOptions
 
-    results = [_load(given) for given in _program_paths(paths)]
+    options = CheckOptions(select, ignore, strict)
+    results = [_load(given, options) for given in _program_paths(paths)]
     errors = sum(len(r.errors) for r in results)
     warnings = sum(len(r.warnings) for r in results)
     if output_format == "json":
@@ -122,6 +143,46 @@ def exercise(name: str) -> None:
         hint = f" Did you mean {' or '.join(close)}?" if close else " `progdsl exercises` lists them all."
         raise click.BadParameter(f"unknown exercise '{name}'.{hint}", param_hint="NAME")
     console().print(exercise_detail(found, registry))
+
+
+@main.command(name="rules")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="A table, JSON records, or the Markdown reference (docs/rules.md).")
+def list_rules(output_format: str) -> None:
+    """List every safety rule: code, name, severity and summary."""
+    from .rules import catalog
+
+    found = catalog()
+    for problem in found.problems:
+        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
+    if output_format == "json":
+        import json
+
+        records = [{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
+                   for r in found.rules]
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        from .rules.docs import markdown
+
+        click.echo(markdown(found), nl=False)
+    else:
+        from .terminal import console, rule_table
+
+        console().print(rule_table(found.rules))
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain one safety rule (by code or name): what it checks, why, an example, what to write instead."""
+    from .rules import catalog
+
+    found = catalog().get(code)
+    if found is None:
+        close = catalog().suggest(code)
+        hint = f" Did you mean {' or '.join(close)}?" if close else " `progdsl rules` lists them all."
+        raise click.BadParameter(f"unknown rule '{code}'.{hint}", param_hint="CODE")
+    click.echo(found.describe())
 
 
 # ---- build, plan, plugins, schema -------------------------------------------------

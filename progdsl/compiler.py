@@ -13,6 +13,7 @@ from .diagnostics import Diagnostic, has_errors, sort_key
 from .parser import decode, parse
 from .registry import Registry, builtin_registry
 from .resolve import resolve
+from .rules import CheckOptions, check_program
 from .source import SourceFile
 
 
@@ -38,8 +39,12 @@ class Result:
         return [d for d in self.diagnostics if not d.is_error]
 
 
-def load_bytes(data: bytes, name: str, registry: Registry | None = None) -> Result:
-    """Check a program given as bytes; `name` is what diagnostics call the file."""
+def load_bytes(data: bytes, name: str, registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
+    """Check a program given as bytes; `name` is what diagnostics call the file.
+
+    A program that binds is then checked by the safety rules; `options` chooses which
+    rules run and whether warnings count as errors (`progdsl.rules.CheckOptions`).
+    """
     registry = registry or builtin_registry()
     source, diagnostics = decode(data, name)
     if diagnostics:
@@ -48,18 +53,20 @@ def load_bytes(data: bytes, name: str, registry: Registry | None = None) -> Resu
     if tree is None:
         return _result(source, None, diagnostics)
     program, diagnostics = resolve(tree, source, registry)
+    if program is not None:
+        diagnostics = [*diagnostics, *check_program(program, options or CheckOptions())]
     return _result(source, program, diagnostics)
 
 
-def loads(text: str, name: str = "<string>", registry: Registry | None = None) -> Result:
+def loads(text: str, name: str = "<string>", registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
     """Check a program given as text."""
-    return load_bytes(text.encode("utf-8"), name, registry)
+    return load_bytes(text.encode("utf-8"), name, registry, options=options)
 
 
-def load(path: str | Path, registry: Registry | None = None) -> Result:
+def load(path: str | Path, registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
     """Check the program in a file."""
     path = Path(path)
-    return load_bytes(path.read_bytes(), str(path), registry)
+    return load_bytes(path.read_bytes(), str(path), registry, options=options)
 
 
 def parse_only(text: str, name: str = "<string>") -> tuple[ast.Program | None, list[Diagnostic]]:

@@ -22,15 +22,15 @@ SETTINGS: dict[str, SettingSpec] = {
     for spec in (
         SettingSpec(
             "weekly_increase_limit", "percent", 25,
-            "largest rise in weekly volume a progression may make before S301 warns (percent)",
+            "largest rise in weekly volume a progression (S201) or a new phase (S202) may make before a warning (percent)",
         ),
         SettingSpec(
             "session_minutes_limit", "minutes", 60,
-            "estimated session length above which S402 warns (minutes)",
+            "estimated session length above which S503 warns (minutes)",
         ),
         SettingSpec(
             "seconds_per_rep", "seconds", 4,
-            "pace used to estimate how long repetitions take (seconds per repetition)",
+            "pace S503 uses to estimate how long repetitions take (seconds per repetition)",
         ),
         SettingSpec(
             "reminder", "duration", 30 * 60,

@@ -17,6 +17,7 @@ from .registry import LIMIT_KEYS, Exercise, Registry
 if TYPE_CHECKING:
     from .plan import Plan
     from .plugins import Plugin
+    from .rules import Rule
 
 _LIMIT_WORDS = {
     "sets": "sets",
@@ -152,4 +153,17 @@ def plugin_table(plugins: list[Plugin]) -> Table:
     table.add_column("provided by")
     for plugin in plugins:
         table.add_row(GROUPS[plugin.group], plugin.name, plugin.distribution, plugin.version, plugin.target)
+    return table
+
+
+def rule_table(rules: tuple[Rule, ...]) -> Table:
+    """Safety rules: code, name, severity, summary."""
+    table = Table(title=f"{len(rules)} safety rules", title_justify="left")
+    table.add_column("code", style="bold")
+    table.add_column("name")
+    table.add_column("severity")
+    table.add_column("summary")
+    for r in rules:
+        colour = "red" if r.severity.value == "error" else "yellow"
+        table.add_row(r.code, r.name, Text(r.severity.value, style=colour), r.summary)
     return table

@@ -1,0 +1,212 @@
+"""The clinical safety-rule engine.
+
+Rules come from rule packs registered under the `progdsl.rules` entry-point group;
+the built-in packs (ranges, progression, staging, recovery, red_flags, practicality)
+register there exactly as a third-party pack would. A pack's entry point names a
+`Rule` or a sequence of them, made with the `rule` decorator.
+
+`check_program` runs every selected rule over a bound program. A rule that raises
+becomes an S000 error naming it, and the others still run. Then `allow` lines set
+diagnostics aside (see `progdsl.rules.suppression`), and `--strict` turns the
+warnings that remain into errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Iterable, Sequence
+
+from .. import model
+from ..diagnostics import Diagnostic, error
+from .base import (
+    CODE_PATTERN,
+    ERROR,
+    MAX_PROGRAM_DAYS,
+    NAME_PATTERN,
+    SECTIONS,
+    WARNING,
+    ProgramFacts,
+    Rule,
+    RuleContext,
+    documented,
+    first_line,
+    rule,
+)
+from .suppression import UNKNOWN_ALLOW, UNUSED_ALLOW, apply_allows
+
+__all__ = [
+    "ENGINE_RULES", "ERROR", "WARNING", "MAX_PROGRAM_DAYS", "SECTIONS", "Catalog", "CheckOptions",
+    "Rule", "RuleContext", "catalog", "check_program", "load_catalog", "normalise_codes", "rule",
+]
+
+ENTRY_POINT_GROUP = "progdsl.rules"
+_BUILTIN_MODULE = "progdsl.rules."
+
+RULE_FAILED = documented(
+    "S000", "rule-failed", ERROR, "A rule, or a rule pack, failed: the program was not fully checked.",
+    """
+    What it checks
+        Nothing in the program. The engine reports S000 when a rule raises an exception
+        or yields something that is not a diagnostic of its own code, and when an
+        installed rule pack cannot be loaded. The message names the rule or the pack.
+        The other rules still run.
+
+    Why it matters
+        A safety check that did not run must not look like a check that passed. S000 is
+        always an error: it cannot be allowed, selected away or ignored.
+
+    Example
+        An installed rule pack `clinic_rules` whose module fails to import:
+        every check reports `S000 rule pack clinic_rules could not be loaded`.
+
+    Use instead
+        Update or uninstall the failing pack (`pip uninstall ...`), or report the bug to
+        its authors with the program that triggers it.
+    """,
+)
+
+ENGINE_RULES = (RULE_FAILED, UNKNOWN_ALLOW, UNUSED_ALLOW)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Which rules run, as ruff does it: codes or prefixes (`S1` is a family).
+
+    An empty `select` means every rule. S000 always runs. `strict` turns the
+    warnings that survive suppression into errors.
+    """
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+
+    def enabled(self, code: str) -> bool:
+        if code == RULE_FAILED.code:
+            return True
+        if self.select and not code.startswith(tuple(self.select)):
+            return False
+        return not code.startswith(tuple(self.ignore))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every known rule, by code, and the packs that failed to load."""
+
+    rules: tuple[Rule, ...]
+    problems: tuple[str, ...] = ()
+
+    @cached_property
+    def by_code(self) -> dict[str, Rule]:
+        return {r.code: r for r in self.rules}
+
+    def get(self, code_or_name: str) -> Rule | None:
+        wanted = code_or_name.strip()
+        found = self.by_code.get(wanted.upper())
+        return found or next((r for r in self.rules if r.name == wanted.lower()), None)
+
+    def suggest(self, text: str) -> list[str]:
+        """Codes or names close to a mistyped one."""
+        wanted = text.strip()
+        pool = [r.code for r in self.rules] + [r.name for r in self.rules]
+        close = difflib.get_close_matches(wanted.upper(), pool, n=3, cutoff=0.5)
+        close += difflib.get_close_matches(wanted.lower(), pool, n=3, cutoff=0.6)
+        return list(dict.fromkeys(close))[:3]
+
+    def unmatched(self, prefixes: Iterable[str]) -> list[str]:
+        """The prefixes that select no rule (for usage errors)."""
+        return [p for p in prefixes if not any(r.code.startswith(p) for r in self.rules)]
+
+
+def load_catalog(entry_points: Iterable | None = None) -> Catalog:
+    """The engine's codes and every rule that the entry points provide.
+
+    Built-in packs load first; a code defined twice keeps its first definition and
+    the later pack is reported. A pack that fails to load is reported, never fatal.
+    """
+    if entry_points is None:
+        from importlib.metadata import entry_points as installed
+
+        entry_points = installed(group=ENTRY_POINT_GROUP)
+    ordered = sorted(entry_points, key=lambda ep: (not ep.value.startswith(_BUILTIN_MODULE), ep.name))
+    rules: dict[str, Rule] = {r.code: r for r in ENGINE_RULES}
+    origin = {code: "the engine" for code in rules}
+    problems: list[str] = []
+    for entry_point in ordered:
+        try:
+            loaded = entry_point.load()
+        except Exception as exc:  # a broken plugin must not stop the others
+            problems.append(f"rule pack `{entry_point.name}` could not be loaded: {type(exc).__name__}: {exc}")
+            continue
+        for item in loaded if isinstance(loaded, (list, tuple)) else (loaded,):
+            fault = _fault(item)
+            if fault:
+                problems.append(f"rule pack `{entry_point.name}` {fault}")
+            elif item.code in rules:
+                problems.append(
+                    f"rule pack `{entry_point.name}` defines {item.code} again; the one from {origin[item.code]} is kept"
+                )
+            else:
+                rules[item.code] = item
+                origin[item.code] = f"pack `{entry_point.name}`"
+    return Catalog(tuple(sorted(rules.values(), key=lambda r: r.code)), tuple(problems))
+
+
+def _fault(item: object) -> str | None:
+    if not isinstance(item, Rule) or item.check is None:
+        return f"provides {item!r}, which is not a rule made with `progdsl.rules.rule`"
+    if not CODE_PATTERN.match(item.code) or item.code.startswith("E"):
+        return f"uses the code `{item.code}`; rule codes are a capital letter other than E and three digits"
+    if not NAME_PATTERN.match(item.name):
+        return f"names rule {item.code} `{item.name}`; names are kebab-case, such as `dose-outside-safe-range`"
+    return None
+
+
+@cache
+def catalog() -> Catalog:
+    """The installed rules (discovered once per process)."""
+    return load_catalog()
+
+
+def check_program(
+    program: model.Program,
+    options: CheckOptions = CheckOptions(),
+    rules: Catalog | None = None,
+) -> list[Diagnostic]:
+    """Run the selected rules over a bound program; apply allows and `strict`."""
+    rules = rules or catalog()
+    where = first_line(program, program.title_span)
+    found = [error(RULE_FAILED.code, problem, where, "the other rules still ran") for problem in rules.problems]
+    facts = ProgramFacts(program)
+    enabled = {code for code in rules.by_code if options.enabled(code)}
+    for item in rules.rules:
+        if item.check is None or item.code not in enabled:
+            continue
+        try:
+            found += _run(item, program, RuleContext(item, facts))
+        except Exception as exc:  # a failing rule is reported, and the others still run
+            enabled.discard(item.code)
+            found.append(
+                error(
+                    RULE_FAILED.code,
+                    f"rule {item.code} ({item.name}) failed: {type(exc).__name__}: {exc}",
+                    where,
+                    "the program was not fully checked; the other rules still ran. This is a bug in the rule.",
+                )
+            )
+    kept = apply_allows(program, found, rules.by_code, enabled)
+    return [d.with_severity(ERROR) for d in kept] if options.strict else kept
+
+
+def _run(item: Rule, program: model.Program, ctx: RuleContext) -> list[Diagnostic]:
+    found = list(item.check(program, ctx))
+    for diagnostic in found:
+        if not isinstance(diagnostic, Diagnostic) or diagnostic.code != item.code:
+            raise TypeError(f"yielded {diagnostic!r}, not a diagnostic with code {item.code}")
+    return found
+
+
+def normalise_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """Codes as the command line takes them: repeatable, comma-separated, any case."""
+    return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())

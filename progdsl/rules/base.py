@@ -1,0 +1,125 @@
+"""What a rule is: a code, a name, a default severity, documentation and a check.
+
+Rule packs (the built-in ones and any installed plugin) build their rules with the
+`rule` decorator and expose them as a `RULES` tuple through the `progdsl.rules`
+entry-point group. A check reads the bound program and yields diagnostics made with
+`ctx.report`, which stamps them with the rule's code and severity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+import textwrap
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Iterable
+
+from .. import model
+from ..diagnostics import Diagnostic, Severity
+from ..settings import SETTINGS
+from ..source import Span
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+CODE_PATTERN = re.compile(r"[A-Z][0-9]{3}$")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+SECTIONS = ("What it checks", "Why it matters", "Example", "Use instead")
+
+# Programs longer than this are an error (S505); rules that walk the calendar skip them.
+MAX_PROGRAM_DAYS = 52 * 7
+
+# Without a `start` line the planner starts on a Monday; any Monday gives the same weekdays.
+_REFERENCE_MONDAY = dt.date(2024, 1, 1)
+
+Check = Callable[[model.Program, "RuleContext"], Iterable[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One safety rule. `check` is None only for the engine's own codes (S000–S002),
+    which the engine reports itself while it runs the others."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    check: Check | None = field(default=None, compare=False)
+
+    def sections(self) -> dict[str, str]:
+        """The documentation split at its section headings, each body dedented."""
+        found: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        for line in self.doc.splitlines():
+            if line.strip() in SECTIONS and not line.startswith(" "):
+                current = found.setdefault(line.strip(), [])
+            elif current is not None:
+                current.append(line)
+        return {title: textwrap.dedent("\n".join(body)).strip("\n") for title, body in found.items()}
+
+    def describe(self) -> str:
+        """The rule's documentation as `progdsl explain` prints it."""
+        return f"{self.code} {self.name} ({self.severity.value})\n{self.summary}\n\n{self.doc}\n"
+
+
+def rule(code: str, name: str, severity: Severity, summary: str) -> Callable[[Check], Rule]:
+    """Turn a check function into a Rule; its docstring is the rule's documentation."""
+
+    def make(check: Check) -> Rule:
+        return Rule(code, name, severity, summary, inspect.cleandoc(check.__doc__ or ""), check)
+
+    return make
+
+
+def documented(code: str, name: str, severity: Severity, summary: str, doc: str) -> Rule:
+    """A code the engine reports itself: documentation without a check function."""
+    return Rule(code, name, severity, summary, inspect.cleandoc(doc))
+
+
+@dataclass(frozen=True)
+class ProgramFacts:
+    """What several rules derive from one program, computed once per check."""
+
+    program: model.Program
+
+    def setting(self, key: str):
+        """A `set` value from the program, else the setting's documented default."""
+        return self.program.setting(key, SETTINGS[key].default)
+
+    @cached_property
+    def plan(self):
+        """The dated plan, or None for a program too long to walk (S505 reports it)."""
+        if self.program.days > MAX_PROGRAM_DAYS:
+            return None
+        from ..plan import build_plan
+
+        return build_plan(self.program, _REFERENCE_MONDAY)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a check receives besides the program: shared facts, and `report`."""
+
+    rule: Rule
+    facts: ProgramFacts
+
+    def setting(self, key: str):
+        return self.facts.setting(key)
+
+    @property
+    def plan(self):
+        return self.facts.plan
+
+    def report(self, span: Span, message: str, help: str | None = None) -> Diagnostic:
+        return Diagnostic(self.rule.code, self.rule.severity, message, span, help)
+
+    def line_span(self, span: Span) -> Span:
+        return first_line(self.facts.program, span)
+
+
+def first_line(program: model.Program, span: Span) -> Span:
+    """`span` cut to the end of its first line, for blocks and lines that run on."""
+    text = program.source.line(span.line).rstrip()
+    return Span(span.line, span.col, span.line, max(len(text) + 1, span.col + 1))

@@ -1,0 +1,252 @@
+"""S1xx: every dose, rest and pause against the exercise's registry ranges.
+
+Each exercise in the registry has a safe range (beyond it is a risk: an error) and a
+recommended range (the usual prescription: outside it is a warning) for its sets,
+its amount (repetitions, seconds held or minutes), its rest between sets and the
+pause held in each repetition.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import model
+from ..registry import AMOUNT_KEY, Limits
+from ..source import Span
+from ..units import Range
+from .base import ERROR, WARNING, RuleContext, rule
+
+_WORDING = {
+    "sets": lambda r: f"{r} sets",
+    "reps": lambda r: f"{r} repetitions",
+    "hold_s": lambda r: f"{r} s holds",
+    "duration_min": lambda r: f"{r} min",
+    "rest_s": lambda r: f"{r} s of rest",
+    "hold_per_rep_s": lambda r: f"a {r} s pause in each repetition",
+}
+
+Check = tuple[str, Range, Span, str]  # limit key, value, where it is written, how it is reached
+
+
+def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Check]:
+    """The line's sets and amounts; with `final_only`, a progression's start is left out."""
+    yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
+    key = AMOUNT_KEY[p.dose.kind]
+    progression = p.progression
+    if progression is None:
+        yield key, p.dose.amount, p.dose.span, ""
+        return
+    ends = ((progression.start, "the progression starts at "), (progression.end, "the progression reaches "))
+    for value, how in ends[1:] if final_only else ends:
+        written = value == p.dose.amount
+        yield key, value, p.dose.span if written else progression.span, "" if written else how
+
+
+def _timing_checks(p: model.Prescription, key: str) -> Iterator[Check]:
+    timing = p.rest if key == "rest_s" else p.hold_per_rep
+    if timing is not None:
+        yield key, timing.seconds, timing.span, ""
+
+
+def _outside(value: Range, limit: Range | None) -> bool:
+    return limit is not None and (value.low < limit.low or value.high > limit.high)
+
+
+def _findings(program: model.Program, ctx: RuleContext, kind: str, checks) -> Iterator:
+    code = ctx.rule.code
+    for _, _, p in program.prescriptions():
+        limits: Limits = getattr(p.exercise, kind)
+        for key, value, span, how in checks(p):
+            limit = limits.get(key)
+            if not _outside(value, limit) or (kind == "recommended" and _outside(value, p.exercise.safe.get(key))):
+                continue
+            words = _WORDING[key]
+            if kind == "safe":
+                help = f"keep within {words(limit)}; `progdsl exercise {p.exercise.id}` lists every range"
+            else:
+                help = f'the usual prescription is {words(limit)}; if this is deliberate, add `allow {code} "REASON"` to the line'
+            verb = ", outside" if how else " is outside"
+            yield ctx.report(span, f"`{p.written_name}`: {how}{words(value)}{verb} the {kind} range ({words(limit)})", help)
+
+
+@rule("S101", "dose-outside-safe-range", ERROR, "Sets or amount outside the exercise's safe range.")
+def dose_outside_safe_range(program, ctx):
+    """
+    What it checks
+        The sets and the amount (repetitions, seconds held, or minutes) of every exercise
+        line, and both ends of its progression, against the safe range that the exercise
+        registry gives for that exercise (`progdsl exercise ID` shows it).
+
+    Why it matters
+        The safe range is the limit of what the exercise should ever be prescribed at.
+        Beyond it the dose is a risk of injury or flare-up, not a slow build, so it is an
+        error: `glute_bridge 99999x99999` must never reach a client.
+
+    Example
+        program "Bridges"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            glute_bridge 99999x99999
+
+    Use instead
+        program "Bridges"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            glute_bridge 3x10-15 rest 60s
+    """
+    return _findings(program, ctx, "safe", lambda p: _dose_checks(p, final_only=False))
+
+
+@rule("S102", "dose-outside-recommended-range", WARNING, "Sets or amount outside the exercise's recommended range.")
+def dose_outside_recommended_range(program, ctx):
+    """
+    What it checks
+        The sets and the amount of every exercise line against the registry's recommended
+        range. With a progression, the dose it builds to is checked; its starting point
+        may lie below the range, since easing in is the point of a progression. A value
+        outside the safe range is left to S101.
+
+    Why it matters
+        The recommended range is the usual prescription. Outside it the dose may still be
+        right for this client, but it should be a decision, not a slip of the keyboard.
+
+    Example
+        program "Clams"
+        equipment mat
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x30 each side rest 30-60s
+
+    Use instead
+        program "Clams"
+        equipment mat
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s
+    """
+    return _findings(program, ctx, "recommended", lambda p: _dose_checks(p, final_only=True))
+
+
+@rule("S103", "rest-outside-safe-range", ERROR, "Rest between sets outside the exercise's safe range.")
+def rest_outside_safe_range(program, ctx):
+    """
+    What it checks
+        The `rest` of every exercise line against the safe range of rest between sets that
+        the registry gives for that exercise.
+
+    Why it matters
+        Too little rest before another set of a demanding exercise invites poor form and
+        strain; an absurd rest (such as `rest 2h`) is almost always a typing mistake.
+
+    Example
+        program "Bridges"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            glute_bridge 3x12 rest 2h
+
+    Use instead
+        program "Bridges"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            glute_bridge 3x12 rest 60s
+    """
+    return _findings(program, ctx, "safe", lambda p: _timing_checks(p, "rest_s"))
+
+
+@rule("S104", "rest-outside-recommended-range", WARNING, "Rest between sets outside the exercise's recommended range.")
+def rest_outside_recommended_range(program, ctx):
+    """
+    What it checks
+        The `rest` of every exercise line against the registry's recommended rest between
+        sets for that exercise.
+
+    Why it matters
+        Rest shapes what a set trains: too short and the muscle has not recovered, too
+        long and the session drags on and adherence falls.
+
+    Example
+        program "Bridges"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            glute_bridge 3x12 rest 5s
+
+    Use instead
+        program "Bridges"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            glute_bridge 3x12 rest 60s
+    """
+    return _findings(program, ctx, "recommended", lambda p: _timing_checks(p, "rest_s"))
+
+
+@rule("S105", "pause-outside-safe-range", ERROR, "Pause held in each repetition outside the safe range.")
+def pause_outside_safe_range(program, ctx):
+    """
+    What it checks
+        The `hold` written on a repetition exercise (a pause at the end position of every
+        repetition) against the registry's safe range for that pause. Exercises whose
+        registry entry gives no pause range are not checked.
+
+    Why it matters
+        A long pause under load in every repetition multiplies the time the back and hips
+        spend working; beyond the safe range it is a strain, not a progression.
+
+    Example
+        program "Bird dogs"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            bird_dog 3x8 each side hold 30s rest 45s
+
+    Use instead
+        program "Bird dogs"
+        equipment mat
+        phase "Build" 2w:
+          session on mon wed fri:
+            bird_dog 3x8 each side hold 3s rest 45s
+    """
+    return _findings(program, ctx, "safe", lambda p: _timing_checks(p, "hold_per_rep_s"))
+
+
+@rule("S106", "pause-outside-recommended-range", WARNING, "Pause held in each repetition outside the recommended range.")
+def pause_outside_recommended_range(program, ctx):
+    """
+    What it checks
+        The `hold` written on a repetition exercise against the registry's recommended
+        pause for that exercise. Exercises without a pause range are not checked.
+
+    Why it matters
+        The recommended pause is long enough to feel the muscle work and short enough to
+        keep good form through every repetition of every set.
+
+    Example
+        program "Clams"
+        equipment mat
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side hold 8s rest 30-60s
+
+    Use instead
+        program "Clams"
+        equipment mat
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side hold 1s rest 30-60s
+    """
+    return _findings(program, ctx, "recommended", lambda p: _timing_checks(p, "hold_per_rep_s"))
+
+
+RULES = (
+    dose_outside_safe_range,
+    dose_outside_recommended_range,
+    rest_outside_safe_range,
+    rest_outside_recommended_range,
+    pause_outside_safe_range,
+    pause_outside_recommended_range,
+)

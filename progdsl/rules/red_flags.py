@@ -1,0 +1,239 @@
+"""S4xx: client findings (`flags`) that need a health professional, or gentler dosing."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+
+from .base import ERROR, WARNING, rule
+
+# Findings that mean a health professional must have seen the client first.
+RED_FLAGS = {
+    "radiating_pain": "pain that spreads up the back or down a leg",
+    "numbness": "numbness, such as in a foot",
+    "pins_and_needles": "pins and needles, such as in a foot",
+    "nerve_pinching": "a pinching nerve",
+    "severe_pain": "severe pain",
+    "sharp_pain": "sharp pain",
+    "chronic_pain": "long-standing pain",
+    "pain_over_2_weeks": "pain that has not settled within about two weeks",
+    "worsening_symptoms": "symptoms that are getting worse",
+    "back_injury": "an injury to the lower back",
+    "history_of_back_pain": "a considerable history of lower back pain",
+    "night_pain": "pain at night or at rest",
+    "bladder_or_bowel_change": "changes in bladder or bowel control",
+    "saddle_numbness": "numbness around the groin or buttocks",
+    "unexplained_weight_loss": "weight loss without a known reason",
+    "fever": "fever alongside the back pain",
+}
+
+# Findings the rules know but that need no clearance on their own.
+OTHER_FLAGS = {
+    "prolonged_sitting": "sits for most of the day",
+    "muscle_soreness": "muscles are sore after activity",
+    "weak_glutes": "the glutes are weak or slow to switch on",
+    "tight_hamstrings": "the hamstrings are tight",
+    "tight_hip_flexors": "the hip flexors are tight",
+    "poor_posture": "slouches when sitting or standing",
+    "overtraining": "has been training too hard",
+    "mild_pain": "mild, settling pain",
+}
+
+# Nerve symptoms: long stretch holds are eased into (S402).
+NERVE_FLAGS = ("numbness", "pins_and_needles", "nerve_pinching")
+NERVE_HOLD_LIMIT_S = 30
+
+# Other words a clinician might write, and the flag they mean.
+_SYNONYMS = {
+    "tingling": "pins_and_needles",
+    "sciatica": "radiating_pain",
+    "leg_pain": "radiating_pain",
+    "pinched_nerve": "nerve_pinching",
+    "persistent_pain": "pain_over_2_weeks",
+    "injury": "back_injury",
+    "sitting": "prolonged_sitting",
+}
+
+
+@rule("S401", "red-flag-not-cleared", ERROR, "A red-flag finding with no `cleared` line.")
+def red_flag_not_cleared(program, ctx):
+    """
+    What it checks
+        A `flags` line naming a red flag while the header has no
+        `cleared "BY WHOM" YYYY-MM-DD` line. The red flags are radiating_pain, numbness,
+        pins_and_needles, nerve_pinching, severe_pain, sharp_pain, chronic_pain,
+        pain_over_2_weeks, worsening_symptoms, back_injury, history_of_back_pain,
+        night_pain, bladder_or_bowel_change, saddle_numbness, unexplained_weight_loss and
+        fever. One error is reported for each `flags` line.
+
+    Why it matters
+        These findings can mean more than a sore muscle: a nerve under pressure, an injury,
+        or a condition that exercise will not fix. A home program must not reach such a
+        client until a physiotherapist, doctor or other health professional has seen them,
+        and the program has to say who did and when.
+
+    Example
+        program "Glutes"
+        equipment mat
+        flags numbness
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s
+
+    Use instead
+        program "Glutes"
+        equipment mat
+        flags numbness
+        cleared "Dr Jo Park, GP" 2026-11-30
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s
+    """
+    if program.cleared is not None:
+        return
+    by_line = defaultdict(list)
+    for word, span in program.flags:
+        if word.lower() in RED_FLAGS:
+            by_line[span.line].append((word, span))
+    for found in by_line.values():
+        words = " and ".join(f"`{word}`" for word, _ in found)
+        yield ctx.report(
+            found[0][1].to(found[-1][1]),
+            f"red flag {words} needs a health professional's clearance, and the program has no `cleared` line",
+            'add who cleared the client and when, such as: cleared "Dr Jo Park, GP" 2026-11-30',
+        )
+
+
+@rule("S402", "nerve-symptoms-long-stretch-hold", WARNING, "Nerve symptoms, and stretch holds over 30 s that are not eased into.")
+def nerve_symptoms_long_stretch_hold(program, ctx):
+    """
+    What it checks
+        When `flags` names numbness, pins_and_needles or nerve_pinching: every stretch held
+        for more than 30 seconds, unless the line has a progression whose every starting
+        hold is 30 seconds or less (`3x45-60s progress from 15s over 2w` starts at 15-30 s).
+
+    Why it matters
+        With nerve symptoms in the leg or foot, long stretch holds should be built up to
+        slowly, and the client should have professional advice. A progression makes the
+        easing-in part of the plan, instead of a note the client may not read.
+
+    Example
+        program "Glute stretch"
+        flags pins_and_needles
+        cleared "Dr Jo Park, GP" 2026-11-30
+        phase "Stretch" 2w:
+          session 4x/week:
+            figure_four_stretch 3x45-60s each side
+
+    Use instead
+        program "Glute stretch"
+        flags pins_and_needles
+        cleared "Dr Jo Park, GP" 2026-11-30
+        phase "Stretch" 2w:
+          session 4x/week:
+            figure_four_stretch 3x45-60s each side progress from 15s over 2w
+    """
+    nerve = [word for word, _ in program.flags if word.lower() in NERVE_FLAGS]
+    if not nerve:
+        return
+    for _, _, p in program.prescriptions():
+        if p.exercise.category != "stretch" or p.dose.kind != "hold":
+            continue
+        progression = p.progression
+        longest = max(p.dose.amount.high, progression.end.high if progression else 0)
+        eased = progression is not None and progression.start.high <= NERVE_HOLD_LIMIT_S
+        if longest > NERVE_HOLD_LIMIT_S and not eased:
+            yield ctx.report(
+                p.dose.span,
+                f"`{p.written_name}` holds a stretch for up to {longest} s, and the client has "
+                f"{' and '.join(f'`{w}`' for w in nerve)}: long holds should be eased into",
+                f"start at {NERVE_HOLD_LIMIT_S} s or less and build up, such as "
+                f"`{p.dose.sets}x{p.dose.amount}s progress from 15s over 2w`".replace("–", "-"),
+            )
+
+
+@rule("S403", "unknown-flag", WARNING, "A `flags` word that no rule knows.")
+def unknown_flag(program, ctx):
+    """
+    What it checks
+        Every word on a `flags` line against the words the safety rules read. Besides the
+        red flags (see `progdsl explain S401`), these are known: prolonged_sitting,
+        muscle_soreness, weak_glutes, tight_hamstrings, tight_hip_flexors, poor_posture,
+        overtraining and mild_pain.
+
+    Why it matters
+        No rule reads an unknown word. A misspelt red flag (`numbess`) or a synonym
+        (`tingling`) would let a client who needs clearance through without a word.
+
+    Example
+        program "Glutes"
+        equipment mat
+        flags numbess
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s
+
+    Use instead
+        program "Glutes"
+        equipment mat
+        flags numbness
+        cleared "Dr Jo Park, GP" 2026-11-30
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s
+    """
+    known = [*RED_FLAGS, *OTHER_FLAGS]
+    for word, span in program.flags:
+        key = word.lower()
+        if key in known:
+            continue
+        close = [_SYNONYMS[key]] if key in _SYNONYMS else difflib.get_close_matches(key, known, n=2, cutoff=0.6)
+        hint = ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
+        yield ctx.report(
+            span,
+            f"`{word}` is not a flag the safety rules know, so no rule reads it",
+            hint + "`progdsl explain S403` lists the known flags",
+        )
+
+
+@rule("S404", "cleared-after-start", WARNING, "The client is cleared only after the program starts.")
+def cleared_after_start(program, ctx):
+    """
+    What it checks
+        A `cleared` date later than the program's `start` date.
+
+    Why it matters
+        The clearance is what allows the program to reach a client with red flags. If it
+        comes after the start, the first sessions happen before anyone has seen the client,
+        or one of the two dates is a typing mistake.
+
+    Example
+        program "Glutes"
+        equipment mat
+        start 2026-12-07
+        flags severe_pain
+        cleared "Dr Jo Park, GP" 2026-12-20
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s
+
+    Use instead
+        program "Glutes"
+        equipment mat
+        start 2026-12-21
+        flags severe_pain
+        cleared "Dr Jo Park, GP" 2026-12-20
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s
+    """
+    cleared, start = program.cleared, program.start
+    if cleared is not None and start is not None and cleared.date > start:
+        yield ctx.report(
+            ctx.line_span(cleared.span),
+            f"the client is cleared on {cleared.date:%d %b %Y}, after the program starts on {start:%d %b %Y}",
+            "start the program on or after the day of clearance, or correct the date",
+        )
+
+
+RULES = (red_flag_not_cleared, nerve_symptoms_long_stretch_hold, unknown_flag, cleared_after_start)
