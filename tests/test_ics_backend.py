@@ -71,7 +71,9 @@ def assert_occurrences_match(data: bytes, plan: Plan) -> None:
     occurrences = recurring_ical_events.of(calendar).between(plan.start, plan.end + dt.timedelta(days=1))
     zone = plan.program.timezone
     assert len(occurrences) == len(plan.sessions)
-    for event, day in zip(sorted(occurrences, key=_start_key), plan.sessions):
+    title = plan.program.title
+    days = sorted(plan.sessions, key=lambda day: (day.date, day.time or dt.time.min, day.session or title))
+    for event, day in zip(sorted(occurrences, key=_start_key), days):
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         if day.time is None:
             assert (start, end) == (day.date, day.date + dt.timedelta(days=1))  # all-day, DTEND exclusive
@@ -92,10 +94,11 @@ def assert_occurrences_match(data: bytes, plan: Plan) -> None:
 
 
 def _start_key(event) -> tuple:
+    """Local date, time and title: sessions at the same time sort by name on both sides."""
     start = event.decoded("DTSTART")
     if isinstance(start, dt.datetime):
-        return start.date(), start.time()
-    return start, dt.time.min
+        return start.date(), start.time(), str(event["SUMMARY"])
+    return start, dt.time.min, str(event["SUMMARY"])
 
 
 def assert_vobject_reads(data: bytes, plan: Plan) -> None:
@@ -219,6 +222,7 @@ def test_a_session_at_a_time_is_timed_in_an_otherwise_all_day_program():
     body = (
         '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n'
         '  session "Bridges" on mon at 17:45:\n    glute_bridge 3x10\n'
+        '  session "A walk" every 2 days:\n    walking 20min\n'
     )
     plan = plan_of(program('start 2027-03-01\ntimezone "Europe/Berlin"', body))
     events = events_of(render(plan))
@@ -301,13 +305,16 @@ def test_hostile_strings_are_escaped_and_folded():
         'start 2027-03-01\ntimezone "Asia/Shanghai"\ntime 08:00\n'
         'caution "Stop if it hurts; really, stop \\\\ now. 停止 ⚠️"\n'
         'phase "Ph, 1; 一" 1w:\n'
+        '  caution "Phase caution; 注意"\n'
         '  session "Stretch; 拉伸, 🧘" daily:\n'
+        '    note "Session note, 笔记"\n'
         '    figure_four_stretch 3x30s each side note "Breathe, slowly; \\"in\\" \\\\ out 🌬️"\n'
     )
     plan = plan_of(text)
     assert plan.program.client == client
     data = render(plan)
-    assert b"O\"Brien\\, Pat\\; back\\\\slash" in data  # RFC 5545 TEXT: \, \; \\ escaped, quotes as they are
+    unfolded = data.replace(b"\r\n ", b"")
+    assert b"O\"Brien\\, Pat\\; back\\\\slash" in unfolded  # RFC 5545 TEXT: \, \; \\ escaped, quotes as is
     event = events_of(data)[0]
     assert str(event["SUMMARY"]) == "Stretch; 拉伸, 🧘"
     description = str(event["DESCRIPTION"])
@@ -316,6 +323,8 @@ def test_hostile_strings_are_escaped_and_folded():
     assert "• Stop if it hurts; really, stop \\ now. 停止 ⚠️" in description
     assert '  Breathe, slowly; "in" \\ out 🌬️' in description
     assert "Phase: Ph, 1; 一" in description
+    assert "Notes:\n• Session note, 笔记\n" in description
+    assert "• Phase caution; 注意\n" in description
     seen = vobject.readOne(data.decode("utf-8"))
     assert seen.x_wr_calname.value == "Rücken; Hüfte, 腰痛 \\ 💪"
     assert seen.vevent.description.value == description
@@ -332,9 +341,8 @@ def test_any_title_and_client_survive_the_round_trip(title, client):
     def quoted(s: str) -> str:
         return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    plan = plan_of(
-        f'program {quoted(title)}\nclient {quoted(client)}\nstart 2027-03-01\nphase "P" 2d:\n  glute_bridge 3x10 daily\n'
-    )
+    header = f"program {quoted(title)}\nclient {quoted(client)}\nstart 2027-03-01\n"
+    plan = plan_of(header + 'phase "P" 2d:\n  glute_bridge 3x10 daily\n')
     assert (plan.program.title, plan.program.client) == (title, client)
     data = render(plan)
     for event in events_of(data):
