@@ -188,6 +188,35 @@ def test_writing_to_dev_full_raises_a_write_error_not_oserror(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "code, message",
+    [(errno.EACCES, "permission denied"), (errno.EROFS, "the file system is read-only"), (errno.EIO, "Input/output error")],
+)
+def test_write_errors_become_messages_and_leave_nothing(tmp_path, monkeypatch, code, message):
+    from progdsl import output
+
+    def refuse(**kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    with pytest.raises(output.WriteError, match=f"cannot write .*plan.json: {message}"):
+        output.write_atomically(tmp_path / "plan.json", b"{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_a_clear_message(programs, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        result = build(str(programs / "good.prog"), "--to", "json", "-o", str(out))
+    finally:
+        out.chmod(0o755)
+    assert result.exit_code == 1
+    assert "permission denied" in result.stderr and files(out) == []
+
+
 def test_an_output_folder_that_cannot_be_made_is_a_clear_message(programs, tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("")
