@@ -1,0 +1,112 @@
+"""The handout as one self-contained HTML file: CSS inline, images as data: URIs.
+
+The PDF backend prints this same HTML, so both come from one set of Jinja2
+templates: the built-in ones in `templates/`, or a clinic's folder in front of
+them (`--template-dir DIR` or the program's `set template "DIR"`), where any
+template the clinic does not provide falls back to the built-in one. The
+built-in templates are also reachable as `builtin/NAME`, so a clinic's template
+can extend the one it replaces. See docs/templates.md.
+
+Autoescaping is on for every template: nothing a program says reaches the HTML
+unescaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from ..handout import HandoutError, build_handout, day_and_date, long_date, short_date
+from ..resources import resource_dir
+from . import RenderOptions
+
+if TYPE_CHECKING:
+    from ..plan import Plan
+
+ENTRY_TEMPLATE = "handout.html"
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # setting → CSS @page size
+MEDIA_TYPES = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
+               ".otf": "font/otf", ".webp": "image/webp"}
+
+
+def template_folders(plan: Plan, options: RenderOptions) -> tuple[Path, ...]:
+    """Where templates are looked up, first match wins: the clinic's folder, then the built-in one.
+
+    A folder given on the command line is taken from the working directory; one
+    named by the program's `set template` line, from the program file's folder.
+    """
+    builtin = resource_dir("templates").resolve()
+    chosen = options.setting(plan, "template")
+    if not chosen:
+        return (builtin,)
+    folder = Path(str(chosen)).expanduser()
+    if "template" not in options.overrides and not folder.is_absolute():
+        folder = Path(plan.program.source.name).parent / folder
+    if not folder.is_dir():
+        raise HandoutError(f"the template folder '{chosen}' does not exist (looked for {folder})")
+    return (folder.resolve(), builtin)
+
+
+def find_asset(folders: tuple[Path, ...], name: str) -> Path:
+    """The file `name` (a relative path such as `assets/logo.png`) in the first template folder that has it."""
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise HandoutError(f"template asset '{name}' must be a path inside the template folder")
+    for folder in folders:
+        candidate = (folder / relative).resolve()
+        if candidate.is_relative_to(folder) and candidate.is_file():
+            return candidate
+    raise HandoutError(f"no template asset '{name}' in " + ", ".join(str(f) for f in folders))
+
+
+def asset_data_uri(folders: tuple[Path, ...], name: str) -> str:
+    """A template asset as a data: URI, so that the HTML needs no other file."""
+    path = find_asset(folders, name)
+    media_type = MEDIA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"data:{media_type or 'application/octet-stream'};base64,{encoded}"
+
+
+@lru_cache(maxsize=8)
+def environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """The Jinja2 environment for a list of template folders (kept, so templates compile once)."""
+    builtin = jinja2.FileSystemLoader(folders[-1])
+    loader = jinja2.ChoiceLoader([
+        *(jinja2.FileSystemLoader(folder) for folder in folders[:-1]),
+        builtin,
+        jinja2.PrefixLoader({"builtin": builtin}),
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(long_date=long_date, short_date=short_date, day_and_date=day_and_date)
+    env.globals["asset"] = lambda name: asset_data_uri(folders, name)
+    return env
+
+
+def render_html(plan: Plan, options: RenderOptions, folders: tuple[Path, ...] | None = None) -> str:
+    """The handout's HTML, from the templates in `folders` (by default, those the options choose)."""
+    folders = folders or template_folders(plan, options)
+    page_size = options.setting(plan, "page_size")
+    if page_size not in PAGE_SIZES:
+        raise HandoutError(f"unknown page size '{page_size}'; choose " + " or ".join(PAGE_SIZES))
+    template = environment(folders).get_template(ENTRY_TEMPLATE)
+    return template.render(handout=build_handout(plan), page_size=PAGE_SIZES[page_size])
+
+
+class HtmlBackend:
+    name = "html"
+    suffix = ".html"
+    media_type = "text/html"
+
+    def render(self, plan: Plan, options: RenderOptions) -> bytes:
+        return render_html(plan, options).encode("utf-8")
