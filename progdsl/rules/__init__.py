@@ -30,6 +30,7 @@ from .base import (
     ProgramFacts,
     Rule,
     RuleContext,
+    close_codes,
     documented,
     first_line,
     rule,
@@ -109,10 +110,9 @@ class Catalog:
     def suggest(self, text: str) -> list[str]:
         """Codes or names close to a mistyped one."""
         wanted = text.strip()
-        pool = [r.code for r in self.rules] + [r.name for r in self.rules]
-        close = difflib.get_close_matches(wanted.upper(), pool, n=3, cutoff=0.5)
-        close += difflib.get_close_matches(wanted.lower(), pool, n=3, cutoff=0.6)
-        return list(dict.fromkeys(close))[:3]
+        close = close_codes(wanted, [r.code for r in self.rules])
+        close += difflib.get_close_matches(wanted.lower(), [r.name for r in self.rules], n=3, cutoff=0.6)
+        return close[:3]
 
     def unmatched(self, prefixes: Iterable[str]) -> list[str]:
         """The prefixes that select no rule (for usage errors)."""

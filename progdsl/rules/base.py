@@ -78,6 +78,20 @@ def documented(code: str, name: str, severity: Severity, summary: str, doc: str)
     return Rule(code, name, severity, summary, inspect.cleandoc(doc))
 
 
+def close_codes(code: str, codes) -> list[str]:
+    """Codes one slip away from `code`: one character changed, or two neighbours swapped."""
+    code = code.upper()
+
+    def slip(other: str) -> bool:
+        if len(other) != len(code) or other == code:
+            return False
+        differ = [i for i, (a, b) in enumerate(zip(code, other)) if a != b]
+        swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and code[differ[0]] == other[differ[1]] and code[differ[1]] == other[differ[0]]
+        return len(differ) == 1 or swapped
+
+    return [other for other in codes if slip(other)]
+
+
 @dataclass(frozen=True)
 class ProgramFacts:
     """What several rules derive from one program, computed once per check."""

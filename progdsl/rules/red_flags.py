@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from math import ceil
 
 from .base import ERROR, WARNING, rule
 
@@ -109,8 +110,9 @@ def nerve_symptoms_long_stretch_hold(program, ctx):
     """
     What it checks
         When `flags` names numbness, pins_and_needles or nerve_pinching: every stretch held
-        for more than 30 seconds, unless the line has a progression whose every starting
-        hold is 30 seconds or less (`3x45-60s progress from 15s over 2w` starts at 15-30 s).
+        for more than 30 seconds, unless the line has a progression that starts at 30
+        seconds or less (at the low end of a range: `3x45-60s progress from 30s over 2w`
+        starts at 30-45 s and builds to 45-60 s).
 
     Why it matters
         With nerve symptoms in the leg or foot, long stretch holds should be built up to
@@ -131,7 +133,7 @@ def nerve_symptoms_long_stretch_hold(program, ctx):
         cleared "Dr Jo Park, GP" 2026-11-30
         phase "Stretch" 2w:
           session 4x/week:
-            figure_four_stretch 3x45-60s each side progress from 15s over 2w
+            figure_four_stretch 3x45-60s each side progress from 30s over 2w
     """
     nerve = [word for word, _ in program.flags if word.lower() in NERVE_FLAGS]
     if not nerve:
@@ -141,15 +143,24 @@ def nerve_symptoms_long_stretch_hold(program, ctx):
             continue
         progression = p.progression
         longest = max(p.dose.amount.high, progression.end.high if progression else 0)
-        eased = progression is not None and progression.start.high <= NERVE_HOLD_LIMIT_S
+        eased = progression is not None and progression.start.low <= NERVE_HOLD_LIMIT_S
         if longest > NERVE_HOLD_LIMIT_S and not eased:
             yield ctx.report(
                 p.dose.span,
                 f"`{p.written_name}` holds a stretch for up to {longest} s, and the client has "
                 f"{' and '.join(f'`{w}`' for w in nerve)}: long holds should be eased into",
-                f"start at {NERVE_HOLD_LIMIT_S} s or less and build up, such as "
-                f"`{p.dose.sets}x{p.dose.amount}s progress from 15s over 2w`".replace("–", "-"),
+                f"start at {NERVE_HOLD_LIMIT_S} s or less and build up, such as {_easing(p.dose, ctx)}",
             )
+
+
+def _easing(dose, ctx) -> str:
+    """A progression from 30 s that builds to the written hold within the weekly limit."""
+    low = dose.amount.low
+    target = low if low > NERVE_HOLD_LIMIT_S else dose.amount.high
+    rise = (target - NERVE_HOLD_LIMIT_S) / NERVE_HOLD_LIMIT_S
+    weeks = max(1, ceil(rise * 100 / ctx.setting("weekly_increase_limit")))
+    progression = f"progress from {NERVE_HOLD_LIMIT_S}s over {weeks}w"
+    return f"`{progression}`" if low > NERVE_HOLD_LIMIT_S else f"`{dose.sets}x{target}s {progression}`"
 
 
 @rule("S403", "unknown-flag", WARNING, "A `flags` word that no rule knows.")

@@ -8,14 +8,13 @@ nothing aside (S002), are reported so that the record stays honest.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping
 
 from .. import model
 from ..diagnostics import Diagnostic, error, warning
 from ..source import Span
-from .base import ERROR, WARNING, Rule, documented, first_line
+from .base import ERROR, WARNING, Rule, close_codes, documented, first_line
 
 UNKNOWN_ALLOW = documented(
     "S001", "unknown-allow-code", ERROR, "An `allow` names a code that is not a safety rule.",
@@ -156,6 +155,6 @@ def _unknown(code: str, known: Mapping[str, Rule]) -> tuple[str, str] | None:
     if code in known:
         return None
     choices = [c for c in known if c != "S000" and c not in ENGINE_ALLOW_CODES]
-    close = difflib.get_close_matches(code, choices, n=3, cutoff=0.5)
+    close = close_codes(code, choices)[:3]
     hint = ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
     return f"`{code}` is not a safety rule", hint + "`progdsl rules` lists every code"
