@@ -20,18 +20,19 @@ from .handout import HandoutError
 LIBRARY_NAMES = ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig-1")
 NO_GLYPH_NEEDED = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
 
-# The first word of a character's Unicode name → (script, a font that covers it, Debian package).
-_CJK = ("Chinese", "Noto Sans CJK SC", "fonts-noto-cjk")
+# The first word of a character's Unicode name → (a font that has it, the Debian package with that font).
+_CJK = ("Noto Sans CJK SC", "fonts-noto-cjk")
 FONT_FOR_SCRIPT = {
     "CJK": _CJK,
     "IDEOGRAPHIC": _CJK,
     "FULLWIDTH": _CJK,
     "HALFWIDTH": _CJK,
     "BOPOMOFO": _CJK,
-    "HIRAGANA": ("Japanese", "Noto Sans CJK JP", "fonts-noto-cjk"),
-    "KATAKANA": ("Japanese", "Noto Sans CJK JP", "fonts-noto-cjk"),
-    "HANGUL": ("Korean", "Noto Sans CJK KR", "fonts-noto-cjk"),
+    "HIRAGANA": ("Noto Sans CJK JP", "fonts-noto-cjk"),
+    "KATAKANA": ("Noto Sans CJK JP", "fonts-noto-cjk"),
+    "HANGUL": ("Noto Sans CJK KR", "fonts-noto-cjk"),
 }
+NOTO_PACKAGES = "fonts-noto-core or fonts-noto-extra"
 
 
 class MissingFont(HandoutError):
@@ -105,15 +106,14 @@ def _printable(character: str) -> bool:
     return _some_font_has_all(_fontconfig(), character)
 
 
-def suggested_font(character: str) -> tuple[str, str, str]:
-    """(script, font family, Debian package) for a character no installed font has."""
+def suggested_font(character: str) -> tuple[str, str]:
+    """(a font family, the Debian package that has it) for a character no installed font has."""
     word = unicodedata.name(character, "").split(" ")[0]
     if word in FONT_FOR_SCRIPT:
         return FONT_FOR_SCRIPT[word]
     if unicodedata.category(character) == "So":
-        return ("symbols and emoji", "Noto Color Emoji", "fonts-noto-color-emoji")
-    script = word.title() if word else f"U+{ord(character):04X}"
-    return (script, f"Noto Sans {script}", "fonts-noto-core or fonts-noto-extra")
+        return ("Noto Color Emoji", "fonts-noto-color-emoji")
+    return (f"Noto Sans {word.title()}" if word else "one of the Noto fonts", NOTO_PACKAGES)
 
 
 def check_fonts(html: str) -> None:
@@ -134,15 +134,16 @@ def check_fonts(html: str) -> None:
 
 
 def _message(missing: list[str], texts: list[str]) -> str:
-    by_font: dict[tuple[str, str, str], list[str]] = {}
+    by_font: dict[tuple[str, str], list[str]] = {}
     for character in missing:
         by_font.setdefault(suggested_font(character), []).append(character)
     lines = []
-    for (script, family, package), characters in by_font.items():
-        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in characters[:8]) + (" …" if len(characters) > 8 else "")
+    for (family, package), characters in by_font.items():
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in characters[:8]) + (" …" if len(characters) > 8 else "")
         context = next(text for text in texts if characters[0] in text)
         lines.append(
-            f"no installed font can print the {script} text {context[:40]!r}: {shown}. "
-            f"Install the font {family} (on Debian and Ubuntu, from the package {package}) and build again."
+            f"no installed font has {shown}, used in “{context[:40]}”. Install a font that has "
+            f"{'it' if len(characters) == 1 else 'them'}, such as {family} (on Debian and Ubuntu, "
+            f"the package {package}), and build again."
         )
     return "\n".join(lines)

@@ -1,0 +1,386 @@
+"""The printable handout: its content, escaping, PDF output, fonts, template overrides and safety."""
+
+from __future__ import annotations
+
+import html as html_lib
+import http.server
+import io
+import re
+import subprocess
+import sys
+import threading
+
+import pytest
+from pypdf import PdfReader
+
+from progdsl import loads
+from progdsl.backends import RenderOptions
+from progdsl.backends.html import HtmlBackend
+from progdsl.backends.pdf import PdfBackend
+from progdsl.handout import HandoutError, build_handout
+from progdsl.handout_fonts import MissingFont, _printable, suggested_font
+from progdsl.plan import build_plan
+
+from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
+
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+
+def plan_of(text: str, name: str = "handout.prog"):
+    result = loads(text, name)
+    assert result.ok, result.diagnostics
+    return build_plan(result.program)
+
+
+def html_of(text: str, name: str = "handout.prog", **overrides) -> str:
+    return HtmlBackend().render(plan_of(text, name), RenderOptions(overrides)).decode("utf-8")
+
+
+def pdf_of(text: str, name: str = "handout.prog", **overrides) -> bytes:
+    return PdfBackend().render(plan_of(text, name), RenderOptions(overrides))
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's text, with runs of whitespace made single spaces."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def visible_text(html: str) -> str:
+    """The HTML's text, unescaped, with whitespace made single spaces (styles dropped)."""
+    body = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.fixture(scope="module")
+def example_pdf() -> bytes:
+    return pdf_of(LANGUAGE_EXAMPLE)
+
+
+# ---- content --------------------------------------------------------------------
+
+
+def test_html_shows_doses_in_words_dates_and_the_build_up():
+    text = visible_text(html_of(LANGUAGE_EXAMPLE))
+    assert "Mon 7 Dec 2026 – Sun 17 Jan 2027" in text
+    assert "3 sets of 8 · rest 30–60 s between sets" in text  # clam shell on its first day
+    assert "Build up from 8 to 12 repetitions, reaching 12 on Sat 19 Dec." in text
+    assert "3 holds of 45–60 seconds, each side" in text
+    assert "3 sets of 10–15 · green band · rest 60 s between sets" in text
+    assert "3 sets of 8, each side · hold each repetition 3 s" in text
+    assert "4 days a week: Mon, Wed, Fri, Sun · at 18:00" in text
+    assert "Every Mon, Wed, Fri · at 07:30" in text
+
+
+def test_progression_table_follows_the_plan_day_by_day():
+    handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
+    clam = handout.phases[0].sessions[0].cards[0]
+    assert clam.name == "Clam shell"
+    table = clam.progression
+    assert table.columns == ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    assert [row.amounts for row in table.rows] == [
+        ("8", "8", "9", "9", "9", "10", "10"),
+        ("10", "10", "11", "11", "11", "12", "12"),
+    ]
+    plank = handout.phases[1].sessions[0].cards[-1]
+    assert plank.progression.columns == ("Mon", "Wed", "Fri")
+    assert plank.progression.start == "20" and plank.progression.end == "30"
+    assert [row.week for row in plank.progression.rows] == [3, 4, 5, 6]
+
+
+def test_card_lists_steps_cautions_variants_and_the_line_note():
+    text = html_of(LANGUAGE_EXAMPLE.replace(
+        "figure_four_stretch 3x45-60s each side",
+        'figure_four_stretch 3x45-60s each side note "Use a sturdy chair."'))
+    handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
+    bird_dog = next(c for c in handout.phases[1].sessions[0].cards if c.exercise_id == "bird_dog")
+    assert bird_dog.easier and bird_dog.harder and len(bird_dog.instructions) >= 3
+    assert html_lib.escape(bird_dog.instructions[0]) in text
+    assert html_lib.escape(bird_dog.cautions[0]) in text
+    assert html_lib.escape(bird_dog.easier[0]) in text
+    assert "Use a sturdy chair." in text
+
+
+def test_schedule_and_log_have_a_row_for_every_day_with_sessions():
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    handout = build_handout(plan)
+    days = sorted({s.date for s in plan.sessions})
+    assert [row.date for row in handout.log] == days
+    first = handout.log[0]
+    assert [mark.name for mark in first.sessions] == ["Daily activation", "Stretch"]
+    assert len(handout.schedule) == 6
+    html = html_of(LANGUAGE_EXAMPLE)
+    assert html.count('<span class="tick">') == sum(len(row.sessions) for row in handout.log)
+    assert html.count('class="pain-box"') == len(days)
+
+
+def test_band_colours_show_as_swatches():
+    html = html_of(LANGUAGE_EXAMPLE)
+    assert 'style="background-color: #f2c230"' in html  # yellow
+    assert 'style="background-color: #3c9d4e"' in html  # green
+
+
+def test_allow_decisions_are_printed_as_clinician_notes():
+    text = visible_text(html_of(LANGUAGE_EXAMPLE.replace(
+        "    plank 3x20s progress to 30s over 4w",
+        '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."')))
+    assert "Clinician notes" in text
+    assert "S301" in text and "Supervised in clinic for the first week." in text
+
+
+# ---- escaping ---------------------------------------------------------------------
+
+HOSTILE = '''program "Tom & Jerry's <script>alert(1)</script> \\"plan\\""
+client "O'Brien <b>bold</b> & \\"Co\\""
+clinician "Dr <i>Who</i>"
+start 2026-12-07
+equipment mat
+caution "Stop if </style><script>x()</script>"
+phase "Phase <1>" 1w:
+  session "A & B" daily:
+    clam_shell 3x12 each side note "<img src=x onerror=alert(1)> & 'quotes' \\"too\\""
+'''
+
+
+def test_nothing_from_the_program_reaches_the_html_unescaped():
+    html = html_of(HOSTILE)
+    for raw in ("<script>", "</script>", "<b>", "<i>", "<img", "</style><script>", "<1>"):
+        assert raw not in html
+    assert "Tom &amp; Jerry&#39;s &lt;script&gt;alert(1)&lt;/script&gt; &#34;plan&#34;" in html
+    assert "O&#39;Brien &lt;b&gt;bold&lt;/b&gt; &amp; &#34;Co&#34;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#39;quotes&#39; &#34;too&#34;" in html
+    text = visible_text(html)
+    assert "Tom & Jerry's <script>alert(1)</script> \"plan\"" in text
+    # The running footer carries the title too, escaped like everywhere else.
+    footer = re.search(r'<div class="running-footer">(.*?)</div>', html, re.S).group(1)
+    assert "Tom &amp; Jerry&#39;s &lt;script&gt;" in footer
+
+
+def test_html_is_one_self_contained_file():
+    html = html_of(LANGUAGE_EXAMPLE)
+    assert "<style>" in html and "@page" in html
+    assert "<link" not in html and "<script" not in html
+    for reference in re.findall(r'(?:src|href)="([^"]*)"', html):
+        assert reference.startswith(("data:", "#")), reference
+    assert not re.search(r"url\((?!data:)", html)
+
+
+def test_output_does_not_depend_on_the_clock(example_pdf):
+    assert html_of(LANGUAGE_EXAMPLE) == html_of(LANGUAGE_EXAMPLE)
+    assert pdf_of(LANGUAGE_EXAMPLE) == example_pdf
+
+
+# ---- PDF ----------------------------------------------------------------------------
+
+
+def test_pdf_text_has_title_client_exercises_and_doses(example_pdf):
+    text = " ".join(pdf_pages(example_pdf))
+    for expected in ("Glutes for a sore back", "Sam Lee", "Alex Moore, Exercise Physiologist",
+                     "Clam shell", "Glute bridge", "Dead bug", "Bird dog", "Plank",
+                     "3 sets of 10–15 · green band · rest 60 s between sets",
+                     "3 holds of 45–60 seconds, each side", "Staying safe", "Tracking log"):
+        assert expected in text, expected
+
+
+def test_pdf_page_count_and_running_footer(example_pdf):
+    pages = pdf_pages(example_pdf)
+    assert 5 <= len(pages) <= 12
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Glutes for a sore back" in text
+
+
+def test_no_exercise_card_is_split_across_pages(example_pdf):
+    pages = pdf_pages(example_pdf)
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    for exercise in plan.exercises:
+        first_step = " ".join(exercise.instructions[0].split())[:40]
+        last_step = " ".join(exercise.instructions[-1].split())[-40:]
+        starts = [i for i, text in enumerate(pages) if first_step in text]
+        assert starts, exercise.id
+        for start in starts:
+            assert last_step in pages[start], f"{exercise.name}'s card runs over a page break"
+
+
+def test_a4_by_default_and_us_letter_on_request(example_pdf):
+    def size(data: bytes) -> tuple[float, float]:
+        box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+        return round(float(box.width), 2), round(float(box.height), 2)
+
+    assert size(example_pdf) == A4
+    assert size(pdf_of(LANGUAGE_EXAMPLE, page_size="letter")) == LETTER
+    assert size(pdf_of('set page_size letter\n' + LANGUAGE_EXAMPLE)) == LETTER
+
+
+@pytest.mark.parametrize("program", sorted(PROGRAMS.glob("*.prog")), ids=lambda p: p.stem)
+def test_every_example_program_prints(program):
+    plan = plan_of(program.read_text(), str(program))
+    data = PdfBackend().render(plan, RenderOptions())
+    text = " ".join(pdf_pages(data))
+    assert plan.program.title in text
+    for exercise in plan.exercises:
+        assert exercise.name in text
+
+
+# ---- nothing is fetched, nothing is attached ------------------------------------------
+
+
+@pytest.fixture
+def loopback_server():
+    """An HTTP server on 127.0.0.1 that records every request it receives."""
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()
+
+
+def _program_with_markup(note: str) -> str:
+    escaped = note.replace("\\", "\\\\").replace('"', '\\"')
+    return LANGUAGE_EXAMPLE.replace(
+        "    dead_bug 3x8 each side", f'    dead_bug 3x8 each side note "{escaped}"')
+
+
+def test_a_url_in_a_note_is_never_fetched(loopback_server):
+    url, requests = loopback_server
+    note = (f'<img src="{url}/img.png"> <link rel="stylesheet" href="{url}/style.css"> '
+            f'<style>@import url({url}/import.css);</style> {url}/plain')
+    data = pdf_of(_program_with_markup(note))
+    assert requests == []
+    assert f'<img src="{url}/img.png">' in " ".join(pdf_pages(data))  # printed as text
+
+
+def test_a_file_named_in_a_note_is_never_attached():
+    data = pdf_of(_program_with_markup('<a rel="attachment" href="file:///etc/passwd">notes</a>'))
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.attachments == {}
+    assert b"/EmbeddedFile" not in data
+    assert b"root:" not in data
+
+
+def test_template_markup_cannot_reach_the_network_either(tmp_path, loopback_server):
+    url, requests = loopback_server
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "brand.html").write_text(f'<img src="{url}/logo.png">')
+    with pytest.raises(HandoutError, match="may only use files from their own folder"):
+        pdf_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
+    assert requests == []
+
+
+def test_template_markup_cannot_attach_files_outside_its_folder(tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "brand.html").write_text('<a rel="attachment" href="file:///etc/passwd">x</a>')
+    with pytest.raises(HandoutError, match="may only use files from their own folder"):
+        pdf_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
+
+
+# ---- fonts ----------------------------------------------------------------------------
+
+
+def test_a_chinese_client_name_prints_or_names_the_font_to_install():
+    text = LANGUAGE_EXAMPLE.replace('client "Sam Lee"', 'client "李小龙"')
+    try:
+        data = pdf_of(text)
+    except MissingFont as missing:
+        assert "李" in str(missing) and "Noto Sans CJK SC" in str(missing) and "fonts-noto-cjk" in str(missing)
+    else:
+        assert "李小龙" in pdf_pages(data)[0]
+
+
+def test_a_character_no_font_has_stops_the_build_with_the_font_to_install():
+    candidates = ["\U0001E900", "\U00010900", "\U00016A40", "\U0001E800", "\u0378"]  # Adlam, Phoenician, Mro…
+    uncovered = next((c for c in candidates if not _printable(c)), None)
+    if uncovered is None:
+        pytest.skip("every candidate character has an installed font here")
+    text = LANGUAGE_EXAMPLE.replace('client "Sam Lee"', f'client "Sam {uncovered}"')
+    with pytest.raises(MissingFont, match=f"U\\+{ord(uncovered):04X}.*Install a font that has it") as missing:
+        pdf_of(text)
+    assert f"Sam {uncovered}" in str(missing.value)
+
+
+def test_font_suggestions_name_the_script_and_package():
+    assert suggested_font("张") == ("Noto Sans CJK SC", "fonts-noto-cjk")
+    assert suggested_font("한") == ("Noto Sans CJK KR", "fonts-noto-cjk")
+    assert suggested_font("ש") == ("Noto Sans Hebrew", "fonts-noto-core or fonts-noto-extra")
+
+
+# ---- templates ------------------------------------------------------------------------
+
+
+def test_a_clinic_folder_overrides_one_partial_and_falls_back_for_the_rest(tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    (tmp_path / "partials" / "brand.html").write_text(
+        '<div class="brand"><img class="brand-logo" src="{{ asset(\'assets/logo.svg\') }}" alt="">'
+        '<p class="brand-contact">Riverside Physio · 02 5550 1234 · {{ handout.clinician }}</p></div>')
+    html = html_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
+    assert "Riverside Physio · 02 5550 1234 · Alex Moore, Exercise Physiologist" in html
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "Staying safe" in html and "Tracking log" in html  # the built-in rest
+    data = pdf_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
+    assert "Riverside Physio" in pdf_pages(data)[0]
+
+
+def test_a_clinic_template_can_extend_the_builtin_one_and_replace_a_block(tmp_path):
+    (tmp_path / "handout.html").write_text(
+        '{% extends "builtin/handout.html" %}'
+        '{% block clinician %}<section class="clinician"><h2>Notes for the team</h2></section>{% endblock %}')
+    text = visible_text(html_of(LANGUAGE_EXAMPLE, template=str(tmp_path)))
+    assert "Notes for the team" in text and "Clinician notes" not in text
+    assert "Staying safe" in text
+
+
+def test_a_program_names_its_template_folder_relative_to_itself(tmp_path):
+    clinic = tmp_path / "clinic"
+    (clinic / "styles").mkdir(parents=True)
+    (clinic / "styles" / "theme.css").write_text(":root { --accent: #123456; }")
+    html = html_of('set template "clinic"\n' + LANGUAGE_EXAMPLE, name=str(tmp_path / "sam.prog"))
+    assert "--accent: #123456;" in html
+    assert "--accent: #17656f;" not in html
+
+
+def test_template_problems_are_reported_clearly(tmp_path):
+    with pytest.raises(HandoutError, match="does not exist"):
+        html_of(LANGUAGE_EXAMPLE, template=str(tmp_path / "missing"))
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "brand.html").write_text("<img src=\"{{ asset('../../etc/passwd') }}\">")
+    with pytest.raises(HandoutError, match="inside the template folder"):
+        html_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
+
+
+# ---- imports --------------------------------------------------------------------------
+
+
+def _modules_loaded_after(code: str) -> list[str]:
+    """The Jinja2 and WeasyPrint modules a fresh interpreter has loaded after running `code`."""
+    report = "\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'weasyprint'}))"
+    out = subprocess.run([sys.executable, "-c", "import sys\n" + code + report],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    return eval(out.stdout.strip().splitlines()[-1])
+
+
+def test_check_imports_neither_jinja_nor_weasyprint():
+    assert _modules_loaded_after(
+        "from click.testing import CliRunner\n"
+        "from progdsl.cli import main\n"
+        f"result = CliRunner().invoke(main, ['check', {str(PROGRAMS)!r}])\n"
+        "assert result.exit_code == 0, result.output"
+    ) == []
+
+
+def test_weasyprint_is_imported_only_to_print():
+    assert _modules_loaded_after("import progdsl.backends.pdf") == ["jinja2"]
