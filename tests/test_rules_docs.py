@@ -60,3 +60,16 @@ def test_the_suppression_example_in_the_reference_checks_clean():
     result = loads(example)
     assert result.ok and result.diagnostics == ()
     assert [a.code for a in result.program.phases[0].sessions[0].prescriptions[0].allows] == ["S102"]
+
+
+def test_the_rule_pack_example_in_the_reference_works():
+    from progdsl.rules import Catalog, CheckOptions, check_program
+
+    (source,) = re.findall(r"```python\n(.*?)```", markdown(catalog()), re.S)
+    namespace: dict = {}
+    exec(source, namespace)
+    (pack_rule,) = namespace["RULES"]
+    assert list(pack_rule.sections()) == list(SECTIONS)
+    bound = loads('program "T"\nphase "A" 2w:\n  session 3x/week:\n    running 20min\n', options=CheckOptions(select=("S0",))).program
+    (found,) = check_program(bound, rules=Catalog((pack_rule,)))
+    assert (found.code, found.span.line, found.message) == ("C101", 4, "running is not prescribed here")

@@ -14,12 +14,15 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .. import model
 from ..diagnostics import Diagnostic, Severity
 from ..settings import SETTINGS
 from ..source import Span
+
+if TYPE_CHECKING:
+    from ..plan import Plan
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -83,11 +86,13 @@ def close_codes(code: str, codes) -> list[str]:
     code = code.upper()
 
     def slip(other: str) -> bool:
-        if len(other) != len(code) or other == code:
+        if len(other) != len(code):
             return False
-        differ = [i for i, (a, b) in enumerate(zip(code, other)) if a != b]
-        swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and code[differ[0]] == other[differ[1]] and code[differ[1]] == other[differ[0]]
-        return len(differ) == 1 or swapped
+        differ = [i for i, (mine, theirs) in enumerate(zip(code, other)) if mine != theirs]
+        if len(differ) == 2 and differ[1] == differ[0] + 1:
+            first, second = differ
+            return (code[first], code[second]) == (other[second], other[first])
+        return len(differ) == 1
 
     return [other for other in codes if slip(other)]
 
@@ -103,7 +108,7 @@ class ProgramFacts:
         return self.program.setting(key, SETTINGS[key].default)
 
     @cached_property
-    def plan(self):
+    def plan(self) -> Plan | None:
         """The dated plan, or None for a program too long to walk (S505 reports it)."""
         if self.program.days > MAX_PROGRAM_DAYS:
             return None
@@ -123,7 +128,7 @@ class RuleContext:
         return self.facts.setting(key)
 
     @property
-    def plan(self):
+    def plan(self) -> Plan | None:
         return self.facts.plan
 
     def report(self, span: Span, message: str, help: str | None = None) -> Diagnostic:

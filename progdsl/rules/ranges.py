@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import model
+from ..diagnostics import Diagnostic
 from ..registry import AMOUNT_KEY, Limits
 from ..source import Span
 from ..units import Range
@@ -25,10 +26,10 @@ _WORDING = {
     "hold_per_rep_s": lambda r: f"a {r} s pause in each repetition",
 }
 
-Check = tuple[str, Range, Span, str]  # limit key, value, where it is written, how it is reached
+Measure = tuple[str, Range, Span, str]  # limit key, value, where it is written, how it is reached
 
 
-def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Check]:
+def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Measure]:
     """The line's sets and amounts; with `final_only`, a progression's start is left out."""
     yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
     key = AMOUNT_KEY[p.dose.kind]
@@ -42,7 +43,7 @@ def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Check]:
         yield key, value, p.dose.span if written else progression.span, "" if written else how
 
 
-def _timing_checks(p: model.Prescription, key: str) -> Iterator[Check]:
+def _timing_checks(p: model.Prescription, key: str) -> Iterator[Measure]:
     timing = p.rest if key == "rest_s" else p.hold_per_rep
     if timing is not None:
         yield key, timing.seconds, timing.span, ""
@@ -52,11 +53,11 @@ def _outside(value: Range, limit: Range | None) -> bool:
     return limit is not None and (value.low < limit.low or value.high > limit.high)
 
 
-def _findings(program: model.Program, ctx: RuleContext, kind: str, checks) -> Iterator:
+def _findings(program: model.Program, ctx: RuleContext, kind: str, measures) -> Iterator[Diagnostic]:
     code = ctx.rule.code
     for _, _, p in program.prescriptions():
         limits: Limits = getattr(p.exercise, kind)
-        for key, value, span, how in checks(p):
+        for key, value, span, how in measures(p):
             limit = limits.get(key)
             if not _outside(value, limit) or (kind == "recommended" and _outside(value, p.exercise.safe.get(key))):
                 continue
