@@ -16,6 +16,7 @@ from ..plan import amount_on
 from .base import WARNING, rule
 from .wording import amount, days, percent, volume_unit, written_days
 
+
 def _volume(dose: model.Dose, progression: model.Progression | None, day: int) -> int:
     return dose.sets * amount_on(dose, progression, day).low
 
@@ -152,7 +153,7 @@ def volume_jump_between_phases(program, ctx):
                 yield ctx.report(
                     p.name_span,
                     f"weekly volume of `{p.written_name}` jumps {percent(rise)} from phase \"{earlier.name}\" to "
-                    f"\"{later.name}\" ({previous:g} to {after:g} {unit} a week), more than the {percent(limit)} limit",
+                    f"\"{later.name}\" ({previous:.0f} to {after:.0f} {unit} a week), more than the {percent(limit)} limit",
                     "start the new phase near the old dose and build up with `progress from N over Nw`",
                 )
 
