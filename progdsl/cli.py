@@ -355,6 +355,8 @@ def list_plugins() -> None:
 
     found = [plugin for group in plugins.GROUPS for plugin in plugins.discover(group)]
     out = console()
+    if not out.is_terminal:
+        out.width = max(out.width, 160)  # piped or saved: whole entry-point targets
     out.print(plugin_table(found))
     for group, kind in plugins.GROUPS.items():
         if not any(plugin.group == group for plugin in found):
