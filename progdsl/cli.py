@@ -270,7 +270,7 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
 @click.option("--to", "backend_names", multiple=True, metavar="NAME",
               help="Backend to build with; repeat for several (default: every built-in one). "
                    "`progdsl plugins` lists them.")
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, metavar="DIR",
               help="Folder to write NAME.SUFFIX into; created when missing.")
 @_START
 @click.option("--reminder", type=_Duration(), metavar="DURATION",
