@@ -28,6 +28,7 @@ BAND_COLOURS = {
     "yellow": "#f2c230",
     "red": "#d2433b",
     "green": "#3c9d4e",
+    "teal": "#1f8f8a",
     "blue": "#2f6bc4",
     "black": "#222222",
     "silver": "#b4b9bf",
@@ -230,6 +231,7 @@ class ClinicianNote:
     """An `allow` decision: a rule set aside, where, and the clinician's reason."""
 
     code: str
+    rule: str | None  # what the rule checks, from its documentation; None for a code no rule has
     where: str
     reason: str
     line: int
@@ -449,6 +451,17 @@ def _log(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[Log
     return tuple(rows)
 
 
+def _clinician_notes(plan: Plan) -> tuple[ClinicianNote, ...]:
+    from .rules import catalog
+
+    rules = catalog()
+    notes = []
+    for allow in plan.allows:
+        rule = rules.get(allow.code)
+        notes.append(ClinicianNote(allow.code, rule.summary if rule else None, allow.where, allow.reason, allow.line))
+    return tuple(notes)
+
+
 def _sessions_per_week(plan: Plan) -> str:
     """`3`, or `3–9`: the fewest and most sessions in a whole week of the program."""
     counts: dict[int, int] = defaultdict(int)
@@ -486,7 +499,7 @@ def build_handout(plan: Plan) -> Handout:
         schedule=_schedule(plan, by_day),
         schedule_days=tuple(DAY_NAMES[(plan.start.weekday() + offset) % 7] for offset in range(7)),
         log=_log(plan, by_day),
-        clinician_notes=tuple(ClinicianNote(a.code, a.where, a.reason, a.line) for a in plan.allows),
+        clinician_notes=_clinician_notes(plan),
         flags=tuple(humanize(flag) for flag, _ in program.flags),
         cleared_by=program.cleared.by if program.cleared else None,
         cleared_on=program.cleared.date if program.cleared else None,

@@ -20,6 +20,7 @@ from progdsl.backends.pdf import PdfBackend
 from progdsl.handout import HandoutError, build_handout
 from progdsl.handout_fonts import MissingFont, _printable, suggested_font
 from progdsl.plan import build_plan
+from progdsl.rules import catalog
 
 from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 
@@ -126,6 +127,7 @@ def test_allow_decisions_are_printed_as_clinician_notes():
         '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."')))
     assert "Clinician notes" in text
     assert "S301" in text and "Supervised in clinic for the first week." in text
+    assert catalog().get("S301").summary in text
 
 
 # ---- escaping ---------------------------------------------------------------------
