@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/handout.py [RUNS]
 
-Times, as the median of RUNS runs (5 by default) after one warm-up:
+Times, as the median of RUNS runs (5 by default, taking turns) after one warm-up:
 
 * render:     `PdfBackend().render(plan, options)`: the handout's content from the plan,
               the templates, the font check and WeasyPrint;
@@ -10,8 +10,8 @@ Times, as the median of RUNS runs (5 by default) after one warm-up:
               as written (a new font configuration each time) and with the font
               configuration the backend keeps for the process;
 
-and prints their ratios (render / weasyprint). The program is built in once, outside
-the timing; its plan is given too, for scale.
+and prints their ratios (render / weasyprint). The program is checked once, outside the
+timing; the times of build_plan, of the HTML alone and of the font check are shown for scale.
 """
 
 from __future__ import annotations
@@ -82,13 +82,16 @@ phase "Return to running" 3w:
 """
 
 
-def median_seconds(action, runs: int) -> float:
-    times = []
+def median_seconds(actions: dict[str, object], runs: int) -> dict[str, float]:
+    """Each action's median time; the actions take turns, so that a slow spell of the
+    machine falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(found) for name, found in times.items()}
 
 
 def main(runs: int = 5) -> None:
@@ -111,21 +114,24 @@ def main(runs: int = 5) -> None:
     backend.render(plan, options)  # warm-up: imports, fonts, compiled templates
     weasyprint.HTML(string=html).write_pdf()
 
-    plan_s = median_seconds(lambda: build_plan(result.program), runs)
-    html_s = median_seconds(lambda: render_html(plan, options), runs)
-    fonts_s = median_seconds(lambda: check_fonts(html), runs)
-    render_s = median_seconds(lambda: backend.render(plan, options), runs)
-    alone_s = median_seconds(lambda: weasyprint.HTML(string=html).write_pdf(), runs)
     fonts = font_configuration()
-    kept_s = median_seconds(lambda: weasyprint.HTML(string=html).write_pdf(font_config=fonts), runs)
+    seconds = median_seconds({
+        "build_plan": lambda: build_plan(result.program),
+        "html": lambda: render_html(plan, options),
+        "font check": lambda: check_fonts(html),
+        "render": lambda: backend.render(plan, options),
+        "alone": lambda: weasyprint.HTML(string=html).write_pdf(),
+        "kept": lambda: weasyprint.HTML(string=html).write_pdf(font_config=fonts),
+    }, runs)
     pages = len(weasyprint.HTML(string=html).render().pages)
     print(f"12 weeks, 4 phases, {len(plan.sessions)} dated sessions, {pages} pages; median of {runs} runs")
-    print(f"  build_plan             {plan_s:7.3f} s")
-    print(f"  handout HTML only      {html_s:7.3f} s")
-    print(f"  font check             {fonts_s:7.3f} s")
-    print(f"  render (whole PDF)     {render_s:7.3f} s")
-    print(f"  WeasyPrint alone       {alone_s:7.3f} s   ratio {render_s / alone_s:5.2f}")
-    print(f"    same font config     {kept_s:7.3f} s   ratio {render_s / kept_s:5.2f}")
+    render = seconds["render"]
+    print(f"  build_plan             {seconds['build_plan']:7.3f} s")
+    print(f"  handout HTML only      {seconds['html']:7.3f} s")
+    print(f"  font check             {seconds['font check']:7.3f} s")
+    print(f"  render (whole PDF)     {render:7.3f} s")
+    print(f"  WeasyPrint alone       {seconds['alone']:7.3f} s   ratio {render / seconds['alone']:5.2f}")
+    print(f"    same font config     {seconds['kept']:7.3f} s   ratio {render / seconds['kept']:5.2f}")
 
 
 if __name__ == "__main__":
