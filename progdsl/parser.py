@@ -70,7 +70,7 @@ def lark_parser() -> Lark:
     return Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
-        lexer="contextual",
+        lexer="basic",
         postlex=BlockIndenter(),
         propagate_positions=True,
         maybe_placeholders=True,

@@ -8,12 +8,12 @@ pyproject.toml exactly as a third party's would be.
 
 from __future__ import annotations
 
-import difflib
-import traceback
-from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .cache import cached, fingerprint
 
 if TYPE_CHECKING:
     from .backends import Backend, RenderOptions
@@ -44,7 +44,6 @@ class Plugin:
     target: str  # "module:attribute"
     distribution: str
     version: str
-    entry_point: EntryPoint = field(compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -56,16 +55,29 @@ class Plugin:
         return self.distribution == BUILTIN_DISTRIBUTION
 
 
-def _plugin(group: str, entry_point: EntryPoint) -> Plugin:
-    dist = entry_point.dist
-    name = dist.metadata["Name"] if dist is not None else "unknown distribution"
-    version = dist.version if dist is not None else "?"
-    return Plugin(group, entry_point.name, entry_point.value, name, version, entry_point)
+def _scan() -> dict[str, list[list[str]]]:
+    """Every entry point of progdsl's groups in the installed distributions' metadata."""
+    from importlib.metadata import entry_points
+
+    found: dict[str, list[list[str]]] = {}
+    for group in GROUPS:
+        for entry_point in entry_points(group=group):
+            dist = entry_point.dist
+            distribution = dist.metadata["Name"] if dist is not None else "unknown distribution"
+            version = dist.version if dist is not None else "?"
+            found.setdefault(group, []).append([entry_point.name, entry_point.value, distribution, version])
+    return found
+
+
+def _installed() -> dict[str, list[list[str]]]:
+    """`_scan()`, cached until a folder on the import path changes (a package is installed or removed)."""
+    folders = [entry for entry in sys.path if entry and Path(entry).is_dir()]
+    return cached("entry-points", fingerprint(folders), _scan)
 
 
 def discover(group: str) -> tuple[Plugin, ...]:
     """The plugins installed in a group, by name, without importing any of them."""
-    plugins = (_plugin(group, entry_point) for entry_point in entry_points(group=group))
+    plugins = (Plugin(group, *fields) for fields in _installed().get(group, ()))
     return tuple(sorted(plugins, key=lambda p: (p.name, p.distribution)))
 
 
@@ -74,6 +86,8 @@ def find(group: str, name: str) -> Plugin:
     installed = discover(group)
     matches = [p for p in installed if p.name == name]
     if not matches:
+        import difflib
+
         names = sorted({p.name for p in installed})
         close = difflib.get_close_matches(name, names, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -86,6 +100,8 @@ def find(group: str, name: str) -> Plugin:
 
 def _reason(exc: BaseException) -> str:
     """`ValueError: bad value (at module.py:12)`: the error and where the plugin raised it."""
+    import traceback
+
     frames = traceback.extract_tb(exc.__traceback__)
     last = frames[-1] if frames else None
     where = f" (at {Path(last.filename).name}:{last.lineno})" if last and not last.filename.startswith("<") else ""
@@ -93,9 +109,15 @@ def _reason(exc: BaseException) -> str:
 
 
 def load(plugin: Plugin) -> object:
-    """Import what the entry point names; raises PluginError when that fails."""
+    """Import what the entry point names (`module:attribute`); raises PluginError when that fails."""
+    from importlib import import_module
+
+    module, _, attributes = plugin.target.partition(":")
     try:
-        return plugin.entry_point.load()
+        loaded = import_module(module.strip())
+        for attribute in filter(None, attributes.strip().split(".")):
+            loaded = getattr(loaded, attribute)
+        return loaded
     except Exception as exc:
         raise PluginError(f"{plugin.label} failed to import: {_reason(exc)}") from exc
 

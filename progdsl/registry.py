@@ -8,12 +8,12 @@ mapping of the same shape).
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from .cache import cached, fingerprint
 from .units import Range
 
 DATA_DIR = Path(__file__).parent / "data" / "exercises"
@@ -131,6 +131,9 @@ class Registry:
 
 
 def load_tables(directory: Path = DATA_DIR) -> dict[str, Mapping]:
+    """Every exercise table in a folder of TOML files, by id."""
+    import tomllib
+
     tables: dict[str, Mapping] = {}
     for path in sorted(directory.glob("*.toml")):
         with path.open("rb") as handle:
@@ -140,4 +143,6 @@ def load_tables(directory: Path = DATA_DIR) -> dict[str, Mapping]:
 
 @cache
 def builtin_registry() -> Registry:
-    return Registry(Exercise.from_table(id, table) for id, table in load_tables().items())
+    files = sorted(DATA_DIR.glob("*.toml"))
+    tables = cached("registry", fingerprint(files), load_tables)
+    return Registry(Exercise.from_table(id, table) for id, table in tables.items())

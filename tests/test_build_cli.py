@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -74,7 +73,7 @@ def installed(tmp_path, monkeypatch):
         "misnamed": ("fake_backends:Misnamed", "acme-backends"),
     }
     found = tuple(
-        plugins.Plugin(plugins.BACKENDS, name, target, dist, "1.0", EntryPoint(name, target, plugins.BACKENDS))
+        plugins.Plugin(plugins.BACKENDS, name, target, dist, "1.0")
         for name, (target, dist) in sorted(table.items())
     )
     monkeypatch.setattr(plugins, "discover", lambda group: found if group == plugins.BACKENDS else ())

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
-from importlib.metadata import entry_points
+import types
 
 import pytest
 
-from progdsl import loads
+from progdsl import loads, plugins
 from progdsl.diagnostics import error
 from progdsl.rules import ERROR, WARNING, Catalog, CheckOptions, catalog, check_program, load_catalog, rule
 
@@ -41,20 +40,21 @@ def wrong_code(program, ctx):
     yield error("S101", "not mine", program.title_span)
 
 
-@dataclass(frozen=True)
-class FakeEntryPoint:
-    name: str
-    value: str
-    target: object
+@pytest.fixture
+def pack(monkeypatch):
+    """A rule pack as an installed plugin would be: a module whose RULES an entry point names."""
 
-    def load(self):
-        if isinstance(self.target, Exception):
-            raise self.target
-        return self.target
+    def make(name: str, rules: object) -> plugins.Plugin:
+        module = types.ModuleType(f"fake_pack_{name}")
+        module.RULES = rules
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        return plugins.Plugin(plugins.RULES, name, f"{module.__name__}:RULES", "clinic-rules", "1.0")
+
+    return make
 
 
 def test_the_built_in_packs_are_registered_as_entry_points():
-    assert {ep.name for ep in entry_points(group="progdsl.rules")} >= BUILTIN_PACKS
+    assert {p.name for p in plugins.discover(plugins.RULES)} >= BUILTIN_PACKS
     assert catalog().problems == ()
 
 
@@ -83,16 +83,12 @@ def test_an_allow_for_a_failed_rule_is_not_called_unused():
     assert [d.code for d in found] == ["S000"]
 
 
-def test_packs_load_from_entry_points_and_failures_are_reported_not_fatal():
-    loaded = load_catalog([
-        FakeEntryPoint("broken", "clinic_rules:RULES", ImportError("no module named clinic_rules")),
-        FakeEntryPoint("clinic", "clinic_rules:RULES", (always_warns,)),
-        FakeEntryPoint("again", "other:RULES", [always_warns]),
-        FakeEntryPoint("junk", "junk:RULES", "not a rule"),
-    ])
+def test_packs_load_from_entry_points_and_failures_are_reported_not_fatal(pack):
+    broken = plugins.Plugin(plugins.RULES, "broken", "no_such_clinic_rules:RULES", "clinic-rules", "1.0")
+    loaded = load_catalog([broken, pack("clinic", (always_warns,)), pack("again", [always_warns]), pack("junk", "not a rule")])
     assert loaded.get("X101") is always_warns and loaded.get("always-warns") is always_warns
     assert [p.split(":")[0] for p in loaded.problems] == [
-        "rule pack `broken` could not be loaded",
+        "rule pack 'broken' (clinic-rules 1.0) failed to import",
         "rule pack `clinic` defines X101 again; the one from pack `again` is kept",
         "rule pack `junk` provides 'not a rule', which is not a rule made with `progdsl.rules.rule`",
     ]
@@ -100,17 +96,17 @@ def test_packs_load_from_entry_points_and_failures_are_reported_not_fatal():
     assert [d.code for d in found] == ["S000", "S000", "S000", "X101"]
 
 
-def test_built_in_packs_win_a_clash_of_codes():
+def test_built_in_packs_win_a_clash_of_codes(pack):
     clash = rule("S101", "clash", WARNING, "x")(lambda program, ctx: ())
-    loaded = load_catalog([FakeEntryPoint("aaa", "aaa:RULES", (clash,)), *entry_points(group="progdsl.rules")])
+    loaded = load_catalog([pack("aaa", (clash,)), *plugins.discover(plugins.RULES)])
     assert loaded.get("S101").name == "dose-outside-safe-range"
     assert any("`aaa` defines S101 again" in p for p in loaded.problems)
 
 
 @pytest.mark.parametrize("code, name", [("E101", "fine-name"), ("S1", "fine-name"), ("X101", "Not_Kebab")])
-def test_rules_with_bad_codes_or_names_are_refused(code, name):
+def test_rules_with_bad_codes_or_names_are_refused(code, name, pack):
     bad = rule(code, name, WARNING, "x")(lambda program, ctx: ())
-    loaded = load_catalog([FakeEntryPoint("bad", "bad:RULES", bad)])
+    loaded = load_catalog([pack("bad", bad)])
     assert loaded.get(code) is None and len(loaded.problems) == 1
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Iterable, Sequence
 
-from .. import model
+from .. import model, plugins
 from ..diagnostics import Diagnostic, error
 from .base import (
     CODE_PATTERN,
@@ -42,7 +42,6 @@ __all__ = [
     "Rule", "RuleContext", "catalog", "check_program", "load_catalog", "normalise_codes", "rule",
 ]
 
-ENTRY_POINT_GROUP = "progdsl.rules"
 _BUILTIN_MODULE = "progdsl.rules."
 
 RULE_FAILED = documented(
@@ -119,37 +118,35 @@ class Catalog:
         return [p for p in prefixes if not any(r.code.startswith(p) for r in self.rules)]
 
 
-def load_catalog(entry_points: Iterable | None = None) -> Catalog:
-    """The engine's codes and every rule that the entry points provide.
+def load_catalog(packs: Iterable[plugins.Plugin] | None = None) -> Catalog:
+    """The engine's codes and every rule that the installed rule packs provide.
 
     Built-in packs load first; a code defined twice keeps its first definition and
     the later pack is reported. A pack that fails to load is reported, never fatal.
     """
-    if entry_points is None:
-        from importlib.metadata import entry_points as installed
-
-        entry_points = installed(group=ENTRY_POINT_GROUP)
-    ordered = sorted(entry_points, key=lambda ep: (not ep.value.startswith(_BUILTIN_MODULE), ep.name))
+    if packs is None:
+        packs = plugins.discover(plugins.RULES)
+    ordered = sorted(packs, key=lambda pack: (not pack.target.startswith(_BUILTIN_MODULE), pack.name))
     rules: dict[str, Rule] = {r.code: r for r in ENGINE_RULES}
     origin = {code: "the engine" for code in rules}
     problems: list[str] = []
-    for entry_point in ordered:
+    for pack in ordered:
         try:
-            loaded = entry_point.load()
-        except Exception as exc:  # a broken plugin must not stop the others
-            problems.append(f"rule pack `{entry_point.name}` could not be loaded: {type(exc).__name__}: {exc}")
+            loaded = plugins.load(pack)
+        except plugins.PluginError as exc:  # a broken plugin must not stop the others
+            problems.append(str(exc))
             continue
         for item in loaded if isinstance(loaded, (list, tuple)) else (loaded,):
             fault = _fault(item)
             if fault:
-                problems.append(f"rule pack `{entry_point.name}` {fault}")
+                problems.append(f"rule pack `{pack.name}` {fault}")
             elif item.code in rules:
                 problems.append(
-                    f"rule pack `{entry_point.name}` defines {item.code} again; the one from {origin[item.code]} is kept"
+                    f"rule pack `{pack.name}` defines {item.code} again; the one from {origin[item.code]} is kept"
                 )
             else:
                 rules[item.code] = item
-                origin[item.code] = f"pack `{entry_point.name}`"
+                origin[item.code] = f"pack `{pack.name}`"
     return Catalog(tuple(sorted(rules.values(), key=lambda r: r.code)), tuple(problems))
 
 

@@ -1,0 +1,75 @@
+"""A small on-disk cache for what every `progdsl check` would otherwise recompute.
+
+Parsing the registry's TOML and scanning installed distributions for entry points
+cost more than the rest of a check together. Their results are kept as JSON in
+the user's cache folder, each with a fingerprint of what it was made from (file
+sizes and modification times); a stale, unreadable or unwritable cache is simply
+recomputed. Set PROGDSL_CACHE_DIR to move it, or to an empty string to turn it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+from . import __version__
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("PROGDSL_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "progdsl"
+
+
+def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
+    """What the cached value depends on: progdsl's version and each path's size and mtime."""
+    parts = [__version__]
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            parts.append(f"{os.fspath(path)}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{os.fspath(path)}:missing")
+    return "\n".join(parts)
+
+
+def cached(name: str, depends_on: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s JSON-serialisable result, from the cache when `depends_on` still matches."""
+    folder = cache_dir()
+    path = folder / f"{name}.json" if folder else None
+    if path is not None:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record["fingerprint"] == depends_on:
+                return record["value"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    value = compute()
+    if path is not None:
+        _store(path, {"fingerprint": depends_on, "value": value})
+    return value
+
+
+def _store(path: Path, record: dict) -> None:
+    """Write atomically, so a concurrent check never reads half a file; failures are ignored."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
