@@ -65,18 +65,16 @@ class Every:
 Frequency = Daily | TimesAWeek | OnDays | Every
 
 
-# ---- lines that may stand in several places ----------------------------------
+# ---- lines ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Note:
-    text: Text
-    span: Span
+class Line:
+    """A keyword and one value: `program "…"`, `client`, `clinician`, `timezone`,
+    `caution`, `note` (a Text), `start`, `time` (an Atom)."""
 
-
-@dataclass(frozen=True)
-class Caution:
-    text: Text
+    keyword: str
+    value: Text | Atom
     span: Span
 
 
@@ -84,45 +82,6 @@ class Caution:
 class Allow:
     code: Atom
     reason: Text
-    span: Span
-
-
-# ---- header ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Title:
-    text: Text
-    span: Span
-
-
-@dataclass(frozen=True)
-class Client:
-    text: Text
-    span: Span
-
-
-@dataclass(frozen=True)
-class Clinician:
-    text: Text
-    span: Span
-
-
-@dataclass(frozen=True)
-class StartDate:
-    date: Atom
-    span: Span
-
-
-@dataclass(frozen=True)
-class TimeZone:
-    text: Text
-    span: Span
-
-
-@dataclass(frozen=True)
-class DefaultTime:
-    time: Atom
     span: Span
 
 
@@ -159,10 +118,7 @@ class Setting:
     span: Span
 
 
-HeaderLine = (
-    Title | Client | Clinician | StartDate | TimeZone | DefaultTime | Equipment | Flags
-    | Cleared | Caution | Note | Allow | Setting
-)
+HeaderLine = Line | Allow | Equipment | Flags | Cleared | Setting
 
 
 # ---- exercise lines ----------------------------------------------------------
@@ -178,42 +134,12 @@ class DoseExpr:
 
 
 @dataclass(frozen=True)
-class EachSide:
-    span: Span
+class Detail:
+    """A detail on an exercise line: `each side`, `bodyweight` (no value), `rest 60s`,
+    `hold 3s`, `load 8kg` (an Amount), `tempo 3-1-3`, `band green` (an Atom)."""
 
-
-@dataclass(frozen=True)
-class Rest:
-    amount: Amount
-    span: Span
-
-
-@dataclass(frozen=True)
-class Hold:
-    amount: Amount
-    span: Span
-
-
-@dataclass(frozen=True)
-class Tempo:
-    pattern: Atom
-    span: Span
-
-
-@dataclass(frozen=True)
-class Band:
-    colour: Atom
-    span: Span
-
-
-@dataclass(frozen=True)
-class Load:
-    amount: Amount
-    span: Span
-
-
-@dataclass(frozen=True)
-class Bodyweight:
+    keyword: str
+    value: Atom | Amount | None
     span: Span
 
 
@@ -233,10 +159,7 @@ class AtTime:
     span: Span
 
 
-Modifier = (
-    EachSide | Rest | Hold | Tempo | Band | Load | Bodyweight | Progress | Note | Allow
-    | Frequency | AtTime
-)
+Modifier = Detail | Progress | Line | Allow | Frequency
 
 
 @dataclass(frozen=True)
@@ -255,7 +178,7 @@ class Session:
     name: Text | None
     frequency: Frequency | None
     at: AtTime | None
-    items: tuple[ExerciseLine | Note | Caution | Allow, ...]
+    items: tuple[ExerciseLine | Line | Allow, ...]
     span: Span
 
 
@@ -264,7 +187,7 @@ class Phase:
     name: Text
     duration: Amount | None
     frequency: Frequency | None
-    items: tuple[Session | ExerciseLine | Note | Caution | Allow, ...]
+    items: tuple[Session | ExerciseLine | Line | Allow, ...]
     span: Span
 
 

@@ -41,6 +41,16 @@ def _setting_value(token: Token) -> ast.Atom | ast.Text | ast.Amount:
     return _atom(token)
 
 
+def _line(keyword: str, value=_text):
+    """A transformer method for a `keyword VALUE` line."""
+    return lambda self, meta, c: ast.Line(keyword, value(c[0]), meta_span(meta))
+
+
+def _detail(keyword: str, value=None):
+    """A transformer method for an exercise line's detail, with or without a value."""
+    return lambda self, meta, c: ast.Detail(keyword, value(c[0]) if value else None, meta_span(meta))
+
+
 @v_args(meta=True)
 class AstBuilder(Transformer):
     """Turns each grammar rule into its dataclass; spans come from Lark's positions."""
@@ -50,23 +60,14 @@ class AstBuilder(Transformer):
         return ast.Program(tuple(items), span)
 
     # ---- header
-    def title(self, meta, c):
-        return ast.Title(_text(c[0]), meta_span(meta))
-
-    def client(self, meta, c):
-        return ast.Client(_text(c[0]), meta_span(meta))
-
-    def clinician(self, meta, c):
-        return ast.Clinician(_text(c[0]), meta_span(meta))
-
-    def start_date(self, meta, c):
-        return ast.StartDate(_atom(c[0]), meta_span(meta))
-
-    def timezone(self, meta, c):
-        return ast.TimeZone(_text(c[0]), meta_span(meta))
-
-    def default_time(self, meta, c):
-        return ast.DefaultTime(_atom(c[0]), meta_span(meta))
+    title = _line("program")
+    client = _line("client")
+    clinician = _line("clinician")
+    timezone = _line("timezone")
+    caution = _line("caution")
+    note = line_note = _line("note")
+    start_date = _line("start", _atom)
+    default_time = _line("time", _atom)
 
     def equipment(self, meta, c):
         return ast.Equipment(tuple(c), meta_span(meta))
@@ -80,14 +81,6 @@ class AstBuilder(Transformer):
 
     def cleared(self, meta, c):
         return ast.Cleared(_text(c[0]), _atom(c[1]), meta_span(meta))
-
-    def caution(self, meta, c):
-        return ast.Caution(_text(c[0]), meta_span(meta))
-
-    def note(self, meta, c):
-        return ast.Note(_text(c[0]), meta_span(meta))
-
-    line_note = note
 
     def allow(self, meta, c):
         return ast.Allow(_atom(c[0]), _text(c[1]), meta_span(meta))
@@ -129,26 +122,13 @@ class AstBuilder(Transformer):
     def bout_dose(self, meta, c):
         return ast.DoseExpr(None, _amount(c[0]), meta_span(meta))
 
-    def each_side(self, meta, c):
-        return ast.EachSide(meta_span(meta))
-
-    def rest(self, meta, c):
-        return ast.Rest(_amount(c[0]), meta_span(meta))
-
-    def hold(self, meta, c):
-        return ast.Hold(_amount(c[0]), meta_span(meta))
-
-    def tempo(self, meta, c):
-        return ast.Tempo(_atom(c[0]), meta_span(meta))
-
-    def band(self, meta, c):
-        return ast.Band(_atom(c[0]), meta_span(meta))
-
-    def load(self, meta, c):
-        return ast.Load(_amount(c[0]), meta_span(meta))
-
-    def bodyweight(self, meta, c):
-        return ast.Bodyweight(meta_span(meta))
+    each_side = _detail("each side")
+    bodyweight = _detail("bodyweight")
+    rest = _detail("rest", _amount)
+    hold = _detail("hold", _amount)
+    load = _detail("load", _amount)
+    tempo = _detail("tempo", _atom)
+    band = _detail("band", _atom)
 
     def progress_from(self, meta, c):
         return ast.Progress("from", _amount(c[0]), _amount(c[1]), meta_span(meta))

@@ -70,8 +70,12 @@ def _scan() -> dict[str, list[list[str]]]:
 
 
 def _installed() -> dict[str, list[list[str]]]:
-    """`_scan()`, cached until a folder on the import path changes (a package is installed or removed)."""
-    folders = [entry for entry in sys.path if entry and Path(entry).is_dir()]
+    """`_scan()`, cached until a folder on the import path changes (a package is installed or removed).
+
+    The first entry is the running script's folder or the working folder, not a place
+    packages are installed in; it changes often, so it is left out of the fingerprint.
+    """
+    folders = [entry for entry in sys.path[1:] if entry and Path(entry).is_dir()]
     return cached("entry-points", fingerprint(folders), _scan)
 
 

@@ -22,14 +22,8 @@ from .units import Range, Quantity, to_days, to_seconds, whole
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})$")
 
-_SINGLE_HEADER = {
-    ast.Client: "client",
-    ast.Clinician: "clinician",
-    ast.StartDate: "start",
-    ast.TimeZone: "timezone",
-    ast.DefaultTime: "time",
-    ast.Cleared: "cleared",
-}
+# Header lines that may appear once (`program` has its own diagnostics).
+_SINGLE_HEADER = {"client", "clinician", "start", "timezone", "time", "cleared"}
 
 _FORM_WORDS = {
     "reps": "repetitions, such as 3x12",
@@ -153,7 +147,7 @@ class Resolver:
     # ---- program
 
     def program(self, node: ast.Program) -> model.Program | None:
-        title: ast.Title | None = None
+        title: ast.Line | None = None
         singles: dict[str, ast.HeaderLine] = {}
         equipment: list[model.EquipmentItem] = []
         flags: list[tuple[str, Span]] = []
@@ -184,19 +178,19 @@ class Resolver:
                             " (indent it to make it part of the phase)")
                 continue
             match item:
-                case ast.Title():
+                case ast.Line(keyword="program"):
                     if title is not None:
                         self.report("E111", "the program has a second `program` line", item.span,
-                                    f"a file holds one program; its title is already \"{title.text.value}\" (line {title.span.line})")
+                                    f"a file holds one program; its title is already \"{title.value.value}\" (line {title.span.line})")
                     else:
                         title = item
                 case ast.Equipment(items=items):
                     equipment += [model.EquipmentItem(i.name.value, tuple(o.value for o in i.options), i.span) for i in items]
                 case ast.Flags(words=words):
                     flags += [(w.value, w.span) for w in words]
-                case ast.Caution(text=text):
+                case ast.Line(keyword="caution", value=text):
                     cautions.append(model.Remark(text.value, item.span))
-                case ast.Note(text=text):
+                case ast.Line(keyword="note", value=text):
                     notes.append(model.Remark(text.value, item.span))
                 case ast.Allow():
                     allows += self.allows([item])
@@ -205,7 +199,8 @@ class Resolver:
                     if setting is not None:
                         settings.append(setting)
                 case _:
-                    keyword = _SINGLE_HEADER[type(item)]
+                    keyword = item.keyword if isinstance(item, ast.Line) else "cleared"
+                    assert keyword in _SINGLE_HEADER, keyword
                     if keyword in singles:
                         self.report("E112", f"`{keyword}` is given twice", item.span,
                                     f"keep one; the first is on line {singles[keyword].span.line}")
@@ -219,9 +214,9 @@ class Resolver:
             self.report("E115", "the program has no phases", self.source.last_span,
                         'add a phase with its exercises, such as:\n    phase "Activate" 2w:\n      session daily:\n        clam_shell 3x12')
 
-        start = self.date(singles["start"].date) if "start" in singles else None
-        zone = self.zone(singles["timezone"].text) if "timezone" in singles else None
-        time = self.time(singles["time"].time) if "time" in singles else None
+        start = self.date(singles["start"].value) if "start" in singles else None
+        zone = self.zone(singles["timezone"].value) if "timezone" in singles else None
+        time = self.time(singles["time"].value) if "time" in singles else None
         cleared = None
         if "cleared" in singles:
             line = singles["cleared"]
@@ -236,11 +231,11 @@ class Resolver:
             return None
 
         def text(keyword: str) -> str | None:
-            return singles[keyword].text.value if keyword in singles else None
+            return singles[keyword].value.value if keyword in singles else None
 
         return model.Program(
             source=self.source,
-            title=title.text.value,
+            title=title.value.value,
             title_span=title.span,
             client=text("client"),
             clinician=text("clinician"),
@@ -309,10 +304,10 @@ class Resolver:
                     if loose_at is None:
                         loose_at = len(sessions)
                     loose.append(item)
-                case ast.Note():
-                    notes.append(model.Remark(item.text.value, item.span))
-                case ast.Caution():
-                    cautions.append(model.Remark(item.text.value, item.span))
+                case ast.Line(keyword="note", value=text):
+                    notes.append(model.Remark(text.value, item.span))
+                case ast.Line(keyword="caution", value=text):
+                    cautions.append(model.Remark(text.value, item.span))
                 case ast.Allow():
                     allow_nodes.append(item)
         if loose:
@@ -367,10 +362,10 @@ class Resolver:
                         prescriptions.append(prescription)
                     if not any(isinstance(m, ast.Frequency) for m in item.modifiers):
                         unscheduled.append(item)
-                case ast.Note():
-                    notes.append(model.Remark(item.text.value, item.span))
-                case ast.Caution():
-                    cautions.append(model.Remark(item.text.value, item.span))
+                case ast.Line(keyword="note", value=text):
+                    notes.append(model.Remark(text.value, item.span))
+                case ast.Line(keyword="caution", value=text):
+                    cautions.append(model.Remark(text.value, item.span))
                 case ast.Allow():
                     allow_nodes.append(item)
         allows = self.allows(allow_nodes)
@@ -426,46 +421,47 @@ class Resolver:
             return None
         dose = self.dose(exercise, line.dose)
 
-        seen: dict[type, ast.Modifier] = {}
+        seen: dict[str, ast.Modifier] = {}
         notes, allows, frequency = [], [], None
         each_side = rest = hold = tempo = band = load = progression_node = None
         bodyweight = False
         for modifier in line.modifiers:
-            kind = ast.Frequency if isinstance(modifier, ast.Frequency) else type(modifier)
-            if kind in seen and kind not in (ast.Note, ast.Allow):
+            kind = _modifier_kind(modifier)
+            if kind in seen:
                 word = self._text_of(modifier).split()[0]
                 self.report("E208", f"`{word}` is given twice on this line", modifier.span,
                             f"keep one; the first is at column {seen[kind].span.col}")
                 continue
-            seen[kind] = modifier
+            if kind is not None:
+                seen[kind] = modifier
             match modifier:
-                case ast.EachSide():
+                case ast.Detail(keyword="each side"):
                     if not exercise.one_sided:
                         self.report("E203", f"{exercise.name} works both sides at once, so `each side` does not apply",
                                     modifier.span, "remove `each side`")
                     else:
                         each_side = modifier.span
-                case ast.Rest(amount=amount):
+                case ast.Detail(keyword="rest", value=amount):
                     value = self.seconds(amount, "rest")
                     rest = model.Seconds(value, modifier.span) if value else None
-                case ast.Hold(amount=amount):
+                case ast.Detail(keyword="hold", value=amount):
                     if dose is not None and dose.kind != "reps":
                         self.report("E210", "`hold` is for a pause in each repetition; this dose is already timed",
                                     modifier.span, "remove it, or write the dose as repetitions")
                         continue
                     value = self.seconds(amount, "hold")
                     hold = model.Seconds(value, modifier.span) if value else None
-                case ast.Tempo(pattern=pattern):
+                case ast.Detail(keyword="tempo", value=pattern):
                     tempo = re.sub(r"\s*[-–]\s*", "-", pattern.value)
-                case ast.Band(colour=colour):
+                case ast.Detail(keyword="band", value=colour):
                     band = model.Band(colour.value.lower(), modifier.span)
-                case ast.Load(amount=amount):
+                case ast.Detail(keyword="load", value=amount):
                     load = self.load(amount, modifier.span)
-                case ast.Bodyweight():
+                case ast.Detail(keyword="bodyweight"):
                     bodyweight = True
                 case ast.Progress():
                     progression_node = modifier
-                case ast.Note(text=text):
+                case ast.Line(keyword="note", value=text):
                     notes.append(model.Remark(text.value, modifier.span))
                 case ast.Allow():
                     allows.append(modifier)
@@ -587,6 +583,18 @@ class Resolver:
             return None
         amount = seconds.low if dose.kind == "hold" else seconds.low / 60
         return whole(amount)
+
+
+def _modifier_kind(modifier: ast.Modifier) -> str | None:
+    """What a detail is, for "given twice" (None for `note` and `allow`, which may repeat)."""
+    match modifier:
+        case ast.Detail(keyword=keyword):
+            return keyword
+        case ast.Progress():
+            return "progress"
+        case ast.Line() | ast.Allow():
+            return None
+    return "frequency"
 
 
 def resolve(tree: ast.Program, source: SourceFile, registry: Registry) -> tuple[model.Program | None, list[Diagnostic]]:

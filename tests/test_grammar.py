@@ -25,10 +25,9 @@ def first_line(body: str) -> ast.ExerciseLine:
 
 def test_language_example_parses_into_header_and_phases():
     tree = parse(LANGUAGE_EXAMPLE)
-    kinds = [type(item).__name__ for item in tree.items]
+    kinds = [getattr(item, "keyword", type(item).__name__) for item in tree.items]
     assert kinds == [
-        "Title", "Client", "Clinician", "StartDate", "TimeZone", "DefaultTime", "Equipment",
-        "Caution", "Phase", "Phase",
+        "program", "client", "clinician", "start", "timezone", "time", "Equipment", "caution", "Phase", "Phase",
     ]
     activate, strengthen = tree.items[-2:]
     assert activate.name.value == "Activate" and activate.duration.quantity == Quantity(Range(2, 2), "w")
@@ -50,18 +49,18 @@ def test_every_node_carries_its_span():
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ('program "A \\"quoted\\" title \\\\ ok"', ast.Title),
-        ('client "Sam"', ast.Client),
-        ('clinician "Alex"', ast.Clinician),
-        ("start 2026-12-07", ast.StartDate),
-        ('timezone "Europe/London"', ast.TimeZone),
-        ("time 07:30", ast.DefaultTime),
+        ('program "A \\"quoted\\" title \\\\ ok"', "program"),
+        ('client "Sam"', "client"),
+        ('clinician "Alex"', "clinician"),
+        ("start 2026-12-07", "start"),
+        ('timezone "Europe/London"', "timezone"),
+        ("time 07:30", "time"),
         ("equipment mat", ast.Equipment),
         ("flags numbness, radiating_pain", ast.Flags),
         ("flags numbness radiating_pain", ast.Flags),
         ('cleared "Dr Park" 2026-11-30', ast.Cleared),
-        ('caution "Stop if it hurts."', ast.Caution),
-        ('note "Keep it easy."', ast.Note),
+        ('caution "Stop if it hurts."', "caution"),
+        ('note "Keep it easy."', "note"),
         ('allow S201 "Supervised in clinic"', ast.Allow),
         ("set weekly_increase_limit 30%", ast.Setting),
         ("set reminder 15min", ast.Setting),
@@ -71,12 +70,13 @@ def test_every_node_carries_its_span():
 )
 def test_header_lines(line, expected):
     tree = parse(f'{line}\nphase "P" 1w daily:\n  walking 20min\n')
-    assert isinstance(tree.items[0], expected)
+    item = tree.items[0]
+    assert item.keyword == expected if isinstance(expected, str) else isinstance(item, expected)
 
 
 def test_string_escapes_are_decoded():
     tree = parse('program "A \\"quoted\\" title \\\\ ok"\n')
-    assert tree.items[0].text.value == 'A "quoted" title \\ ok'
+    assert tree.items[0].value.value == 'A "quoted" title \\ ok'
 
 
 def test_equipment_items_with_options():
@@ -112,25 +112,25 @@ def test_dose_forms(dose, sets, amount, unit):
 @pytest.mark.parametrize(
     "modifier, expected",
     [
-        ("each side", ast.EachSide),
-        ("per side", ast.EachSide),
-        ("rest 30-60s", ast.Rest),
-        ("rest 1min", ast.Rest),
-        ("rest 90 seconds", ast.Rest),
-        ("hold 3s", ast.Hold),
-        ("tempo 3-1-3", ast.Tempo),
-        ("tempo 3-1-1-0", ast.Tempo),
-        ("band green", ast.Band),
-        ("load 8kg", ast.Load),
-        ("load 2.5kg", ast.Load),
-        ("load 20lb", ast.Load),
-        ("load 20 lbs", ast.Load),
-        ("bodyweight", ast.Bodyweight),
+        ("each side", "each side"),
+        ("per side", "each side"),
+        ("rest 30-60s", "rest"),
+        ("rest 1min", "rest"),
+        ("rest 90 seconds", "rest"),
+        ("hold 3s", "hold"),
+        ("tempo 3-1-3", "tempo"),
+        ("tempo 3-1-1-0", "tempo"),
+        ("band green", "band"),
+        ("load 8kg", "load"),
+        ("load 2.5kg", "load"),
+        ("load 20lb", "load"),
+        ("load 20 lbs", "load"),
+        ("bodyweight", "bodyweight"),
         ("progress from 8 over 2w", ast.Progress),
         ("progress to 30s over 4w", ast.Progress),
         ("progress to 15 over 10d", ast.Progress),
         ("progress from 8 over 2 weeks", ast.Progress),
-        ('note "Slowly."', ast.Note),
+        ('note "Slowly."', "note"),
         ('allow S101 "Clinic supervised"', ast.Allow),
         ("daily", ast.Daily),
         ("3x/week", ast.TimesAWeek),
@@ -145,12 +145,14 @@ def test_dose_forms(dose, sets, amount, unit):
 )
 def test_each_modifier(modifier, expected):
     line = first_line(f"clam_shell 3x12 {modifier}")
-    assert [type(m) for m in line.modifiers] == [expected]
+    (found,) = line.modifiers
+    assert found.keyword == expected if isinstance(expected, str) else isinstance(found, expected)
 
 
 def test_modifiers_in_any_order_and_combination():
     line = first_line('bird_dog 3x8 hold 3s each side rest 45s tempo 2-1-2 note "x" on tue thu')
-    assert [type(m).__name__ for m in line.modifiers] == ["Hold", "EachSide", "Rest", "Tempo", "Note", "OnDays"]
+    kinds = [getattr(m, "keyword", type(m).__name__) for m in line.modifiers]
+    assert kinds == ["hold", "each side", "rest", "tempo", "note", "OnDays"]
 
 
 def test_progress_directions_and_values():

@@ -9,7 +9,6 @@ entry-point group. A check reads the bound program and yields diagnostics made w
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -67,18 +66,24 @@ class Rule:
         return f"{self.code} {self.name} ({self.severity.value})\n{self.summary}\n\n{self.doc}\n"
 
 
+def _clean(doc: str) -> str:
+    """A docstring without its indentation (as `inspect.cleandoc`, without importing inspect)."""
+    first, _, rest = doc.strip("\n").partition("\n")
+    return "\n".join(filter(None, (first.strip(), textwrap.dedent(rest).strip("\n"))))
+
+
 def rule(code: str, name: str, severity: Severity, summary: str) -> Callable[[Check], Rule]:
     """Turn a check function into a Rule; its docstring is the rule's documentation."""
 
     def make(check: Check) -> Rule:
-        return Rule(code, name, severity, summary, inspect.cleandoc(check.__doc__ or ""), check)
+        return Rule(code, name, severity, summary, _clean(check.__doc__ or ""), check)
 
     return make
 
 
 def documented(code: str, name: str, severity: Severity, summary: str, doc: str) -> Rule:
     """A code the engine reports itself: documentation without a check function."""
-    return Rule(code, name, severity, summary, inspect.cleandoc(doc))
+    return Rule(code, name, severity, summary, _clean(doc))
 
 
 def close_codes(code: str, codes) -> list[str]:
