@@ -153,11 +153,17 @@ def test_more_sessions_a_week_count_as_more_volume():
     assert found(text) == [("S202", 8)]
 
 
-def test_a_decreasing_or_flat_progression_is_diagnosed():
-    assert found(one_line("clam_shell 3x12 each side rest 30-60s progress from 15 over 2w", frequency="daily")) == [("S203", 5)]
+def test_a_decreasing_progression_is_an_error():
+    text = one_line("clam_shell 3x12 each side rest 30-60s progress from 15 over 2w", frequency="daily")
+    assert found(text) == [("S203", 5)]
+    assert not loads(text, "t.prog").ok
+
+
+def test_a_flat_progression_is_a_warning():
     flat = one_line("clam_shell 3x12 each side rest 30-60s progress from 12 over 2w", frequency="daily")
-    assert found(flat) == [("S203", 5)]
-    assert "never changes" in message("S203", flat)
+    assert found(flat) == [("S205", 5)]
+    assert "never changes" in message("S205", flat)
+    assert loads(flat, "t.prog").ok
 
 
 def test_a_progression_longer_than_its_phase_warns():

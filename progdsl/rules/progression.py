@@ -13,7 +13,7 @@ from math import ceil
 
 from .. import model
 from ..plan import amount_on
-from .base import WARNING, rule
+from .base import ERROR, WARNING, rule
 from .wording import amount, days, percent, volume_unit, written_days
 
 
@@ -158,18 +158,18 @@ def volume_jump_between_phases(program, ctx):
                 )
 
 
-@rule("S203", "progression-does-not-build", WARNING, "A progression lowers the dose, or leaves it unchanged.")
-def progression_does_not_build(program, ctx):
+@rule("S203", "progression-decreases", ERROR, "A progression lowers the dose.")
+def progression_decreases(program, ctx):
     """
     What it checks
         A `progress from` whose starting value is above the written dose, or a
-        `progress to` whose value is below it (the dose goes down), and a progression
-        whose start and end are the same (it does nothing).
+        `progress to` whose value is below it: the dose would go down day by day.
 
     Why it matters
-        `progress` means building up. A decreasing one is usually a slip (`from 15` where
-        `from 5` was meant), and the client would start at the hardest dose. If tapering is
-        intended, say so with an allow and its reason.
+        `progress` means building up, and the plan promises doses that never fall. A
+        decreasing one is usually a slip (`from 15` where `from 5` was meant), and the
+        client would start at the hardest dose. If tapering is intended, record it with
+        an allow and its reason.
 
     Example
         program "Clams"
@@ -187,19 +187,45 @@ def progression_does_not_build(program, ctx):
     """
     for _, _, p in program.prescriptions():
         progression = p.progression
-        if progression is None:
-            continue
-        start, end = amount(p.dose.kind, progression.start), amount(p.dose.kind, progression.end)
-        if progression.end.low < progression.start.low:
+        if progression is not None and progression.end.low < progression.start.low:
+            start, end = amount(p.dose.kind, progression.start), amount(p.dose.kind, progression.end)
             yield ctx.report(
                 progression.span,
                 f"this progression lowers `{p.written_name}` from {start} to {end}",
                 'to build up, start lower (`progress from 8 over 2w`); to taper on purpose, add `allow S203 "REASON"`',
             )
-        elif progression.end == progression.start:
+
+
+@rule("S205", "progression-does-nothing", WARNING, "A progression starts and ends at the same dose.")
+def progression_does_nothing(program, ctx):
+    """
+    What it checks
+        A progression whose start and end are the same, such as `3x12 progress from 12`.
+
+    Why it matters
+        It changes nothing, yet the handout would show a build-up table and the reader
+        would look for a change that never comes. It is usually a slip in one number.
+
+    Example
+        program "Clams"
+        equipment mat
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s progress from 12 over 2w
+
+    Use instead
+        program "Clams"
+        equipment mat
+        phase "Activate" 2w:
+          session daily:
+            clam_shell 3x12 each side rest 30-60s progress from 8 over 2w
+    """
+    for _, _, p in program.prescriptions():
+        progression = p.progression
+        if progression is not None and progression.end == progression.start:
             yield ctx.report(
                 progression.span,
-                f"this progression starts and ends at {start}, so the dose never changes",
+                f"this progression starts and ends at {amount(p.dose.kind, progression.start)}, so the dose never changes",
                 "remove it, or give a different starting or end value",
             )
 
@@ -242,4 +268,10 @@ def progression_longer_than_phase(program, ctx):
         )
 
 
-RULES = (progression_too_steep, volume_jump_between_phases, progression_does_not_build, progression_longer_than_phase)
+RULES = (
+    progression_too_steep,
+    volume_jump_between_phases,
+    progression_decreases,
+    progression_longer_than_phase,
+    progression_does_nothing,
+)
