@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from string import ascii_uppercase
 
 from . import model
+from .backends import BackendError
 from .plan import DayDose, Plan, weekdays_of
 from .registry import builtin_registry
 from .wording import describe_dose_in_words
@@ -47,7 +48,7 @@ BAND_COLOURS = {
 AMOUNT_UNITS = {"reps": "repetitions", "hold": "seconds", "duration": "minutes"}
 
 
-class HandoutError(Exception):
+class HandoutError(BackendError):
     """The handout cannot be made as asked (a missing template folder, asset or font)."""
 
 

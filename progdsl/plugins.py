@@ -159,8 +159,12 @@ def load_backend(name: str) -> Backend:
 
 def render(backend: Backend, plan: Plan, options: RenderOptions) -> bytes:
     """The backend's output for a plan; raises PluginError naming the backend when it fails."""
+    from .backends import BackendError
+
     try:
         data = backend.render(plan, options)
+    except BackendError as exc:
+        raise PluginError(f"backend '{backend.name}': {exc}") from exc
     except Exception as exc:
         raise PluginError(f"backend '{backend.name}' failed: {_reason(exc)}") from exc
     if not isinstance(data, bytes):

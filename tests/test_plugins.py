@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from progdsl import loads, plugins
-from progdsl.backends import RenderOptions
+from progdsl.backends import BackendError, RenderOptions
 from progdsl.cli import main
 from progdsl.plan import build_plan
 
@@ -146,6 +146,18 @@ def test_render_reports_a_raising_backend_by_name_and_where_it_raised():
 
     with pytest.raises(plugins.PluginError, match=r"backend 'good' failed: KeyError: 'missing' \(at test_plugins.py:\d+\)"):
         plugins.render(Broken(), None, RenderOptions())
+
+
+def test_render_shows_a_backend_error_as_the_users_message():
+    class Fussy:
+        name = "fussy"
+
+        def render(self, plan, options):
+            raise BackendError("no installed font has 李 (U+674E)")
+
+    with pytest.raises(plugins.PluginError) as caught:
+        plugins.render(Fussy(), None, RenderOptions())
+    assert str(caught.value) == "backend 'fussy': no installed font has 李 (U+674E)"
 
 
 def test_render_refuses_anything_but_bytes():

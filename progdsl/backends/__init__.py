@@ -14,7 +14,10 @@ It has three class attributes and one method, and is created with no arguments:
 
 `render` receives a checked, immutable `progdsl.plan.Plan` and must not change
 it; it returns the whole file. It must not write files itself: progdsl writes
-the bytes atomically, and writes nothing if `render` raises.
+the bytes atomically, and writes nothing if `render` raises. For a problem the
+user can fix (a missing font, a template folder that does not exist), raise
+`BackendError` with a message for them; anything else is reported as a bug in
+the backend, with the place it was raised.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ from typing import TYPE_CHECKING, Mapping, Protocol
 
 if TYPE_CHECKING:
     from ..plan import Plan
+
+
+class BackendError(Exception):
+    """A problem with the user's input or machine that stops a backend: its message is shown as it is."""
 
 
 @dataclass(frozen=True)
