@@ -25,6 +25,14 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})$")
 # Header lines that may appear once (`program` has its own diagnostics).
 _SINGLE_HEADER = {"client", "clinician", "start", "timezone", "time", "cleared"}
 
+# The largest numbers a program may hold: far beyond any prescription (the safety
+# rules judge real doses), small enough that dates and durations stay computable.
+MAX_SETS = 100
+MAX_AMOUNT = {"reps": 1000, "hold": 3600, "duration": 600}  # repetitions, seconds, minutes
+MAX_SECONDS = 3600  # rest between sets, pause in a repetition
+MAX_LOAD = 1000  # kg or lb
+MAX_DAYS = 3650  # a phase, the whole program, a progression's span, `every N days`
+
 _FORM_WORDS = {
     "reps": "repetitions, such as 3x12",
     "hold": "holds, such as 3x30s",
@@ -97,7 +105,18 @@ class Resolver:
         if whole(seconds.low) is None or whole(seconds.high) is None:
             self.report("E206", f"{what} must come to whole seconds", amount.span)
             return None
+        if not self.within(seconds.high, MAX_SECONDS, f"seconds of {what}", amount.span):
+            return None
         return self._ordered(Range(int(seconds.low), int(seconds.high)), amount.span)
+
+    def within(self, value, most: int, unit: str, span: Span) -> bool:
+        """Whether a number is at most `most`; E214 when it is not."""
+        if value <= most:
+            return True
+        shown = f"{value:,g}" if value < 10**9 else "over a billion"
+        self.report("E214", f"{shown} {unit} is more than progdsl accepts (at most {most:,})", span,
+                    "check the number; docs/language.md lists progdsl's size limits")
+        return False
 
     def _ordered(self, value: Range, span: Span) -> Range | None:
         if value.low > value.high:
@@ -125,6 +144,8 @@ class Resolver:
                 if days is None or not days.is_single or whole(days.low) is None or days.low < 1:
                     self.report("E143", f"`every {interval.quantity}` is not a number of days", interval.span,
                                 "write a whole number of days, such as `every 2 days` or `every 3d`")
+                    return None
+                if not self.within(days.low, MAX_DAYS, "days between sessions", interval.span):
                     return None
                 return model.Every(int(days.low), node.span)
         raise AssertionError(node)
@@ -166,6 +187,8 @@ class Resolver:
                 if phase is not None:
                     phases.append(phase)
                     first_day += phase.days
+                    if not self.within(first_day, MAX_DAYS, "days in the program", self._first_line(item.span)):
+                        break
                 continue
             if isinstance(item, ast.ExerciseLine):
                 self.report("E114", "exercise lines belong inside a phase", item.span,
@@ -347,6 +370,8 @@ class Resolver:
         if days.low < 1:
             self.report("E131", "a phase must last at least one day", node.duration.span)
             return None
+        if not self.within(days.low, MAX_DAYS, "days in a phase", node.duration.span):
+            return None
         return int(days.low)
 
     def session(self, node: ast.Session, phase_frequency, phase: ast.Phase) -> model.Session | None:
@@ -517,6 +542,9 @@ class Resolver:
             self.report("E207", "a dose needs at least one set and one " + unit[:-1], node.span,
                         "write the number of sets first, then the amount, such as 3x12")
             return None
+        if not (self.within(sets, MAX_SETS, "sets", node.span)
+                and self.within(amount.high, MAX_AMOUNT[kind], unit, node.amount.span)):
+            return None
         return model.Dose(kind, sets, amount, node.span)
 
     @staticmethod
@@ -539,6 +567,8 @@ class Resolver:
         if quantity.amount.low <= 0:
             self.report("E211", "a load must be more than zero", amount.span, "use `bodyweight` for no added weight")
             return None
+        if not self.within(quantity.amount.low, MAX_LOAD, quantity.unit, amount.span):
+            return None
         return model.Load(quantity.amount.low, quantity.unit, span)
 
     def progression(self, dose: model.Dose, node: ast.Progress) -> model.Progression | None:
@@ -546,6 +576,8 @@ class Resolver:
         if span_days is None or not span_days.is_single or whole(span_days.low) is None:
             self.report("E212", f"a progression runs over days or weeks, not `{node.over.quantity}`", node.over.span,
                         "such as `over 10d` or `over 2w`")
+            return None
+        if not self.within(span_days.low, MAX_DAYS, "days of progression", node.over.span):
             return None
         days = int(span_days.low)
         if days < 2:

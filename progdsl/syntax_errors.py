@@ -178,7 +178,7 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
             Span(previous.line, previous.column, token.end_line, token.end_column),
             "write sets and repetitions or time together, such as 3x12 or 3x30s, or one bout such as 20min",
         )
-    help_text = None
+    help_text = _lookalike_near(source, span)
     if token.type == "NAME" and "NAME" not in expected and builtin_registry().get(token.value):
         help_text = "each exercise goes on a line of its own"
     return error(
@@ -187,6 +187,18 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
         span,
         help_text,
     )
+
+
+def _lookalike_near(source: SourceFile, span: Span) -> str | None:
+    """A hint for a look-alike character just after the fault, which often causes it
+    (`60\u200bs` lexes as a number followed by something that is not a unit)."""
+    line = source.line(span.line)
+    for col in range(max(span.col - 1, 0), min(span.end_col + 1, len(line))):
+        meant = lookalikes.meant(line[col])
+        if meant and not line[col].isascii():
+            name = unicodedata.name(line[col], f"U+{ord(line[col]):04X}")
+            return f"column {col + 1} holds `{line[col]}` ({name}): replace it with {meant}"
+    return None
 
 
 def _unexpected_character(

@@ -1,0 +1,105 @@
+"""Hostile and odd input: every case ends in diagnostics with a line, never an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from progdsl import load_bytes, loads
+from progdsl.diagnostics import render_text
+
+from support import HEADER, error_codes, program_with
+
+PHASE = 'phase "P" 2w daily:\n  walking 20min\n'
+
+
+def diagnostics_of(data: bytes):
+    result = load_bytes(data, "hostile.prog")
+    for diagnostic in result.diagnostics:
+        assert diagnostic.span.line >= 1 and diagnostic.span.col >= 1
+        render_text(diagnostic, result.source)
+    return result
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbf" + (HEADER + PHASE).encode(),  # UTF-8 byte-order mark
+        (HEADER + PHASE).replace("\n", "\r\n").encode(),  # Windows line ends
+        (HEADER + PHASE).replace("\n", "\r").encode(),  # old Mac line ends
+        (HEADER + PHASE).rstrip("\n").encode(),  # no final newline
+        (HEADER + PHASE).replace("3x", "3×").encode(),  # the multiplication sign
+        program_with("clam_shell 3×12 each side rest 30–60s").encode(),  # × and the en dash
+    ],
+)
+def test_line_ends_and_marks_that_editors_produce_are_accepted(data):
+    assert diagnostics_of(data).ok
+
+
+def test_nul_and_control_characters_are_named():
+    result = diagnostics_of((HEADER + 'client "Sam\x00 Lee"\n' + PHASE).encode())
+    assert [(d.code, d.span.line, d.span.col) for d in result.diagnostics] == [("E004", 2, 12)]
+    assert "U+0000" in result.diagnostics[0].message
+
+
+def test_invalid_utf8_points_at_the_first_bad_byte():
+    result = diagnostics_of((HEADER + PHASE).encode() + b"# \xc3\x28\n")
+    assert [(d.code, d.span.line, d.span.col) for d in result.diagnostics] == [("E001", 4, 3)]
+
+
+@pytest.mark.parametrize(
+    "text, code, hint",
+    [
+        (HEADER + "phase\u00a0\"P\" 2w daily:\n  walking 20min\n", "E101", "normal space"),
+        (HEADER + "phase \u201cP\u201d 2w daily:\n  walking 20min\n", "E101", "straight double quote"),
+        (program_with("\u0441lam_shell 3x12 each side"), "E201", "Latin letter `c`"),
+        (program_with("plank 3x20s rest 60\u200bs"), "E101", "ZERO WIDTH SPACE"),
+    ],
+)
+def test_lookalike_characters_get_a_hint(text, code, hint):
+    (diagnostic,) = loads(text, "t.prog").diagnostics
+    assert diagnostic.code == code and hint in diagnostic.help
+
+
+def test_a_one_megabyte_line_is_refused_at_once():
+    result = diagnostics_of((HEADER + "# " + "x" * 1_000_000 + "\n" + PHASE).encode())
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("E006", 2)]
+
+
+def test_two_hundred_thousand_blank_lines():
+    text = HEADER + "\n" * 200_000 + 'phase "P" 2w daily:\n  clamshel 20min\n'
+    assert error_codes(text) == [("E201", 200_003)]
+
+
+def test_thousands_of_phases():
+    phases = "".join(f'phase "Week {n}" 1d daily:\n  walking 20min\n' for n in range(3000))
+    result = diagnostics_of((HEADER + phases).encode())
+    assert result.ok is False  # 3,000 days is longer than the 52 weeks S505 allows
+    assert [d.code for d in result.errors] == ["S505"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "squat 99999999999999999999x10",
+        "squat 3x99999999999999999999",
+        "walking 99999999999999999999999min",
+        "plank 3x99999999999999999999s",
+        "squat 3x10 rest 99999999999999999999s",
+        "squat 3x10 load 99999999999999999999999kg",
+        "squat 3x10 every 99999999999999999999 days",
+        "squat 3x10 progress to 12 over 99999999999999999999w",
+    ],
+)
+def test_numbers_too_large_for_any_range(line):
+    assert error_codes(program_with(line)) == [("E214", 4)]
+
+
+def test_a_phase_or_program_too_long_to_put_on_a_calendar():
+    assert error_codes(HEADER + 'phase "P" 99999999999999w daily:\n  walking 20min\n') == [("E214", 2)]
+    long = HEADER + 'phase "A" 3000d daily:\n  walking 20min\nphase "B" 700d daily:\n  walking 20min\n'
+    assert ("E214", 4) in error_codes(long)
+
+
+def test_an_allowed_long_program_still_cannot_overflow_the_calendar():
+    text = HEADER + 'allow S505 "testing"\nphase "P" 99999999w daily:\n  walking 20min\n'
+    assert ("E214", 3) in error_codes(text)
