@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 import pytest
 
 from progdsl import load_bytes, loads
@@ -103,3 +107,22 @@ def test_a_phase_or_program_too_long_to_put_on_a_calendar():
 def test_an_allowed_long_program_still_cannot_overflow_the_calendar():
     text = HEADER + 'allow S505 "testing"\nphase "P" 99999999w daily:\n  walking 20min\n'
     assert ("E214", 3) in error_codes(text)
+
+
+def test_a_build_killed_mid_write_leaves_the_old_file_whole(tmp_path):
+    """SIGKILL after the new bytes are written but before the rename: the old file stays as it was."""
+    program = tmp_path / "glutes.prog"
+    program.write_text(HEADER + PHASE, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "glutes.json").write_bytes(b"old")
+    code = (
+        "import os, signal, sys\n"
+        "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "from progdsl.cli import main\n"
+        f"main(['build', {str(program)!r}, '--to', 'json', '-o', {str(out)!r}])\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert (out / "glutes.json").read_bytes() == b"old"
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["glutes.json"]
