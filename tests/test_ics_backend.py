@@ -20,30 +20,7 @@ from progdsl.backends.ics import IcsBackend
 from progdsl.plan import Plan, build_plan
 from progdsl.wording import describe_dose
 
-LANGUAGE_EXAMPLE = """\
-# Glute activation and stretching for a sore lower back
-program "Glutes for a sore back"
-client "Sam Lee"
-clinician "Alex Moore, Exercise Physiologist"
-start 2026-12-07
-timezone "Australia/Sydney"
-time 07:30
-equipment mini_band(yellow, green), mat
-caution "Numbness, or pins and needles in the foot: ease off the longer holds and see a health professional."
-
-phase "Activate" 2w:
-  session "Daily activation" daily:
-    clam_shell 3x12 rest 30-60s progress from 8 over 2w
-  session "Stretch" 4x/week at 18:00:
-    figure_four_stretch 3x45-60s each side
-
-phase "Strengthen" 4w:
-  session on mon wed fri:
-    glute_bridge 3x10-15 band green rest 60s
-    dead_bug 3x8 each side
-    bird_dog 3x8 hold 3s each side
-    plank 3x20s progress to 30s over 4w
-"""
+from support import LANGUAGE_EXAMPLE
 
 
 def program(header: str, body: str = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n') -> str:
