@@ -310,10 +310,20 @@ class Resolver:
 
     # ---- phases and sessions
 
+    def remarks(self, items) -> tuple[tuple[model.Remark, ...], tuple[model.Remark, ...], tuple[model.Allow, ...]]:
+        """A block's `note`, `caution` and `allow` lines."""
+
+        def lines(keyword: str) -> tuple[model.Remark, ...]:
+            return tuple(
+                model.Remark(i.value.value, i.span) for i in items if isinstance(i, ast.Line) and i.keyword == keyword
+            )
+
+        return lines("note"), lines("caution"), tuple(self.allows(i for i in items if isinstance(i, ast.Allow)))
+
     def phase(self, node: ast.Phase, first_day: int) -> model.Phase | None:
         days = self.phase_days(node)
         frequency = self.frequency(node.frequency)
-        notes, cautions, allow_nodes = [], [], []
+        notes, cautions, allows = self.remarks(node.items)
         sessions: list[model.Session] = []
         loose: list[ast.ExerciseLine] = []
         loose_at = None
@@ -327,19 +337,12 @@ class Resolver:
                     if loose_at is None:
                         loose_at = len(sessions)
                     loose.append(item)
-                case ast.Line(keyword="note", value=text):
-                    notes.append(model.Remark(text.value, item.span))
-                case ast.Line(keyword="caution", value=text):
-                    cautions.append(model.Remark(text.value, item.span))
-                case ast.Allow():
-                    allow_nodes.append(item)
         if loose:
             span = loose[0].span.to(loose[-1].span)
             unnamed = ast.Session(None, None, None, tuple(loose), span)
             session = self.session(unnamed, frequency, node)
             if session is not None:
                 sessions.insert(loose_at, session)
-        allows = self.allows(allow_nodes)
         if days is None or (not sessions and not loose and not any(isinstance(i, ast.Session) for i in node.items)):
             if days is not None:
                 self.report("E133", f"phase \"{node.name.value}\" has no exercises", self._first_line(node.span),
@@ -351,9 +354,9 @@ class Resolver:
             first_day=first_day,
             frequency=frequency,
             sessions=tuple(sessions),
-            notes=tuple(notes),
-            cautions=tuple(cautions),
-            allows=tuple(allows),
+            notes=notes,
+            cautions=cautions,
+            allows=allows,
             span=node.span,
         )
 
@@ -378,22 +381,15 @@ class Resolver:
         own = self.frequency(node.frequency)
         frequency = own or phase_frequency
         time = self.time(node.at.time) if node.at else None
-        prescriptions, notes, cautions, allow_nodes, unscheduled = [], [], [], [], []
+        notes, cautions, allows = self.remarks(node.items)
+        prescriptions, unscheduled = [], []
         for item in node.items:
-            match item:
-                case ast.ExerciseLine():
-                    prescription = self.prescription(item)
-                    if prescription is not None:
-                        prescriptions.append(prescription)
-                    if not any(isinstance(m, ast.Frequency) for m in item.modifiers):
-                        unscheduled.append(item)
-                case ast.Line(keyword="note", value=text):
-                    notes.append(model.Remark(text.value, item.span))
-                case ast.Line(keyword="caution", value=text):
-                    cautions.append(model.Remark(text.value, item.span))
-                case ast.Allow():
-                    allow_nodes.append(item)
-        allows = self.allows(allow_nodes)
+            if isinstance(item, ast.ExerciseLine):
+                prescription = self.prescription(item)
+                if prescription is not None:
+                    prescriptions.append(prescription)
+                if not any(isinstance(m, ast.Frequency) for m in item.modifiers):
+                    unscheduled.append(item)
         if not any(isinstance(i, ast.ExerciseLine) for i in node.items):
             self.report("E134", "this session has no exercises", self._first_line(node.span),
                         "add exercise lines, indented under the session line")
@@ -412,9 +408,9 @@ class Resolver:
             frequency=frequency,
             time=time,
             prescriptions=tuple(prescriptions),
-            notes=tuple(notes),
-            cautions=tuple(cautions),
-            allows=tuple(allows),
+            notes=notes,
+            cautions=cautions,
+            allows=allows,
             span=node.span,
         )
 

@@ -81,14 +81,15 @@ def dose_outside_safe_range(program, ctx):
     Why it matters
         The safe range is the limit of what the exercise should ever be prescribed at.
         Beyond it the dose is a risk of injury or flare-up, not a slow build, so it is an
-        error: `glute_bridge 99999x99999` must never reach a client.
+        error: `glute_bridge 20x100` must never reach a client. (Numbers beyond any
+        prescription, such as `99999x99999`, are refused before the rules run: E214.)
 
     Example
         program "Bridges"
         equipment mat
         phase "Build" 2w:
           session on mon wed fri:
-            glute_bridge 99999x99999
+            glute_bridge 20x100
 
     Use instead
         program "Bridges"
@@ -139,14 +140,14 @@ def rest_outside_safe_range(program, ctx):
 
     Why it matters
         Too little rest before another set of a demanding exercise invites poor form and
-        strain; an absurd rest (such as `rest 2h`) is almost always a typing mistake.
+        strain; an absurd rest (such as `rest 30min`) is almost always a typing mistake.
 
     Example
         program "Bridges"
         equipment mat
         phase "Build" 2w:
           session on mon wed fri:
-            glute_bridge 3x12 rest 2h
+            glute_bridge 3x12 rest 30min
 
     Use instead
         program "Bridges"
