@@ -29,14 +29,21 @@ _LIMIT_WORDS = {
 }
 
 
+# Piped or saved output has no width to fit; wide enough that ids and dose lines never wrap.
+PIPED_WIDTH = 160
+
+
 def console() -> Console:
-    """A console that colours on a terminal and prints plain text when piped."""
-    return Console(highlight=False, soft_wrap=False)
+    """A console that colours on a terminal and prints plain, unwrapped text when piped."""
+    out = Console(highlight=False, soft_wrap=False)
+    if not out.is_terminal:
+        out.width = max(out.width, PIPED_WIDTH)
+    return out
 
 
 def exercise_table(exercises: list[Exercise]) -> Table:
     table = Table(title=f"{len(exercises)} exercises", title_justify="left")
-    table.add_column("id", style="bold")
+    table.add_column("id", style="bold", no_wrap=True)
     table.add_column("name")
     table.add_column("category")
     table.add_column("dose")
