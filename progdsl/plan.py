@@ -135,6 +135,36 @@ def is_due(frequency: model.Frequency, date: dt.date, day_in_phase: int) -> bool
     return date.weekday() in weekdays_of(frequency)
 
 
+# How long a session takes, for the calendar's event lengths and the session-length rule.
+SETUP_SECONDS = 30  # per exercise: getting into position and setting up
+
+
+def tempo_seconds(tempo: str | None) -> int | None:
+    """Seconds one repetition takes at a written tempo (`3-1-3` is 7); `x` counts as 1."""
+    if not tempo:
+        return None
+    return sum(int(part) if part.isdigit() else 1 for part in re.split(r"[-–]", tempo))
+
+
+def estimated_seconds(dose: DayDose, seconds_per_rep: float) -> float:
+    """How long one exercise takes on one day, at the top of every written range.
+
+    Repetitions take `seconds_per_rep` each, or the sum of the written tempo, plus any
+    pause in each repetition; holds take their seconds and bouts their minutes; `each
+    side` doubles the work, not the rests; between sets comes the written rest (its top),
+    else the shortest rest the exercise's recommended range gives; and SETUP_SECONDS.
+    """
+    if dose.kind == "reps":
+        per_rep = tempo_seconds(dose.tempo) or seconds_per_rep
+        per_rep += dose.hold_per_rep_s.high if dose.hold_per_rep_s else 0
+        work = dose.amount.high * per_rep
+    else:
+        work = dose.amount.high * (60 if dose.kind == "duration" else 1)
+    rest = dose.rest_s.high if dose.rest_s else dose.exercise.recommended.rest_s.low
+    sides = 2 if dose.each_side else 1
+    return SETUP_SECONDS + dose.sets * work * sides + (dose.sets - 1) * rest
+
+
 def _round_half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
 

@@ -7,10 +7,9 @@ import textwrap
 import pytest
 
 from progdsl import loads
-from progdsl.plan import DayDose
+from progdsl.plan import DayDose, estimated_seconds, tempo_seconds
 from progdsl.registry import builtin_registry
 from progdsl.rules import CheckOptions
-from progdsl.rules.practicality import estimated_seconds, tempo_seconds
 from progdsl.units import Range
 
 

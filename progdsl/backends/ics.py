@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, vText
 
 from .. import __version__
-from ..plan import describe_frequency
+from ..plan import describe_frequency, estimated_seconds
 from ..wording import describe_dose
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 PRODID = f"-//progdsl//progdsl {__version__}//EN"
 UID_DOMAIN = "progdsl.invalid"  # RFC 2606: a domain-like suffix that belongs to nobody
 VERSION_MARKERS = ("DTSTAMP", "SEQUENCE")  # what may differ between two builds of unchanged content
-SETUP_SECONDS = 60  # per exercise: getting into position, changing sides
 SHORTEST_EVENT = dt.timedelta(minutes=10)
 
 
@@ -131,15 +130,9 @@ def _uid(plan: Plan, key: str, day_number: int) -> str:
 
 
 def _estimated_length(exercises: tuple[DayDose, ...], seconds_per_rep: int) -> dt.timedelta:
-    """The top of every range, the written rest between sets and a minute per exercise to set up,
+    """The plan's estimate of the day's doses (the one the session-length rule uses),
     rounded up to five minutes and never under ten."""
-    seconds = 0
-    for dose in exercises:
-        per_rep = seconds_per_rep + (dose.hold_per_rep_s.high if dose.hold_per_rep_s else 0)
-        per_set = {"reps": dose.amount.high * per_rep, "hold": dose.amount.high, "duration": dose.amount.high * 60}
-        sides = 2 if dose.each_side else 1
-        rest = dose.rest_s.high if dose.rest_s else 0
-        seconds += dose.sets * per_set[dose.kind] * sides + (dose.sets - 1) * rest + SETUP_SECONDS
+    seconds = sum(estimated_seconds(dose, seconds_per_rep) for dose in exercises)
     return max(dt.timedelta(minutes=5 * math.ceil(seconds / 300)), SHORTEST_EVENT)
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import re
 
 from .. import model
+from ..plan import estimated_seconds
 from ..source import Span
 from .base import ERROR, MAX_PROGRAM_DAYS, WARNING, first_line, rule
 from .wording import days
 
 WEIGHTS = ("dumbbell", "kettlebell", "barbell", "ankle_weight")
 MAX_EXERCISES_PER_SESSION = 10
-SETUP_SECONDS = 30
 
 
 def _is_band(item: str) -> bool:
@@ -129,26 +128,6 @@ def band_colour_not_listed(program, ctx):
             )
 
 
-def tempo_seconds(tempo: str | None) -> int | None:
-    """Seconds one repetition takes at a written tempo (`3-1-3` is 7); `x` counts as 1."""
-    if not tempo:
-        return None
-    return sum(int(part) if part.isdigit() else 1 for part in re.split(r"[-–]", tempo))
-
-
-def estimated_seconds(dose, seconds_per_rep: float) -> float:
-    """How long one exercise on one day takes, as S503 documents it."""
-    if dose.kind == "reps":
-        per_rep = tempo_seconds(dose.tempo) or seconds_per_rep
-        per_rep += dose.hold_per_rep_s.high if dose.hold_per_rep_s else 0
-        work = dose.amount.high * per_rep
-    else:
-        work = dose.amount.high * (60 if dose.kind == "duration" else 1)
-    rest = dose.rest_s.high if dose.rest_s else dose.exercise.recommended.rest_s.low
-    sides = 2 if dose.each_side else 1
-    return SETUP_SECONDS + dose.sets * work * sides + (dose.sets - 1) * rest
-
-
 def session_header(program: model.Program, phase: model.Phase, session: model.Session) -> Span:
     """Where a session starts: its `session` line, or for exercise lines written straight
     under a phase, the phase's line."""
@@ -179,6 +158,8 @@ def session_too_long(program, ctx):
         - between sets comes the written `rest` (its top), or without one the shortest
           rest in the exercise's recommended range;
         - each exercise adds 30 s to get into position and set up.
+
+        The calendar gives timed events the same length, rounded up to five minutes.
 
     Why it matters
         Long home sessions are the first thing clients drop: adherence falls as programs
