@@ -1,23 +1,33 @@
 """`progdsl build` without the printing: check each program, plan it, render it with
-each backend and write the files.
+each backend, and write the files.
+
+Compiling a program (`compile_program`: check, plan, render) touches nothing on
+disk but the program and the file an output will replace, so it can run in a
+worker process (`progdsl.workers`). Writing happens here, in the parent, one
+program at a time in the order the programs were given: the files, the messages
+and the decision between two programs of the same name are the same whatever the
+number of workers.
 
 A file with errors writes nothing; a backend that raises, or a file that cannot
-be written, is reported and the other backends and files go on. Every step is
-reported as an event, in order, for the command line to print.
+be written, is reported and the other backends and files go on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from . import plugins
-from .backends import Backend, RenderOptions
+from .backends import RenderOptions
 from .compiler import Result, load_bytes
 from .output import WriteError, prepare_folder, read_previous, write_atomically
 from .plan import build_plan
+
+if TYPE_CHECKING:
+    from .backends import Backend
 
 
 @dataclass(frozen=True)
@@ -57,35 +67,110 @@ class Failed:
 Event = Checked | Written | Failed
 
 
-def build_files(paths: Sequence[str], backends: Sequence[Backend], settings: BuildSettings) -> Iterator[Event]:
-    """Build every program with every backend into `settings.folder`, reporting as it goes."""
-    claimed: dict[str, str] = {}  # output name -> the program that claimed it
-    for path in paths:
+@dataclass(frozen=True)
+class Report:
+    """Everything that happened to one program, in order."""
+
+    path: str
+    events: tuple[Event, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Checked without errors and every output written."""
+        return not any(isinstance(e, Failed) or (isinstance(e, Checked) and not e.result.ok) for e in self.events)
+
+    @property
+    def warned(self) -> bool:
+        return any(isinstance(e, Checked) and e.result.warnings for e in self.events)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One backend's output for a program, not yet written."""
+
+    backend: str
+    output: Path
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One program checked and rendered by every backend, with nothing written yet.
+
+    `name` is what its outputs are called; it is None when nothing is to be written.
+    """
+
+    path: str
+    checked: Checked | Failed
+    name: str | None = None
+    outputs: tuple[Rendered | Failed, ...] = ()
+
+
+@cache
+def backend_for(plugin: plugins.Plugin) -> Backend:
+    """The plugin's backend, imported and checked once per process; raises PluginError."""
+    return plugins.check_backend(plugin, plugins.load(plugin))
+
+
+def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Compiled:
+    """Check, plan and render one program with each backend, writing nothing."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
+    result = load_bytes(data, path)
+    if not result.ok:
+        return Compiled(path, Checked(path, result))
+    plan = build_plan(result.program, settings.start)
+    outputs = []
+    for plugin in backends:
         try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            yield Failed(path, None, f"cannot read {path}: {exc.strerror or exc}")
-            continue
-        result = load_bytes(data, path)
-        yield Checked(path, result)
-        if not result.ok:
-            continue
-        plan = build_plan(result.program, settings.start)
-        if claimed.setdefault(plan.name, path) != path:
-            yield Failed(path, None, f"not built: its outputs would replace those of {claimed[plan.name]} "
-                                     f"(both are named '{plan.name}')")
-            continue
-        try:
-            prepare_folder(settings.folder)
-        except WriteError as exc:
-            yield Failed(path, None, str(exc))
-            continue
-        for backend in backends:
+            backend = backend_for(plugin)
             output = settings.folder / f"{plan.name}{backend.suffix}"
             options = RenderOptions(settings.overrides, settings.timestamp, read_previous(output))
-            try:
-                write_atomically(output, plugins.render(backend, plan, options))
-            except (plugins.PluginError, WriteError) as exc:
-                yield Failed(path, backend.name, str(exc))
-            else:
-                yield Written(path, backend.name, output)
+            outputs.append(Rendered(plugin.name, output, plugins.render(backend, plan, options)))
+        except plugins.PluginError as exc:
+            outputs.append(Failed(path, plugin.name, str(exc)))
+    return Compiled(path, Checked(path, result), plan.name, tuple(outputs))
+
+
+def build_files(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings,
+                jobs: int = 1) -> Iterator[Report]:
+    """Build every program with every backend into `settings.folder`, one report per
+    program in the order given; `jobs` above 1 compiles in that many worker processes."""
+    if jobs > 1 and len(paths) > 1:
+        from .workers import compile_in_workers
+
+        compiled = compile_in_workers(paths, backends, settings, jobs)
+    else:
+        compiled = (compile_program(path, backends, settings) for path in paths)
+    claimed: dict[str, str] = {}  # output name -> the program that claimed it
+    for program in compiled:
+        yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
+
+
+def _write(program: Compiled, folder: Path, claimed: dict[str, str]) -> Iterable[Event]:
+    """Write one compiled program's outputs, unless an earlier program has the same name."""
+    path = program.path
+    yield program.checked
+    if program.name is None:
+        return
+    if claimed.setdefault(program.name, path) != path:
+        yield Failed(path, None, f"not built: its outputs would replace those of {claimed[program.name]} "
+                                 f"(both are named '{program.name}')")
+        return
+    try:
+        prepare_folder(folder)
+    except WriteError as exc:
+        yield Failed(path, None, str(exc))
+        return
+    for output in program.outputs:
+        if isinstance(output, Failed):
+            yield output
+            continue
+        try:
+            write_atomically(output.output, output.data)
+        except WriteError as exc:
+            yield Failed(path, output.backend, str(exc))
+        else:
+            yield Written(path, output.backend, output.output)

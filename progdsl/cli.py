@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands that need them, so that
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -225,11 +226,36 @@ _START = click.option(
 )
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print a line to the current sys.stdout or sys.stderr: a progress bar moves those above itself,
+    where click.echo's own err=True stream would write underneath it."""
+    click.echo(text, file=sys.stderr if err else sys.stdout)
+
+
 def _print_diagnostics(result) -> None:
     from .diagnostics import render_text
 
     for diagnostic in result.diagnostics:
-        click.echo(render_text(diagnostic, result.source, style=_style) + "\n", err=True)
+        _say(render_text(diagnostic, result.source, style=_style) + "\n", err=True)
+
+
+@contextmanager
+def _progress_bar(total: int):
+    """A progress bar on standard error when that is a terminal: yields the function that
+    moves it on by one program, or None when standard error is piped or saved."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    # Lines printed while the bar shows go above it; standard output only when it is the terminal too.
+    columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True, redirect_stdout=sys.stdout.isatty()) as progress:
+        task = progress.add_task("build", total=total)
+        yield lambda: progress.advance(task)
 
 
 def _source_date_epoch():
@@ -246,8 +272,9 @@ def _source_date_epoch():
 
 
 def _load_backends(names: list[str]) -> tuple[list, list[str]]:
-    """The backends that loaded, and a message for each that did not. Unknown names are a usage error."""
+    """The plugins whose backends loaded, and a message for each that did not. Unknown names are a usage error."""
     from . import plugins
+    from .batch import backend_for
 
     for name in names:
         try:
@@ -259,9 +286,12 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     loaded, failed = [], []
     for name in names:
         try:
-            loaded.append(plugins.load_backend(name))
+            plugin = plugins.find(plugins.BACKENDS, name)
+            backend_for(plugin)
         except plugins.PluginError as exc:
             failed.append(f"{exc}; no {name} output is written")
+        else:
+            loaded.append(plugin)
     return loaded, failed
 
 
@@ -280,12 +310,16 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
               help="Paper size of the handout (overrides `set page_size`).")
 @click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
               help="Folder of handout templates that override the built-in ones (overrides `set template`).")
-def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).")
+def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
 
     A file with errors writes nothing. One bad file, backend or output does not stop
     the others; the exit status is then 1. Every file is written whole or not at all.
     """
+    import os
+
     from . import plugins
     from .batch import BuildSettings, Checked, Failed, Written, build_files
 
@@ -310,22 +344,33 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
     for problem in problems:
         click.echo(f"{_style('error:', 'error')} {problem}", err=True)
 
-    written = failed = invalid = 0
-    for event in build_files(programs, backends, settings):
-        if isinstance(event, Checked):
-            _print_diagnostics(event.result)
-            if not event.result.ok:
-                invalid += 1
-                click.echo(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
-        elif isinstance(event, Written):
-            written += 1
-            click.echo(f"wrote {event.output}")
-        elif isinstance(event, Failed):
-            failed += 1
-            click.echo(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
-    if problems or failed or invalid:
+    written = failed = invalid = built = warned = 0
+    with _progress_bar(len(programs)) as advance:
+        for report in build_files(programs, backends, settings, jobs or os.cpu_count() or 1):
+            for event in report.events:
+                if isinstance(event, Checked):
+                    _print_diagnostics(event.result)
+                    if not event.result.ok:
+                        invalid += 1
+                        _say(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
+                elif isinstance(event, Written):
+                    written += 1
+                    _say(f"wrote {event.output}")
+                elif isinstance(event, Failed):
+                    failed += 1
+                    _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+            built += report.ok
+            warned += report.warned
+            if advance:
+                advance()
+    if advance:  # on a terminal
+        unavailable = f", {len(problems)} backend(s) unavailable" if problems else ""
+        click.echo(f"{built} of {len(programs)} program(s) built, {len(programs) - built} failed, "
+                   f"{warned} with warnings; {written} file(s) written{unavailable}", err=True)
+    elif problems or failed or invalid:
         click.echo(f"{written} written, {failed} failed, {len(problems)} backend(s) unavailable, "
                    f"{invalid} file(s) with errors", err=True)
+    if problems or failed or invalid:
         sys.exit(EXIT_ERRORS)
 
 

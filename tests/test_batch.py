@@ -1,0 +1,190 @@
+"""Batch builds: `progdsl build --jobs N` in worker processes gives what one process gives."""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progdsl import plugins
+from progdsl.batch import BuildSettings
+from progdsl.cli import main
+from progdsl.workers import compile_in_workers
+
+from support import LANGUAGE_EXAMPLE, PROGRAMS
+
+BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'
+
+FAKE_BACKENDS = '''
+import os
+import signal
+
+
+class Raises:
+    name, suffix, media_type = "raises", ".raises", "text/plain"
+
+    def render(self, plan, options):
+        raise ValueError("boom in a worker")
+
+
+class Pid:
+    """Writes the id of the process that rendered it."""
+    name, suffix, media_type = "pid", ".pid", "text/plain"
+
+    def render(self, plan, options):
+        return str(os.getpid()).encode()
+
+
+class Crash:
+    """Kills its own process when the program's title says so, as a crash in a C library would."""
+    name, suffix, media_type = "crash", ".crash", "text/plain"
+
+    def render(self, plan, options):
+        if "Crash" in plan.program.title:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return b"fine"
+'''
+
+
+@pytest.fixture
+def fakes(tmp_path, monkeypatch) -> tuple[plugins.Plugin, ...]:
+    """Discovery sees the real JSON backend and the fakes above, importable in worker processes too."""
+    folder = tmp_path / "fakes"
+    folder.mkdir()
+    (folder / "batch_fakes.py").write_text(FAKE_BACKENDS)
+    monkeypatch.syspath_prepend(str(folder))  # workers start with the parent's import path
+    found = tuple(
+        plugins.Plugin(plugins.BACKENDS, name, target, "acme-backends", "1.0")
+        for name, target in (("crash", "batch_fakes:Crash"), ("json", "progdsl.backends.json:JsonBackend"),
+                             ("pid", "batch_fakes:Pid"), ("raises", "batch_fakes:Raises"))
+    )
+    monkeypatch.setattr(plugins, "discover", lambda group: found if group == plugins.BACKENDS else ())
+    return found
+
+
+@pytest.fixture
+def batch(tmp_path) -> Path:
+    """Every example program and the language reference's, under names that sort in a known order."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for number, program in enumerate(sorted(PROGRAMS.glob("*.prog")), start=1):
+        shutil.copy(program, folder / f"{number:02}_{program.name}")
+    (folder / "06_language.prog").write_text(LANGUAGE_EXAMPLE)
+    return folder
+
+
+def build(*args: str):
+    return CliRunner().invoke(main, ["build", *args])
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("backends", [("json", "ics", "html"), ("pdf",)], ids=["json-ics-html", "pdf"])
+def test_two_workers_write_the_same_bytes_and_lines_as_one_process(batch, tmp_path, backends):
+    if backends == ("pdf",):  # one small PDF case: two programs
+        for extra in sorted(batch.iterdir())[2:]:
+            extra.unlink()
+    to = [arg for name in backends for arg in ("--to", name)]
+    alone = build(str(batch), *to, "-o", str(tmp_path / "one"), "--jobs", "1")
+    parallel = build(str(batch), *to, "-o", str(tmp_path / "two"), "--jobs", "2")
+    assert alone.exit_code == parallel.exit_code == 0, parallel.output
+    assert outputs(tmp_path / "two") == outputs(tmp_path / "one")
+    assert len(outputs(tmp_path / "one")) == len(list(batch.iterdir())) * len(backends)
+    assert parallel.stdout == alone.stdout.replace(str(tmp_path / "one"), str(tmp_path / "two"))  # input order
+    assert parallel.stderr == alone.stderr
+
+
+def test_one_bad_program_among_good_ones(batch, tmp_path):
+    (batch / "03_bad.prog").write_text(BAD)
+    out = tmp_path / "out"
+    result = build(str(batch), "--to", "json", "-o", str(out), "--jobs", "2")
+    assert result.exit_code == 1
+    good = sorted(p.stem for p in batch.iterdir() if p.name != "03_bad.prog")
+    assert sorted(outputs(out)) == [f"{stem}.json" for stem in good]
+    assert "03_bad.prog:4:3: E201 error: unknown exercise `clamshel`" in result.stderr
+    assert "03_bad.prog: not built, it has errors" in result.stderr
+    assert result.stderr.rstrip().endswith(f"{len(good)} written, 0 failed, 0 backend(s) unavailable, 1 file(s) with errors")
+
+
+def test_a_backend_that_raises_in_a_worker_is_reported_by_name_and_the_rest_completes(fakes, batch, tmp_path):
+    out = tmp_path / "out"
+    result = build(str(batch), "--to", "raises", "--to", "json", "-o", str(out), "--jobs", "2")
+    programs = sorted(batch.iterdir())
+    assert result.exit_code == 1
+    assert sorted(outputs(out)) == [f"{p.stem}.json" for p in programs]
+    for program in programs:
+        assert f"{program}: backend 'raises' failed: ValueError: boom in a worker (at batch_fakes.py:" in result.stderr
+    assert f"{len(programs)} written, {len(programs)} failed" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_worker_that_dies_fails_only_its_own_program(fakes, batch, tmp_path):
+    (batch / "02_crash.prog").write_text(LANGUAGE_EXAMPLE.replace("Glutes for a sore back", "Crash"))
+    out = tmp_path / "out"
+    result = build(str(batch), "--to", "crash", "-o", str(out), "--jobs", "2")
+    assert result.exit_code == 1
+    others = sorted(p.stem for p in batch.iterdir() if p.name != "02_crash.prog")
+    assert sorted(outputs(out)) == [f"{stem}.crash" for stem in others]
+    assert "02_crash.prog: not built: the process building it stopped unexpectedly, twice" in result.stderr
+    assert result.stderr.count("stopped unexpectedly") == 1
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_whole_number_above_zero(batch, tmp_path, jobs):
+    result = build(str(batch), "--to", "json", "-o", str(tmp_path / "out"), "--jobs", jobs)
+    assert result.exit_code == 2
+    assert "Invalid value for '-j' / '--jobs'" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_are_replaced_after_their_share_and_the_batch_still_finishes(fakes, batch, tmp_path):
+    """Python 3.11's max_tasks_per_child hangs here (gh-115634); replacing whole pools does not."""
+    paths = [str(p) for p in sorted(batch.iterdir())] * 3  # 18 programs
+    pid = next(plugin for plugin in fakes if plugin.name == "pid")
+    compiled = list(compile_in_workers(paths, [pid], BuildSettings(tmp_path), jobs=2, recycle_after=2))
+    assert [program.path for program in compiled] == paths
+    per_process = Counter(int(program.outputs[0].data) for program in compiled)
+    assert max(per_process.values()) <= 2 * 2  # no process outlives its pool's share
+    assert len(per_process) >= len(paths) // 4
+    assert os.getpid() not in per_process
+
+
+def test_on_a_terminal_a_summary_follows_the_build(batch, tmp_path):
+    """Standard error on a terminal (a pseudo-terminal here): progress bar, then the summary;
+    standard output, piped, still gets one `wrote` line per file."""
+    (batch / "03_bad.prog").write_text(BAD)
+    leader, follower = pty.openpty()
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "progdsl", "build", str(batch), "--to", "json", "-o", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(follower)
+    terminal = b""
+    while chunk := _read(leader):
+        terminal += chunk
+    stdout, _ = process.communicate(timeout=60)
+    os.close(leader)
+    shown = terminal.decode()
+    assert process.returncode == 1
+    assert stdout.decode().count("wrote ") == 6
+    assert "building" in shown  # the bar
+    assert "6 of 7 program(s) built, 1 failed, " in shown and "; 6 file(s) written" in shown
+    assert "E201" in shown
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the other end closed: Linux raises EIO
+        return b""
