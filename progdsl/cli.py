@@ -387,8 +387,6 @@ def plan(path: str, start) -> None:
     if not result.ok:
         sys.exit(EXIT_ERRORS)
     out = console()
-    if not out.is_terminal:
-        out.width = max(out.width, 160)  # piped or saved: long rows rather than wrapped cells
     out.print(plan_view(build_plan(result.program, start), plain=not out.is_terminal))
 
 
@@ -400,8 +398,6 @@ def list_plugins() -> None:
 
     found = [plugin for group in plugins.GROUPS for plugin in plugins.discover(group)]
     out = console()
-    if not out.is_terminal:
-        out.width = max(out.width, 160)  # piped or saved: whole entry-point targets
     out.print(plugin_table(found))
     for group, kind in plugins.GROUPS.items():
         if not any(plugin.group == group for plugin in found):
