@@ -8,8 +8,9 @@ The choices that keep re-imports and rebuilds working (docs/calendar.md explains
   that session's days (1st, 2nd, …). Changing a dose, a time, the start date or the weekdays
   keeps every UID, so a re-imported calendar moves and updates its events instead of adding
   copies; adding, removing or renaming one session leaves the others' UIDs alone.
-* SEQUENCE: 0 for an event the previous file did not have; that file's value when the event is
-  unchanged apart from DTSTAMP; one more when anything else changed.
+* SEQUENCE: 0 for an event the previous file did not have; that file's value when the event's
+  content is unchanged; one more when anything changed. Each event carries a hash of its
+  content (X-PROGDSL-CONTENT), so a rebuild compares hashes instead of re-serialising events.
 * DTSTAMP: SOURCE_DATE_EPOCH when set, else midnight UTC on the plan's first day, so that the
   same program gives the same bytes.
 * Timed events last as long as the doses take (`_estimated_length`) and carry a DISPLAY alarm
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 PRODID = f"-//progdsl//progdsl {__version__}//EN"
 UID_DOMAIN = "progdsl.invalid"  # RFC 2606: a domain-like suffix that belongs to nobody
-VERSION_MARKERS = ("DTSTAMP", "SEQUENCE")  # what may differ between two builds of unchanged content
+CONTENT_HASH = "X-PROGDSL-CONTENT"  # calendar apps ignore X- properties
 SHORTEST_EVENT = dt.timedelta(minutes=10)
 
 
@@ -62,7 +63,9 @@ class IcsBackend:
         for day in plan.sessions:
             days_of_session[day.key] += 1
             event = _event(plan, day, days_of_session[day.key], zone, reminder, seconds_per_rep)
-            event.add("sequence", _sequence(event, previous.get(str(event["UID"]))))
+            content = hashlib.sha256(event.to_ical()).hexdigest()[:32]
+            event.add(CONTENT_HASH, content)
+            event.add("sequence", _sequence(content, previous.get(str(event["UID"]))))
             event.add("dtstamp", stamp)
             calendar.add_component(event)
         if zone:
@@ -144,7 +147,9 @@ def _bullets(heading: str, items: list[str]) -> list[str]:
 
 
 def _description(plan: Plan, day: PlannedSession) -> str:
-    """The day's doses, then notes, cautions, and whose program it is."""
+    """The day's doses, then the clinician's notes and cautions, and whose program it is.
+    Each exercise's own instructions and cautions are left to the handout: a reminder is read
+    at a glance."""
     program = plan.program
     phase = plan.phases[day.phase_index].phase
     session = phase.sessions[day.session_index]
@@ -152,11 +157,13 @@ def _description(plan: Plan, day: PlannedSession) -> str:
     for dose in day.exercises:
         doses.append(f"{dose.exercise.name} — {describe_dose(dose)}")
         doses += [f"  {note}" for note in dose.notes]
-    exercises = {dose.exercise.id: dose.exercise for dose in day.exercises}.values()
     notes = [remark.text for remark in (*phase.notes, *session.notes)]
     cautions = [remark.text for remark in (*program.cautions, *phase.cautions, *session.cautions)]
-    cautions += [f"{exercise.name}: {text}" for exercise in exercises for text in exercise.cautions]
-    about = [f"Phase: {day.phase}", f"Program: {program.title}" + (f", for {program.client}" if program.client else "")]
+    about = [
+        "How to do each exercise, and what to watch for, is in your handout.",
+        f"Phase: {day.phase}",
+        f"Program: {program.title}" + (f", for {program.client}" if program.client else ""),
+    ]
     if program.clinician:
         about.append(f"Clinician: {program.clinician}")
     sections = ["\n".join(doses), *_bullets("Notes", notes), *_bullets("Cautions", cautions), "\n".join(about)]
@@ -205,19 +212,11 @@ def _previous_events(data: bytes | None) -> dict[str, Event]:
     }
 
 
-def _content(event: Event) -> bytes:
-    """The event as written, without the properties that mark a version rather than content."""
-    copy = Event.from_ical(event.to_ical())
-    for marker in VERSION_MARKERS:
-        copy.pop(marker, None)
-    return copy.to_ical()
-
-
-def _sequence(event: Event, previous: Event | None) -> int:
+def _sequence(content: str, previous: Event | None) -> int:
     if previous is None:
         return 0
     before = int(previous.get("SEQUENCE", 0))
-    return before if _content(previous) == _content(event) else before + 1
+    return before if str(previous.get(CONTENT_HASH, "")) == content else before + 1
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
