@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS = 0, 1  # usage errors exit 2, through click
 
 _STYLES = {
     "error": {"fg": "red", "bold": True},

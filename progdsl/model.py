@@ -177,10 +177,6 @@ class Phase:
     allows: tuple[Allow, ...]
     span: Span
 
-    @property
-    def weeks(self) -> float:
-        return self.days / 7
-
 
 @dataclass(frozen=True)
 class EquipmentItem:

@@ -18,8 +18,6 @@ from .units import Range
 
 DATA_DIR = Path(__file__).parent / "data" / "exercises"
 
-CATEGORIES = ("stretch", "mobility", "activation", "strength", "core", "cardio", "release")
-DOSE_FORMS = ("reps", "hold", "duration")
 LIMIT_KEYS = ("sets", "reps", "hold_s", "duration_min", "rest_s", "hold_per_rep_s")
 # The limit that measures each dose form's amount.
 AMOUNT_KEY = {"reps": "reps", "hold": "hold_s", "duration": "duration_min"}

@@ -17,7 +17,7 @@ from .lookalikes import lookalike_hint
 from .registry import Exercise, Registry
 from .settings import SETTINGS, convert
 from .source import SourceFile, Span
-from .units import Range, Quantity, to_days, to_seconds, whole
+from .units import Quantity, Range, to_days, to_minutes, to_seconds, whole
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})$")
@@ -42,10 +42,6 @@ _FORM_WORDS = {
 
 def _dose_forms(exercise: Exercise) -> str:
     return " or ".join(_FORM_WORDS[form] for form in exercise.dose)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -525,8 +521,7 @@ class Resolver:
         elif kind == "hold":
             amount = to_seconds(quantity)
         else:
-            seconds = to_seconds(quantity)
-            amount = Range(seconds.low / 60, seconds.high / 60)
+            amount = to_minutes(quantity)
         unit = {"reps": "repetitions", "hold": "seconds", "duration": "minutes"}[kind]
         if whole(amount.low) is None or whole(amount.high) is None:
             self.report("E206", f"the dose must come to whole {unit}", node.amount.span)

@@ -20,10 +20,6 @@ UNIT_SPELLINGS: dict[str, str] = {
 
 TIME_UNITS = {"s": 1, "min": 60, "h": 3600}  # in seconds
 CALENDAR_UNITS = {"d": 1, "w": 7}  # in days
-LOAD_UNITS = {"kg", "lb"}
-
-UNIT_WORDS = {"s": "seconds", "min": "minutes", "h": "hours", "d": "days", "w": "weeks", "kg": "kg", "lb": "lb"}
-
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _QUANTITY = re.compile(rf"{_NUMBER}(?: *[-–] *{_NUMBER})? *([a-z]*) *%?$")
 _SETS = re.compile(rf"(\d+) *[x×] *(.+)$")
@@ -50,9 +46,6 @@ class Range:
 
     def shifted(self, amount: Number) -> Range:
         return Range(self.low + amount, self.high + amount)
-
-    def within(self, bounds: Range) -> bool:
-        return bounds.low <= self.low and self.high <= bounds.high
 
     def __str__(self) -> str:
         return f"{self.low:g}" if self.is_single else f"{self.low:g}–{self.high:g}"

@@ -20,13 +20,12 @@ from ..plan import (
     describe_frequency,
     weekdays_of,
 )
-from ..registry import LIMIT_KEYS, Exercise, Limits
+from ..registry import AMOUNT_KEY, LIMIT_KEYS, Exercise, Limits
 from ..units import Range
 from ..wording import describe_dose
 from . import RenderOptions
 
 SCHEMA_VERSION = 1
-AMOUNT_KEYS = {"reps": "reps", "hold": "hold_s", "duration": "duration_min"}
 _FORMS = {model.Daily: "daily", model.TimesAWeek: "times_a_week", model.OnDays: "on_days", model.Every: "every_n_days"}
 
 
@@ -156,7 +155,7 @@ def _day_dose(dose: DayDose) -> dict:
         "id": dose.exercise.id,
         "name": dose.exercise.name,
         "sets": dose.sets,
-        AMOUNT_KEYS[dose.kind]: _range(dose.amount),
+        AMOUNT_KEY[dose.kind]: _range(dose.amount),
         "each_side": dose.each_side,
         "rest_s": _range(dose.rest_s),
         "hold_per_rep_s": _range(dose.hold_per_rep_s),
