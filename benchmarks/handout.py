@@ -99,10 +99,10 @@ def main(runs: int = 5) -> None:
 
     from progdsl import loads
     from progdsl.backends import RenderOptions
+    from progdsl.backends.fonts import check_fonts
     from progdsl.backends.html import render_html
     from progdsl.backends.pdf import PdfBackend
-    from progdsl.handout_fonts import check_fonts
-    from progdsl.handout_print import font_configuration
+    from progdsl.backends.printing import font_configuration
     from progdsl.plan import build_plan
 
     result = loads(PROGRAM, "benchmark.prog")

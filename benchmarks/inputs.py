@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from handout import PROGRAM as HANDOUT
-
 HEADER = """\
 program "{title}"
 client "Client {number}"

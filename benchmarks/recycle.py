@@ -1,4 +1,4 @@
-"""How many programs a worker should build before a fresh one replaces it (`progdsl.workers.RECYCLE_AFTER`).
+"""How many programs a worker should build before a fresh one replaces it (`progdsl.pool.RECYCLE_AFTER`).
 
     .venv/bin/python benchmarks/recycle.py [--quick]
 
@@ -47,11 +47,10 @@ BATCH = """
 import sys
 from pathlib import Path
 from progdsl import plugins
-from progdsl.batch import BuildSettings
-from progdsl.workers import compile_in_workers
+from progdsl.batch import BuildSettings, compile_programs
 pdf = plugins.find(plugins.BACKENDS, "pdf")
 paths = sorted(str(p) for p in Path(sys.argv[2]).glob("*.prog"))
-for compiled in compile_in_workers(paths, [pdf], BuildSettings(Path(sys.argv[2]) / "out"), 2, int(sys.argv[1])):
+for compiled in compile_programs(paths, [pdf], BuildSettings(Path(sys.argv[2]) / "out"), 2, int(sys.argv[1])):
     assert compiled.name, compiled
 """
 

@@ -1,12 +1,29 @@
 """progdsl: a compiler for home-exercise programs.
 
     >>> import progdsl
-    >>> result = progdsl.load("programs/glutes.prog")
+    >>> result = progdsl.load("programs/glutes_sore_back.prog")
     >>> result.ok, [d.code for d in result.diagnostics]
+
+Importing the package is cheap: the compiler is imported the first time one of
+its names is used, so `progdsl.cli` starts without loading what a command does
+not need.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from .compiler import Result, load, load_bytes, loads  # noqa: E402 (after __version__, which they read)
+from typing import TYPE_CHECKING
 
-__all__ = ["Result", "load", "load_bytes", "loads"]
+from .version import __version__
+
+if TYPE_CHECKING:
+    from .compiler import Result, load, load_bytes, loads
+
+__all__ = ["Result", "__version__", "load", "load_bytes", "loads"]
+
+
+def __getattr__(name: str) -> object:
+    if name in ("Result", "load", "load_bytes", "loads"):
+        from . import compiler
+
+        return getattr(compiler, name)
+    raise AttributeError(f"module 'progdsl' has no attribute {name!r}")

@@ -174,7 +174,7 @@ class ExerciseLine:
 
 
 @dataclass(frozen=True)
-class Session:
+class SessionBlock:
     name: Text | None
     frequency: Frequency | None
     at: AtTime | None
@@ -183,11 +183,11 @@ class Session:
 
 
 @dataclass(frozen=True)
-class Phase:
+class PhaseBlock:
     name: Text
     duration: Amount | None
     frequency: Frequency | None
-    items: tuple[Session | ExerciseLine | Line | Allow, ...]
+    items: tuple[SessionBlock | ExerciseLine | Line | Allow, ...]
     span: Span
 
 
@@ -195,5 +195,5 @@ class Phase:
 class Program:
     """The whole file: header lines, phases, and any stray exercise lines, in order."""
 
-    items: tuple[HeaderLine | Phase | ExerciseLine, ...]
+    items: tuple[HeaderLine | PhaseBlock | ExerciseLine, ...]
     span: Span

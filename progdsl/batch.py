@@ -3,7 +3,7 @@ each backend, and write the files.
 
 Compiling a program (`compile_program`: check, plan, render) touches nothing on
 disk but the program and the file an output will replace, so it can run in a
-worker process (`progdsl.workers`). Writing happens here, in the parent, one
+worker process (`progdsl.pool`). Writing happens here, in the parent, one
 program at a time in the order the programs were given: the files, the messages
 and the decision between two programs of the same name are the same whatever the
 number of workers.
@@ -15,16 +15,18 @@ be written, is reported and the other backends and files go on.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from . import plugins
-from .backends import RenderOptions
+from .backends import RenderOptions, check_backend, render
 from .compiler import Result, load_bytes
 from .output import WriteError, prepare_folder, read_previous, write_atomically
 from .plan import build_plan
+from .pool import RECYCLE_AFTER, map_in_order
 
 if TYPE_CHECKING:
     from .backends import Backend
@@ -109,7 +111,7 @@ class Compiled:
 @cache
 def backend_for(plugin: plugins.Plugin) -> Backend:
     """The plugin's backend, imported and checked once per process; raises PluginError."""
-    return plugins.check_backend(plugin, plugins.load(plugin))
+    return check_backend(plugin, plugins.load(plugin))
 
 
 def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Compiled:
@@ -128,25 +130,34 @@ def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: Bui
             backend = backend_for(plugin)
             output = settings.folder / f"{plan.name}{backend.suffix}"
             options = RenderOptions(settings.overrides, settings.timestamp, read_previous(output))
-            outputs.append(Rendered(plugin.name, output, plugins.render(backend, plan, options)))
+            outputs.append(Rendered(plugin.name, output, render(backend, plan, options)))
         except plugins.PluginError as exc:
             outputs.append(Failed(path, plugin.name, str(exc)))
     return Compiled(path, Checked(path, result), plan.name, tuple(outputs))
+
+
+def compile_programs(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings,
+                     jobs: int = 1, recycle_after: int = RECYCLE_AFTER) -> Iterator[Compiled]:
+    """`compile_program` for every path, in the order given; `jobs` above 1 compiles in
+    that many worker processes, each replaced after `recycle_after` programs."""
+    if jobs > 1 and len(paths) > 1:
+        work = partial(compile_program, backends=backends, settings=settings)
+        return map_in_order(work, paths, jobs, died=_died, preload=["progdsl.batch"], recycle_after=recycle_after)
+    return (compile_program(path, backends, settings) for path in paths)
 
 
 def build_files(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings,
                 jobs: int = 1) -> Iterator[Report]:
     """Build every program with every backend into `settings.folder`, one report per
     program in the order given; `jobs` above 1 compiles in that many worker processes."""
-    if jobs > 1 and len(paths) > 1:
-        from .workers import compile_in_workers
-
-        compiled = compile_in_workers(paths, backends, settings, jobs)
-    else:
-        compiled = (compile_program(path, backends, settings) for path in paths)
     claimed: dict[str, str] = {}  # output name -> the program that claimed it
-    for program in compiled:
+    for program in compile_programs(paths, backends, settings, jobs):
         yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
+
+
+def _died(path: str) -> Compiled:
+    message = "not built: the process building it stopped unexpectedly, twice (out of memory, or killed)"
+    return Compiled(path, Failed(path, None, message))
 
 
 def _write(program: Compiled, folder: Path, claimed: dict[str, str]) -> Iterable[Event]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
-from . import __version__
+from .version import __version__
 
 T = TypeVar("T")
 
@@ -59,17 +60,8 @@ def cached(name: str, depends_on: str, compute: Callable[[], T]) -> T:
 
 def _store(path: Path, record: dict) -> None:
     """Write atomically, so a concurrent check never reads half a file; failures are ignored."""
-    import tempfile
+    from .output import WriteError, write_atomically
 
-    try:
+    with contextlib.suppress(OSError, WriteError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(record, handle)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        write_atomically(path, json.dumps(record).encode("utf-8"))

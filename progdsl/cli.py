@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .version import __version__
 
 EXIT_OK, EXIT_ERRORS = 0, 1  # usage errors exit 2, through click
 
@@ -119,7 +119,7 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, select: tupl
 def exercises(query: str) -> None:
     """List the exercise registry, or search it (by name, alias, category, target or equipment)."""
     from .registry import builtin_registry
-    from .terminal import exercise_table, console
+    from .terminal import console, exercise_table
 
     registry = builtin_registry()
     found = registry.search(query) if query else list(registry)
@@ -259,16 +259,13 @@ def _progress_bar(total: int):
 
 
 def _source_date_epoch():
-    """SOURCE_DATE_EPOCH as a UTC time, or None when it is not set."""
-    import datetime as dt
-    import os
+    """SOURCE_DATE_EPOCH as a UTC time, or None; a value that is not a time is a usage error."""
+    from .clock import EpochError, source_date_epoch
 
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise click.UsageError(f"SOURCE_DATE_EPOCH is '{value}': it must be a whole number of seconds since 1970")
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    try:
+        return source_date_epoch()
+    except EpochError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _load_backends(names: list[str]) -> tuple[list, list[str]]:
@@ -387,6 +384,7 @@ def plan(path: str, start) -> None:
     if not result.ok:
         sys.exit(EXIT_ERRORS)
     out = console()
+    _source_date_epoch()  # a value that is not a time stops here, before the plan reads it
     out.print(plan_view(build_plan(result.program, start), plain=not out.is_terminal))
 
 

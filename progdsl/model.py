@@ -10,10 +10,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .registry import Exercise
+from .settings import SETTINGS
 from .source import SourceFile, Span
 from .units import Number, Range
+from .vocabulary import DoseKind
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Nx/week → weekdays (0 = Monday). Rest days never fall two in a row when they can
+# be kept apart, and sessions are spaced as evenly as seven days allow.
+WEEKLY_SPREAD: dict[int, tuple[int, ...]] = {
+    1: (0,),  # mon
+    2: (0, 3),  # mon thu
+    3: (0, 2, 4),  # mon wed fri
+    4: (0, 2, 4, 6),  # mon wed fri sun
+    5: (0, 1, 3, 4, 5),  # mon tue thu fri sat
+    6: (0, 1, 2, 3, 4, 5),  # mon–sat
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
 
 
 # ---- frequency ---------------------------------------------------------------
@@ -23,9 +35,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class Daily:
     span: Span
 
-    def __str__(self) -> str:
-        return "daily"
-
 
 @dataclass(frozen=True)
 class TimesAWeek:
@@ -34,8 +43,10 @@ class TimesAWeek:
     count: int
     span: Span
 
-    def __str__(self) -> str:
-        return f"{self.count}x/week"
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        """The fixed weekdays the sessions fall on, the same every week (`WEEKLY_SPREAD`)."""
+        return WEEKLY_SPREAD[self.count]
 
 
 @dataclass(frozen=True)
@@ -43,17 +54,11 @@ class OnDays:
     weekdays: tuple[int, ...]  # 0 = Monday, sorted, no repeats
     span: Span
 
-    def __str__(self) -> str:
-        return "on " + " ".join(WEEKDAYS[d] for d in self.weekdays)
-
 
 @dataclass(frozen=True)
 class Every:
     days: int
     span: Span
-
-    def __str__(self) -> str:
-        return f"every {self.days} days"
 
 
 Frequency = Daily | TimesAWeek | OnDays | Every
@@ -84,16 +89,12 @@ class Remark:
 
 @dataclass(frozen=True)
 class Dose:
-    """`kind` is reps, hold (amount in seconds) or duration (amount in minutes)."""
+    """An amount of repetitions, seconds held or minutes (`kind.unit`), done `sets` times."""
 
-    kind: str
+    kind: DoseKind
     sets: int
     amount: Range
     span: Span
-
-    @property
-    def unit(self) -> str:
-        return {"reps": "", "hold": "s", "duration": "min"}[self.kind]
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Session:
     cautions: tuple[Remark, ...]
     allows: tuple[Allow, ...]
     span: Span
+    header: Span  # the `session …:` line, or the phase's for its unnamed session
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ class Phase:
     cautions: tuple[Remark, ...]
     allows: tuple[Allow, ...]
     span: Span
+    header: Span  # the `phase …:` line
 
 
 @dataclass(frozen=True)
@@ -222,8 +225,9 @@ class Program:
     def days(self) -> int:
         return sum(phase.days for phase in self.phases)
 
-    def setting(self, key: str, default: object = None) -> object:
-        return next((s.value for s in self.settings if s.key == key), default)
+    def setting(self, key: str) -> object:
+        """The program's `set` value for a setting, else the setting's documented default."""
+        return next((s.value for s in self.settings if s.key == key), SETTINGS[key].default)
 
     def prescriptions(self):
         """Every exercise line, with the phase and session it belongs to."""

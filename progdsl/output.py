@@ -8,8 +8,10 @@ raises WriteError with a message for the user.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -53,13 +55,19 @@ def read_previous(path: Path) -> bytes | None:
 
 
 def _file_mode(path: Path) -> int:
-    """The replaced file's permissions, else what a new file gets under the current umask."""
+    """The replaced file's permissions, else what a new file gets under the current umask.
+
+    A symbolic link is replaced by a file of its own: its target's mode (a folder's
+    executable bits, say) is not the new file's business."""
     try:
-        return path.stat().st_mode & 0o7777
+        status = os.lstat(path)
+        if stat.S_ISREG(status.st_mode):
+            return status.st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        pass
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -78,10 +86,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise WriteError(f"cannot write {path}: {_describe(exc)}") from exc
     finally:
         if temporary is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass
     _sync_folder(path.parent)
 
 

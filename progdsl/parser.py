@@ -8,11 +8,11 @@ from functools import cache
 from pathlib import Path
 
 from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 from lark.indenter import Indenter
 
 from . import ast
-from .build import AstBuilder
+from .ast_builder import AstBuilder
 from .diagnostics import Diagnostic, error
 from .resources import resource_dir
 from .source import SourceFile, Span

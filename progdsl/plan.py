@@ -7,7 +7,7 @@ Scheduling, as documented in docs/language.md:
 * Phases run one after another from the start date.
 * A line's frequency wins over its session's, which wins over its phase's.
 * `Nx/week` falls on fixed weekdays that keep rest days apart, the same every week
-  (`WEEKLY_SPREAD`); `every N days` counts from the first day of the phase.
+  (`progdsl.model.WEEKLY_SPREAD`); `every N days` counts from the first day of the phase.
 * A progression starts on the first day of its phase; on day d of a span of S days
   the amount is start + (end − start) × d / (S − 1), rounded half up, then stays at end.
 """
@@ -21,21 +21,10 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import model
+from . import clock, model
 from .registry import Exercise
 from .units import Range
-
-# Nx/week → weekdays (0 = Monday). Rest days never fall two in a row when they can
-# be kept apart, and sessions are spaced as evenly as seven days allow.
-WEEKLY_SPREAD: dict[int, tuple[int, ...]] = {
-    1: (0,),  # mon
-    2: (0, 3),  # mon thu
-    3: (0, 2, 4),  # mon wed fri
-    4: (0, 2, 4, 6),  # mon wed fri sun
-    5: (0, 1, 3, 4, 5),  # mon tue thu fri sat
-    6: (0, 1, 2, 3, 4, 5),  # mon–sat
-    7: (0, 1, 2, 3, 4, 5, 6),
-}
+from .vocabulary import DoseKind
 
 
 @dataclass(frozen=True)
@@ -43,7 +32,7 @@ class DayDose:
     """One exercise as the client does it on one day."""
 
     exercise: Exercise
-    kind: str  # reps, hold or duration
+    kind: DoseKind
     sets: int
     amount: Range  # repetitions, seconds held, or minutes, on this day
     each_side: bool
@@ -111,19 +100,9 @@ class Plan:
 def weekdays_of(frequency: model.Frequency) -> tuple[int, ...] | None:
     """The weekdays a weekly frequency falls on, or None for `daily` and `every N days`."""
     match frequency:
-        case model.OnDays(weekdays=days):
-            return days
-        case model.TimesAWeek(count=count):
-            return WEEKLY_SPREAD[count]
+        case model.OnDays() | model.TimesAWeek():
+            return frequency.weekdays
     return None
-
-
-def describe_frequency(frequency: model.Frequency) -> str:
-    """The frequency in words, with the weekdays a `Nx/week` falls on."""
-    if isinstance(frequency, model.TimesAWeek) and frequency.count < 7:
-        days = " ".join(model.WEEKDAYS[d] for d in WEEKLY_SPREAD[frequency.count])
-        return f"{frequency.count}x/week ({days})"
-    return str(frequency)
 
 
 def is_due(frequency: model.Frequency, date: dt.date, day_in_phase: int) -> bool:
@@ -154,12 +133,12 @@ def estimated_seconds(dose: DayDose, seconds_per_rep: float) -> float:
     side` doubles the work, not the rests; between sets comes the written rest (its top),
     else the shortest rest the exercise's recommended range gives; and SETUP_SECONDS.
     """
-    if dose.kind == "reps":
+    if dose.kind is DoseKind.REPS:
         per_rep = tempo_seconds(dose.tempo) or seconds_per_rep
         per_rep += dose.hold_per_rep_s.high if dose.hold_per_rep_s else 0
         work = dose.amount.high * per_rep
     else:
-        work = dose.amount.high * (60 if dose.kind == "duration" else 1)
+        work = dose.amount.high * dose.kind.seconds_per_unit
     rest = dose.rest_s.high if dose.rest_s else dose.exercise.recommended.rest_s.low
     sides = 2 if dose.each_side else 1
     return SETUP_SECONDS + dose.sets * work * sides + (dose.sets - 1) * rest
@@ -194,10 +173,7 @@ def session_key(phase: model.Phase, session: model.Session, index: int) -> str:
 def default_start(today: dt.date | None = None) -> dt.date:
     """The Monday after today (today from SOURCE_DATE_EPOCH when set, for reproducible builds)."""
     if today is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        today = (
-            dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch and epoch.isdigit() else dt.date.today()
-        )
+        today = clock.today()
     return today + dt.timedelta(days=7 - today.weekday())
 
 

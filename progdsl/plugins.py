@@ -11,13 +11,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .cache import cached, fingerprint
-
-if TYPE_CHECKING:
-    from .backends import Backend, RenderOptions
-    from .plan import Plan
 
 BACKENDS = "progdsl.backends"
 RULES = "progdsl.rules"
@@ -90,19 +85,20 @@ def find(group: str, name: str) -> Plugin:
     installed = discover(group)
     matches = [p for p in installed if p.name == name]
     if not matches:
-        import difflib
+        from .suggest import close_matches
+        from .wording import did_you_mean
 
         names = sorted({p.name for p in installed})
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UnknownPlugin(f"unknown {GROUPS[group]} '{name}'{hint}; installed: {', '.join(names) or 'none'}")
+        close = did_you_mean(close_matches(name, names, n=1))
+        hint = f" ({close})" if close else ""
+        raise UnknownPlugin(f"unknown {GROUPS[group]} `{name}`{hint}; installed: {', '.join(names) or 'none'}")
     if len(matches) > 1:
         owners = " and ".join(f"{p.distribution} {p.version}" for p in matches)
         raise PluginError(f"{GROUPS[group]} '{name}' is registered by both {owners}; uninstall one of them")
     return matches[0]
 
 
-def _reason(exc: BaseException) -> str:
+def failure(exc: BaseException) -> str:
     """`ValueError: bad value (at module.py:12)`: the error and where the plugin raised it."""
     import traceback
 
@@ -123,50 +119,4 @@ def load(plugin: Plugin) -> object:
             loaded = getattr(loaded, attribute)
         return loaded
     except Exception as exc:
-        raise PluginError(f"{plugin.label} failed to import: {_reason(exc)}") from exc
-
-
-def check_backend(plugin: Plugin, loaded: object) -> Backend:
-    """A backend instance from the class an entry point names, once it keeps the contract."""
-    if not isinstance(loaded, type):
-        raise PluginError(f"{plugin.label} names {plugin.target}, which is not a class")
-    try:
-        backend = loaded()
-    except Exception as exc:
-        raise PluginError(f"{plugin.label} could not be created: {_reason(exc)}") from exc
-    problems = [
-        f"`{attribute}` is not a non-empty string"
-        for attribute in ("name", "suffix", "media_type")
-        if not isinstance(getattr(backend, attribute, None), str) or not getattr(backend, attribute)
-    ]
-    if not problems:
-        if backend.name != plugin.name:
-            problems.append(f"its `name` is '{backend.name}', not '{plugin.name}' as registered")
-        if not backend.suffix.startswith(".") or "/" in backend.suffix or "\\" in backend.suffix:
-            problems.append(f"its `suffix` '{backend.suffix}' is not a file extension such as '.json'")
-    if not callable(getattr(backend, "render", None)):
-        problems.append("`render` is not a method")
-    if problems:
-        raise PluginError(f"{plugin.label} does not keep the backend contract: " + "; ".join(problems))
-    return backend
-
-
-def load_backend(name: str) -> Backend:
-    """The installed backend of that name, imported and checked."""
-    plugin = find(BACKENDS, name)
-    return check_backend(plugin, load(plugin))
-
-
-def render(backend: Backend, plan: Plan, options: RenderOptions) -> bytes:
-    """The backend's output for a plan; raises PluginError naming the backend when it fails."""
-    from .backends import BackendError
-
-    try:
-        data = backend.render(plan, options)
-    except BackendError as exc:
-        raise PluginError(f"backend '{backend.name}': {exc}") from exc
-    except Exception as exc:
-        raise PluginError(f"backend '{backend.name}' failed: {_reason(exc)}") from exc
-    if not isinstance(data, bytes):
-        raise PluginError(f"backend '{backend.name}' returned {type(data).__name__}, not bytes")
-    return data
+        raise PluginError(f"{plugin.label} failed to import: {failure(exc)}") from exc

@@ -7,20 +7,17 @@ mapping of the same shape).
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 from .cache import cached, fingerprint
+from .suggest import close_matches
 from .units import Range
+from .vocabulary import LIMIT_KEYS, DoseKind
 
 DATA_DIR = Path(__file__).parent / "data" / "exercises"
-
-LIMIT_KEYS = ("sets", "reps", "hold_s", "duration_min", "rest_s", "hold_per_rep_s")
-# The limit that measures each dose form's amount.
-AMOUNT_KEY = {"reps": "reps", "hold": "hold_s", "duration": "duration_min"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ class Exercise:
     name: str
     aliases: tuple[str, ...]
     category: str
-    dose: tuple[str, ...]
+    dose: tuple[DoseKind, ...]
     one_sided: bool
     equipment: tuple[str, ...]
     targets: tuple[str, ...]
@@ -68,7 +65,7 @@ class Exercise:
             name=table["name"],
             aliases=tuple(table.get("aliases", ())),
             category=table["category"],
-            dose=tuple(table["dose"]),
+            dose=tuple(DoseKind(form) for form in table["dose"]),
             one_sided=bool(table["one_sided"]),
             equipment=tuple(table.get("equipment", ())),
             targets=tuple(table.get("targets", ())),
@@ -108,7 +105,7 @@ class Registry:
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """The names closest to a misspelt one, best first, one per exercise."""
         wanted = name.lower().replace("-", "_")
-        close = difflib.get_close_matches(wanted, self._names, n=limit * 3, cutoff=0.6)
+        close = close_matches(wanted, self._names, n=limit * 3)
         if not close:
             close = [known for known in self._names if len(wanted) > 2 and (wanted in known or known in wanted)]
         by_exercise: dict[str, str] = {}

@@ -11,13 +11,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import ast, model
+from . import ast, model, wording
 from .diagnostics import Diagnostic, error
 from .lookalikes import lookalike_hint
 from .registry import Exercise, Registry
 from .settings import SETTINGS, convert
 from .source import SourceFile, Span
+from .suggest import close_matches
 from .units import Quantity, Range, to_days, to_minutes, to_seconds, whole
+from .vocabulary import DoseKind, Weekday
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})$")
@@ -27,21 +29,11 @@ _SINGLE_HEADER = {"client", "clinician", "start", "timezone", "time", "cleared"}
 
 # The largest numbers a program may hold: far beyond any prescription (the safety
 # rules judge real doses), small enough that dates and durations stay computable.
+# A dose's amount has its own limit (`DoseKind.max_amount`).
 MAX_SETS = 100
-MAX_AMOUNT = {"reps": 1000, "hold": 3600, "duration": 600}  # repetitions, seconds, minutes
 MAX_SECONDS = 3600  # rest between sets, pause in a repetition
 MAX_LOAD = 1000  # kg or lb
 MAX_DAYS = 3650  # a phase, the whole program, a progression's span, `every N days`
-
-_FORM_WORDS = {
-    "reps": "repetitions, such as 3x12",
-    "hold": "holds, such as 3x30s",
-    "duration": "one timed bout, such as 20min",
-}
-
-
-def _dose_forms(exercise: Exercise) -> str:
-    return " or ".join(_FORM_WORDS[form] for form in exercise.dose)
 
 
 @dataclass
@@ -88,7 +80,8 @@ class Resolver:
         from .zones import suggest_zone
 
         suggestion = suggest_zone(text.value)
-        hint = f'did you mean "{suggestion}"?' if suggestion else 'use an IANA zone name such as "Australia/Sydney" or "Europe/London"'
+        hint = (wording.did_you_mean([suggestion]) if suggestion
+                else 'use an IANA zone name such as "Australia/Sydney" or "Europe/London"')
         self.report("E122", f'"{text.value}" is not a time zone', text.span, hint)
         return None
 
@@ -149,13 +142,11 @@ class Resolver:
     def _weekdays(self, node: ast.OnDays, days: tuple[ast.Atom, ...]) -> model.OnDays | None:
         found: list[int] = []
         for day in days:
-            key = day.value.lower()[:3]
-            full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-            if key in model.WEEKDAYS and (len(day.value) == 3 or day.value.lower() in full):
-                index = model.WEEKDAYS.index(key)
-                if index in found:
+            weekday = Weekday.from_word(day.value)
+            if weekday is not None:
+                if weekday in found:
                     self.report("E141", f"`{day.value}` is named twice", day.span)
-                found.append(index)
+                found.append(weekday)
             else:
                 self.report("E141", f"`{day.value}` is not a day of the week", day.span,
                             "name days by their first three letters: mon tue wed thu fri sat sun")
@@ -174,16 +165,16 @@ class Resolver:
         settings: list[model.Setting] = []
         phases: list[model.Phase] = []
         first_day = 0
-        seen_phase: ast.Phase | None = None
+        seen_phase: ast.PhaseBlock | None = None
 
         for item in node.items:
-            if isinstance(item, ast.Phase):
+            if isinstance(item, ast.PhaseBlock):
                 seen_phase = item
                 phase = self.phase(item, first_day)
                 if phase is not None:
                     phases.append(phase)
                     first_day += phase.days
-                    if not self.within(first_day, MAX_DAYS, "days in the program", self._first_line(item.span)):
+                    if not self.within(first_day, MAX_DAYS, "days in the program", phase.header):
                         break
                 continue
             if isinstance(item, ast.ExerciseLine):
@@ -284,10 +275,8 @@ class Resolver:
     def setting(self, node: ast.Setting) -> model.Setting | None:
         spec = SETTINGS.get(node.key.value)
         if spec is None:
-            import difflib
-
-            close = difflib.get_close_matches(node.key.value, SETTINGS, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "known settings: " + ", ".join(SETTINGS)
+            hint = wording.did_you_mean(close_matches(node.key.value, SETTINGS, n=1))
+            hint = hint or "known settings: " + ", ".join(SETTINGS)
             self.report("E150", f"`{node.key.value}` is not a setting", node.key.span, hint)
             return None
         try:
@@ -295,10 +284,6 @@ class Resolver:
         except ValueError as exc:
             self.report("E151", f"`{spec.key}` cannot be `{self._text_of(node.value)}`", node.value.span, str(exc))
             return None
-
-    def _first_line(self, span: Span) -> Span:
-        """A block's span cut to its header line, for carets under `phase …:` or `session …:`."""
-        return Span(span.line, span.col, span.line, len(self.source.line(span.line).rstrip()) + 1)
 
     def _text_of(self, node) -> str:
         span = node.span
@@ -316,7 +301,7 @@ class Resolver:
 
         return lines("note"), lines("caution"), tuple(self.allows(i for i in items if isinstance(i, ast.Allow)))
 
-    def phase(self, node: ast.Phase, first_day: int) -> model.Phase | None:
+    def phase(self, node: ast.PhaseBlock, first_day: int) -> model.Phase | None:
         days = self.phase_days(node)
         frequency = self.frequency(node.frequency)
         notes, cautions, allows = self.remarks(node.items)
@@ -325,7 +310,7 @@ class Resolver:
         loose_at = None
         for item in node.items:
             match item:
-                case ast.Session():
+                case ast.SessionBlock():
                     session = self.session(item, frequency, node)
                     if session is not None:
                         sessions.append(session)
@@ -335,13 +320,13 @@ class Resolver:
                     loose.append(item)
         if loose:
             span = loose[0].span.to(loose[-1].span)
-            unnamed = ast.Session(None, None, None, tuple(loose), span)
+            unnamed = ast.SessionBlock(None, None, None, tuple(loose), span)
             session = self.session(unnamed, frequency, node)
             if session is not None:
                 sessions.insert(loose_at, session)
-        if days is None or (not sessions and not loose and not any(isinstance(i, ast.Session) for i in node.items)):
+        if days is None or (not sessions and not loose and not any(isinstance(i, ast.SessionBlock) for i in node.items)):
             if days is not None:
-                self.report("E133", f"phase \"{node.name.value}\" has no exercises", self._first_line(node.span),
+                self.report("E133", f"phase \"{node.name.value}\" has no exercises", self.source.first_line(node.span),
                             "add sessions or exercise lines, indented under the phase line")
             return None
         return model.Phase(
@@ -354,11 +339,12 @@ class Resolver:
             cautions=cautions,
             allows=allows,
             span=node.span,
+            header=self.source.first_line(node.span),
         )
 
-    def phase_days(self, node: ast.Phase) -> int | None:
+    def phase_days(self, node: ast.PhaseBlock) -> int | None:
         if node.duration is None:
-            self.report("E130", f"phase \"{node.name.value}\" has no duration", self._first_line(node.span),
+            self.report("E130", f"phase \"{node.name.value}\" has no duration", self.source.first_line(node.span),
                         f'say how long it lasts in days or weeks, such as: phase "{node.name.value}" 2w:')
             return None
         days = to_days(node.duration.quantity)
@@ -373,7 +359,7 @@ class Resolver:
             return None
         return int(days.low)
 
-    def session(self, node: ast.Session, phase_frequency, phase: ast.Phase) -> model.Session | None:
+    def session(self, node: ast.SessionBlock, phase_frequency, phase: ast.PhaseBlock) -> model.Session | None:
         own = self.frequency(node.frequency)
         frequency = own or phase_frequency
         time = self.time(node.at.time) if node.at else None
@@ -387,7 +373,7 @@ class Resolver:
                 if not any(isinstance(m, ast.Frequency) for m in item.modifiers):
                     unscheduled.append(item)
         if not any(isinstance(i, ast.ExerciseLine) for i in node.items):
-            self.report("E134", "this session has no exercises", self._first_line(node.span),
+            self.report("E134", "this session has no exercises", self.source.first_line(node.span),
                         "add exercise lines, indented under the session line")
             return None
         if frequency is None and unscheduled:
@@ -396,7 +382,7 @@ class Resolver:
                 "E140",
                 f"phase \"{phase.name.value}\" does not say how often its exercises are done"
                 if unnamed else "this session does not say how often it is done",
-                self._first_line(phase.span if unnamed else node.span),
+                self.source.first_line(phase.span if unnamed else node.span),
                 "add a frequency before the `:`, such as `daily`, `3x/week`, `on mon wed fri` or `every 2 days`",
             )
         return model.Session(
@@ -408,6 +394,8 @@ class Resolver:
             cautions=cautions,
             allows=allows,
             span=node.span,
+            header=self.source.first_line(phase.span if node.name is None and node.frequency is None
+                                          and node.at is None else node.span),
         )
 
     # ---- exercise lines
@@ -416,15 +404,12 @@ class Resolver:
         exercise = self.registry.get(name.value)
         if exercise is not None:
             return exercise
-        close = self.registry.suggest(name.value)
-        hints = []
-        if close:
-            hints.append("did you mean " + " or ".join(f"`{c}`" for c in close) + "?")
+        hints = [wording.did_you_mean(self.registry.suggest(name.value))]
         lookalike = lookalike_hint(name.value)
         if lookalike:
             hints.append(lookalike)
         hints.append("`progdsl exercises` lists every exercise")
-        self.report("E201", f"unknown exercise `{name.value}`", name.span, "; ".join(hints))
+        self.report("E201", f"unknown exercise `{name.value}`", name.span, "; ".join(filter(None, hints)))
         return None
 
     def prescription(self, line: ast.ExerciseLine) -> model.Prescription | None:
@@ -434,7 +419,7 @@ class Resolver:
         errors_before = len(self.diagnostics)
         if line.dose is None:
             self.report("E205", f"`{line.name.value}` has no dose", line.name.span,
-                        f"{exercise.name} is prescribed as {_dose_forms(exercise)}")
+                        f"{exercise.name} is prescribed as {wording.dose_forms(exercise.dose)}")
             return None
         dose = self.dose(exercise, line.dose)
 
@@ -462,7 +447,7 @@ class Resolver:
                     value = self.seconds(amount, "rest")
                     rest = model.Seconds(value, modifier.span) if value else None
                 case ast.Detail(keyword="hold", value=amount):
-                    if dose is not None and dose.kind != "reps":
+                    if dose is not None and dose.kind is not DoseKind.REPS:
                         self.report("E210", "`hold` is for a pause in each repetition; this dose is already timed",
                                     modifier.span, "remove it, or write the dose as repetitions")
                         continue
@@ -513,16 +498,16 @@ class Resolver:
         if kind is None:
             written = self._text_of(node)
             self.report("E202", f"{exercise.name} is not prescribed as `{written}`", node.span,
-                        f"{exercise.name} is prescribed as {_dose_forms(exercise)}")
+                        f"{exercise.name} is prescribed as {wording.dose_forms(exercise.dose)}")
             return None
         sets = 1 if node.sets is None else node.sets
-        if kind == "reps":
+        if kind is DoseKind.REPS:
             amount = quantity.amount
-        elif kind == "hold":
+        elif kind is DoseKind.HOLD:
             amount = to_seconds(quantity)
         else:
             amount = to_minutes(quantity)
-        unit = {"reps": "repetitions", "hold": "seconds", "duration": "minutes"}[kind]
+        unit = wording.unit_words(kind)
         if whole(amount.low) is None or whole(amount.high) is None:
             self.report("E206", f"the dose must come to whole {unit}", node.amount.span)
             return None
@@ -530,23 +515,26 @@ class Resolver:
         if amount is None:
             return None
         if sets < 1 or amount.low < 1:
-            self.report("E207", "a dose needs at least one set and one " + unit[:-1], node.span,
+            self.report("E207", "a dose needs at least one set and one " + unit.removesuffix("s"), node.span,
                         "write the number of sets first, then the amount, such as 3x12")
             return None
         if not (self.within(sets, MAX_SETS, "sets", node.span)
-                and self.within(amount.high, MAX_AMOUNT[kind], unit, node.amount.span)):
+                and self.within(amount.high, kind.max_amount, unit, node.amount.span)):
             return None
         return model.Dose(kind, sets, amount, node.span)
 
     @staticmethod
-    def _dose_kind(exercise: Exercise, quantity: Quantity) -> str | None:
+    def _dose_kind(exercise: Exercise, quantity: Quantity) -> DoseKind | None:
+        """Repetitions for a bare number; a hold or a bout for a time, as the exercise takes it
+        (an exercise taking both reads seconds as a hold and minutes as a bout)."""
+        forms = exercise.dose
         if quantity.unit is None:
-            return "reps" if "reps" in exercise.dose else None
+            return DoseKind.REPS if DoseKind.REPS in forms else None
         if quantity.unit in ("s", "min", "h"):
-            if "hold" in exercise.dose and not ("duration" in exercise.dose and quantity.unit != "s"):
-                return "hold"
-            if "duration" in exercise.dose:
-                return "duration"
+            if DoseKind.HOLD in forms and not (DoseKind.DURATION in forms and quantity.unit != "s"):
+                return DoseKind.HOLD
+            if DoseKind.DURATION in forms:
+                return DoseKind.DURATION
         return None
 
     def load(self, amount: ast.Amount, span: Span) -> model.Load | None:
@@ -581,12 +569,9 @@ class Resolver:
             return None
         target = self._progression_amount(dose, value)
         if target is None:
-            expected = {"reps": "a number of repetitions, such as `from 8`",
-                        "hold": "seconds, such as `from 20s`",
-                        "duration": "minutes, such as `to 30min`"}[dose.kind]
             self.report("E204", f"the progression `{value}` does not match the dose, which is in "
-                        + {"reps": "repetitions", "hold": "seconds held", "duration": "minutes"}[dose.kind],
-                        node.value.span, f"write {expected}")
+                        + wording.volume_words(dose.kind),
+                        node.value.span, f"write {wording.progression_value(dose.kind)}")
             return None
         shifted = dose.amount.shifted(target - dose.amount.low)
         if shifted.low < 1:
@@ -599,13 +584,12 @@ class Resolver:
     @staticmethod
     def _progression_amount(dose: model.Dose, value: Quantity) -> int | None:
         number = value.amount.low
-        if dose.kind == "reps":
+        if dose.kind is DoseKind.REPS:
             return whole(number) if value.unit is None else None
         seconds = to_seconds(value)
         if seconds is None:
             return None
-        amount = seconds.low if dose.kind == "hold" else seconds.low / 60
-        return whole(amount)
+        return whole(seconds.low / dose.kind.seconds_per_unit)
 
 
 def _modifier_kind(modifier: ast.Modifier) -> str | None:

@@ -43,6 +43,11 @@ class SourceFile:
             return self.lines[number - 1]
         return ""
 
+    def first_line(self, span: Span) -> Span:
+        """`span` cut to the end of its first line: the caret under a block's header line."""
+        text = self.line(span.line).rstrip()
+        return Span(span.line, span.col, span.line, max(len(text) + 1, span.col + 1))
+
     @property
     def last_span(self) -> Span:
         """A point just after the last character, for faults found at the end of the file."""

@@ -128,17 +128,13 @@ def _previous(parser: Lark) -> Token | None:
 
 
 def _parser_expects(exc: UnexpectedInput) -> set[str] | None:
-    """What the parser (not just the lexer) could take next, when Lark says where it stopped.
+    """What the parser (not just the lexer) could take next, when Lark says so.
 
-    The contextual lexer reports only what it can lex; the parser may be waiting
-    for an indentation token, which the postlexer makes and the lexer never sees.
+    The lexer reports only what it can lex; the parser may be waiting for an
+    indentation token, which the postlexer makes and the lexer never sees.
     """
-    state = getattr(exc, "state", None)
-    try:
-        entries = state.parse_conf.parse_table.states[state.position]
-    except AttributeError:
-        return None
-    return {name for name in entries if name.isupper()}  # terminals; rules are lower case
+    accepts = getattr(exc, "accepts", None)
+    return {name for name in accepts if name.isupper()} if accepts else None  # terminals; rules are lower case
 
 
 def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnostic:

@@ -12,21 +12,14 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from .registry import LIMIT_KEYS, Exercise, Registry
+from .registry import Exercise, Registry
+from .vocabulary import LIMIT_KEYS
+from .wording import LIMIT_NAMES, days, describe_dose, describe_frequency
 
 if TYPE_CHECKING:
     from .plan import Plan
     from .plugins import Plugin
     from .rules import Rule
-
-_LIMIT_WORDS = {
-    "sets": "sets",
-    "reps": "repetitions",
-    "hold_s": "hold (seconds)",
-    "duration_min": "duration (minutes)",
-    "rest_s": "rest between sets (seconds)",
-    "hold_per_rep_s": "pause in each repetition (seconds)",
-}
 
 
 # Piped or saved output has no width to fit; wide enough that ids and dose lines never wrap.
@@ -78,7 +71,7 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
     for key in LIMIT_KEYS:
         safe, recommended = e.safe.get(key), e.recommended.get(key)
         if safe is not None:
-            ranges.add_row(_LIMIT_WORDS[key], str(recommended) if recommended else "—", str(safe))
+            ranges.add_row(LIMIT_NAMES[key], str(recommended) if recommended else "—", str(safe))
 
     steps = Text()
     for number, step in enumerate(e.instructions, start=1):
@@ -102,9 +95,6 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
 
     `plain` leaves out the lines between rows, for output that is piped or saved.
     """
-    from .plan import describe_frequency
-    from .wording import describe_dose
-
     program = plan.program
     about = [f"{plan.start:%a %d %b %Y} to {plan.end:%a %d %b %Y} ({len(plan.sessions)} sessions)"]
     about += [f"for {program.client}"] if program.client else []
@@ -115,7 +105,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
     for planned in plan.phases:
         phase = planned.phase
         phases.append(f"{phase.name}", style="bold")
-        phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {phase.days} days\n")
+        phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {days(phase.days)}\n")
         for session in phase.sessions:
             frequencies = {describe_frequency(p.frequency or session.frequency) for p in session.prescriptions}
             when = f" at {session.time:%H:%M}" if session.time else ""

@@ -22,7 +22,7 @@ TIME_UNITS = {"s": 1, "min": 60, "h": 3600}  # in seconds
 CALENDAR_UNITS = {"d": 1, "w": 7}  # in days
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _QUANTITY = re.compile(rf"{_NUMBER}(?: *[-–] *{_NUMBER})? *([a-z]*) *%?$")
-_SETS = re.compile(rf"(\d+) *[x×] *(.+)$")
+_SETS = re.compile(r"(\d+) *[x×] *(.+)$")
 
 
 def _number(text: str) -> Number:

@@ -1,31 +1,173 @@
-"""A day's dose in words, the same in every backend.
+"""Every word a person reads, in one place: counts, dates, doses, frequencies, suggestions.
 
-Two forms of one `progdsl.plan.DayDose`:
+Backends, rules and diagnostics build their sentences from these pieces, so a dose or a
+length reads the same in the plan table, the calendar, the handout and a diagnostic, and
+a translation has one module to start from. The handout's templates hold its sentences;
+the facts they print (dates, doses, how often) come from here.
+
+Two forms of one day's dose (`progdsl.plan.DayDose`):
 
     describe_dose(d)           3 × 12 each side, hold 3 s, green band, rest 30–60 s
     describe_dose_in_words(d)  3 sets of 12, each side · hold each repetition 3 s · green band
                                · rest 30–60 s between sets
 
-The first is for tables and calendars, the second for the client's handout.
-Ranges use an en dash, numbers drop trailing zeros (2.5 kg, 8 kg).
+The first is for tables and calendars, the second for the client's handout. Ranges use
+an en dash, numbers drop trailing zeros (2.5 kg, 8 kg).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from . import model
+from .units import Range
+from .vocabulary import DoseKind, Weekday
 
 if TYPE_CHECKING:
     from .plan import DayDose
 
-_SHORT_UNIT = {"reps": "", "hold": " s", "duration": " min"}
-_SET_WORDS = {"reps": ("set", "sets"), "hold": ("hold", "holds"), "duration": ("bout", "bouts")}
-_AMOUNT_UNIT = {"reps": "", "hold": " seconds", "duration": " minutes"}
+# ---- counting -------------------------------------------------------------------
+
+_PLURALS = {"repetition": "repetitions", "set": "sets", "hold": "holds", "bout": "bouts", "day": "days",
+            "week": "weeks", "second": "seconds", "minute": "minutes", "session": "sessions"}
+
+
+def plural(count: float, word: str) -> str:
+    """`1 week`, `2 weeks`, `1.5 minutes`: the count and the word it needs."""
+    return f"{count:g} {word if count == 1 else _PLURALS.get(word, word + 's')}"
+
+
+def days(count: int) -> str:
+    """A span of days as a sentence says it: `2 weeks`, `1 week`, `10 days`."""
+    return plural(count // 7, "week") if count % 7 == 0 else plural(count, "day")
+
+
+def length_in_words(count: int) -> str:
+    """A client's span: `6 weeks`, `1 week`, `10 days`, `3 weeks and 2 days`."""
+    weeks, rest = divmod(count, 7)
+    if not rest or weeks < 2:
+        return days(count)
+    return f"{plural(weeks, 'week')} and {plural(rest, 'day')}"
+
+
+def written_days(count: int) -> str:
+    """A span as a program writes it: `2w`, `10d`."""
+    return f"{count // 7}w" if count % 7 == 0 else f"{count}d"
+
+
+def percent(fraction: float) -> str:
+    return f"{round(fraction * 100)}%"
+
+
+# ---- dates ----------------------------------------------------------------------
+
+DAY_NAMES = {
+    Weekday.MON: "Mon", Weekday.TUE: "Tue", Weekday.WED: "Wed", Weekday.THU: "Thu",
+    Weekday.FRI: "Fri", Weekday.SAT: "Sat", Weekday.SUN: "Sun",
+}
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_name(day: dt.date | int) -> str:
+    """`Mon`, for a date or a weekday number."""
+    return DAY_NAMES[Weekday(day.weekday() if isinstance(day, dt.date) else day)]
+
+
+def long_date(day: dt.date) -> str:
+    """`Mon 7 Dec 2026`."""
+    return f"{day_name(day)} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """`7 Dec`."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]}"
+
+
+def day_and_date(day: dt.date) -> str:
+    """`Mon 7 Dec`."""
+    return f"{day_name(day)} {short_date(day)}"
+
+
+def date_span(first: dt.date, last: dt.date) -> str:
+    """`7–13 Dec`, `28 Dec – 3 Jan`: a short span within a month or across months."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{short_date(last)}"
+    return f"{short_date(first)} – {short_date(last)}"
+
+
+# ---- dose kinds and the registry's ranges ----------------------------------------
+
+_UNIT_WORDS = {DoseKind.REPS: "repetitions", DoseKind.HOLD: "seconds", DoseKind.DURATION: "minutes"}
+_VOLUME_WORDS = {DoseKind.REPS: "repetitions", DoseKind.HOLD: "seconds held", DoseKind.DURATION: "minutes"}
+_SHORT_UNITS = {DoseKind.REPS: "", DoseKind.HOLD: " s", DoseKind.DURATION: " min"}
+_SET_WORDS = {DoseKind.REPS: "set", DoseKind.HOLD: "hold", DoseKind.DURATION: "bout"}
+_FORMS = {
+    DoseKind.REPS: "repetitions, such as 3x12",
+    DoseKind.HOLD: "holds, such as 3x30s",
+    DoseKind.DURATION: "one timed bout, such as 20min",
+}
+_PROGRESSION_VALUES = {
+    DoseKind.REPS: "a number of repetitions, such as `from 8`",
+    DoseKind.HOLD: "seconds, such as `from 20s`",
+    DoseKind.DURATION: "minutes, such as `to 30min`",
+}
+LIMIT_NAMES = {
+    "sets": "sets",
+    "reps": "repetitions",
+    "hold_s": "hold (seconds)",
+    "duration_min": "duration (minutes)",
+    "rest_s": "rest between sets (seconds)",
+    "hold_per_rep_s": "pause in each repetition (seconds)",
+}
+
+
+def unit_words(kind: DoseKind) -> str:
+    """`repetitions`, `seconds`, `minutes`: what the amount counts."""
+    return _UNIT_WORDS[kind]
+
+
+def volume_words(kind: DoseKind) -> str:
+    """`repetitions`, `seconds held`, `minutes`: what a week's volume adds up."""
+    return _VOLUME_WORDS[kind]
+
+
+def amount(kind: DoseKind, value: Range) -> str:
+    """`12 repetitions`, `45–60 s`, `20 min`."""
+    return f"{value}{_SHORT_UNITS[kind] or ' repetitions'}"
+
+
+def dose_forms(kinds: Iterable[DoseKind]) -> str:
+    """`repetitions, such as 3x12 or holds, such as 3x30s`: the doses an exercise takes."""
+    return " or ".join(_FORMS[kind] for kind in kinds)
+
+
+def progression_value(kind: DoseKind) -> str:
+    """What a progression's value must be for a dose of this kind."""
+    return _PROGRESSION_VALUES[kind]
+
+
+def limit_value(key: str, value: Range) -> str:
+    """A registry range's value in a sentence: `3 sets`, `1 set`, `30–60 s of rest`."""
+    if key == "sets":
+        return f"{value} {'set' if value.is_single and value.low == 1 else 'sets'}"
+    return {
+        "reps": f"{value} repetitions",
+        "hold_s": f"{value} s holds",
+        "duration_min": f"{value} min",
+        "rest_s": f"{value} s of rest",
+        "hold_per_rep_s": f"a {value} s pause in each repetition",
+    }[key]
+
+
+# ---- one day's dose -------------------------------------------------------------
 
 
 def describe_amount(d: DayDose) -> str:
     """`3 × 12`, `3 × 45–60 s`, `20 min` (a single bout has no sets)."""
-    amount = f"{d.amount}{_SHORT_UNIT[d.kind]}"
-    return amount if d.kind == "duration" and d.sets == 1 else f"{d.sets} × {amount}"
+    written = f"{d.amount}{_SHORT_UNITS[d.kind]}"
+    return written if d.kind is DoseKind.DURATION and d.sets == 1 else f"{d.sets} × {written}"
 
 
 def describe_resistance(d: DayDose) -> str | None:
@@ -54,12 +196,11 @@ def describe_dose(d: DayDose) -> str:
 
 def describe_dose_in_words(d: DayDose) -> str:
     """The handout's form: `3 sets of 12, each side · rest 30–60 s between sets`."""
-    amount = f"{d.amount}{_AMOUNT_UNIT[d.kind]}"
-    if d.kind == "duration" and d.sets == 1:
-        head = amount
+    written = f"{d.amount}" + ("" if d.kind is DoseKind.REPS else f" {_UNIT_WORDS[d.kind]}")
+    if d.kind is DoseKind.DURATION and d.sets == 1:
+        head = written
     else:
-        one, many = _SET_WORDS[d.kind]
-        head = f"{d.sets} {one if d.sets == 1 else many} of {amount}"
+        head = f"{plural(d.sets, _SET_WORDS[d.kind])} of {written}"
     if d.each_side:
         head += ", each side"
     details = [
@@ -69,3 +210,63 @@ def describe_dose_in_words(d: DayDose) -> str:
         f"rest {d.rest_s} s between sets" if d.rest_s else None,
     ]
     return " · ".join([head, *(part for part in details if part)])
+
+
+# ---- frequencies ----------------------------------------------------------------
+
+
+def weekday_codes(weekdays: Iterable[int]) -> str:
+    """`mon wed fri`: weekdays as a program writes them."""
+    return " ".join(Weekday(day).code for day in weekdays)
+
+
+def written_frequency(frequency: model.Frequency) -> str:
+    """The frequency as a program writes it: `daily`, `3x/week`, `on mon wed`, `every 2 days`."""
+    match frequency:
+        case model.Daily():
+            return "daily"
+        case model.TimesAWeek(count=count):
+            return f"{count}x/week"
+        case model.OnDays(weekdays=weekdays):
+            return "on " + weekday_codes(weekdays)
+        case model.Every(days=every):
+            return f"every {every} days"
+    raise AssertionError(frequency)
+
+
+def describe_frequency(frequency: model.Frequency) -> str:
+    """The written frequency, with the weekdays a `Nx/week` falls on: `4x/week (mon wed fri sun)`."""
+    if isinstance(frequency, model.TimesAWeek) and frequency.count < 7:
+        return f"{frequency.count}x/week ({weekday_codes(frequency.weekdays)})"
+    return written_frequency(frequency)
+
+
+def frequency_for_client(frequency: model.Frequency | None) -> str:
+    """How often, in a client's words: `Every day`, `3 days a week: Mon, Wed, Fri`."""
+    match frequency:
+        case None:
+            return "On the days shown for each exercise"
+        case model.Daily() | model.TimesAWeek(count=7):
+            return "Every day"
+        case model.TimesAWeek(count=count):
+            return f"{count} days a week: " + ", ".join(day_name(d) for d in frequency.weekdays)
+        case model.OnDays(weekdays=weekdays):
+            return "Every " + ", ".join(day_name(d) for d in weekdays)
+        case model.Every(days=every):
+            return f"Every {every} days, counting from the first day of the phase"
+    raise AssertionError(frequency)
+
+
+# ---- names ----------------------------------------------------------------------
+
+
+def humanize(identifier: str) -> str:
+    """`mini_band` → `Mini band`."""
+    words = identifier.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def did_you_mean(names: Iterable[str]) -> str | None:
+    """`did you mean `a` or `b`?`, or None when there is nothing to suggest."""
+    quoted = [f"`{name}`" for name in names]
+    return f"did you mean {' or '.join(quoted)}?" if quoted else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import zoneinfo
+
+from .suggest import close_matches
 
 
 def suggest_zone(name: str) -> str | None:
@@ -13,9 +14,9 @@ def suggest_zone(name: str) -> str | None:
     wanted = name.strip().lower().replace(" ", "_")
     if wanted in by_lower:
         return by_lower[wanted]
-    close = difflib.get_close_matches(wanted, by_lower, n=1, cutoff=0.6)
+    close = close_matches(wanted, by_lower, n=1)
     if close:
         return by_lower[close[0]]
     cities = {zone.rsplit("/", 1)[-1].lower(): zone for zone in zones}
-    close = difflib.get_close_matches(wanted.rsplit("/", 1)[-1], cities, n=1, cutoff=0.75)
+    close = close_matches(wanted.rsplit("/", 1)[-1], cities, n=1, cutoff=0.75)
     return cities[close[0]] if close else None

@@ -51,3 +51,15 @@ def codes(text: str) -> list[tuple[str, int]]:
 
 def error_codes(text: str) -> list[tuple[str, int]]:
     return [(d.code, d.span.line) for d in loads(text, "t.prog").errors]
+
+
+def install_backends(monkeypatch, table: dict[str, tuple[str, str]]) -> tuple:
+    """Make plugin discovery see exactly these backends: name -> (entry-point target, distribution)."""
+    from progdsl import plugins
+
+    found = tuple(
+        plugins.Plugin(plugins.BACKENDS, name, target, distribution, "1.0")
+        for name, (target, distribution) in sorted(table.items())
+    )
+    monkeypatch.setattr(plugins, "discover", lambda group: found if group == plugins.BACKENDS else ())
+    return found

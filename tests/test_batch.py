@@ -12,61 +12,23 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import LANGUAGE_EXAMPLE, PROGRAMS, install_backends
 
 from progdsl import plugins
-from progdsl.batch import BuildSettings
+from progdsl.batch import BuildSettings, compile_programs
 from progdsl.cli import main
-from progdsl.workers import compile_in_workers
-
-from support import LANGUAGE_EXAMPLE, PROGRAMS
 
 BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'
 
-FAKE_BACKENDS = '''
-import os
-import signal
-
-
-class Raises:
-    name, suffix, media_type = "raises", ".raises", "text/plain"
-
-    def render(self, plan, options):
-        raise ValueError("boom in a worker")
-
-
-class Pid:
-    """Writes the id of the process that rendered it."""
-    name, suffix, media_type = "pid", ".pid", "text/plain"
-
-    def render(self, plan, options):
-        return str(os.getpid()).encode()
-
-
-class Crash:
-    """Kills its own process when the program's title says so, as a crash in a C library would."""
-    name, suffix, media_type = "crash", ".crash", "text/plain"
-
-    def render(self, plan, options):
-        if "Crash" in plan.program.title:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return b"fine"
-'''
-
-
 @pytest.fixture
-def fakes(tmp_path, monkeypatch) -> tuple[plugins.Plugin, ...]:
-    """Discovery sees the real JSON backend and the fakes above, importable in worker processes too."""
-    folder = tmp_path / "fakes"
-    folder.mkdir()
-    (folder / "batch_fakes.py").write_text(FAKE_BACKENDS)
-    monkeypatch.syspath_prepend(str(folder))  # workers start with the parent's import path
-    found = tuple(
-        plugins.Plugin(plugins.BACKENDS, name, target, "acme-backends", "1.0")
-        for name, target in (("crash", "batch_fakes:Crash"), ("json", "progdsl.backends.json:JsonBackend"),
-                             ("pid", "batch_fakes:Pid"), ("raises", "batch_fakes:Raises"))
-    )
-    monkeypatch.setattr(plugins, "discover", lambda group: found if group == plugins.BACKENDS else ())
-    return found
+def fakes(monkeypatch) -> tuple[plugins.Plugin, ...]:
+    """Discovery sees the real JSON backend and fakes from tests/fake_backends.py."""
+    return install_backends(monkeypatch, {
+        "crash": ("fake_backends:Crash", "acme-backends"),
+        "json": ("progdsl.backends.json:JsonBackend", "acme-backends"),
+        "pid": ("fake_backends:Pid", "acme-backends"),
+        "raises": ("fake_backends:Raises", "acme-backends"),
+    })
 
 
 @pytest.fixture
@@ -122,7 +84,7 @@ def test_a_backend_that_raises_in_a_worker_is_reported_by_name_and_the_rest_comp
     assert result.exit_code == 1
     assert sorted(outputs(out)) == [f"{p.stem}.json" for p in programs]
     for program in programs:
-        assert f"{program}: backend 'raises' failed: ValueError: boom in a worker (at batch_fakes.py:" in result.stderr
+        assert f"{program}: backend 'raises' failed: ValueError: boom (at fake_backends.py:" in result.stderr
     assert f"{len(programs)} written, {len(programs)} failed" in result.stderr
     assert "Traceback" not in result.output
 
@@ -151,7 +113,7 @@ def test_workers_are_replaced_after_their_share_and_the_batch_still_finishes(fak
     """Python 3.11's max_tasks_per_child hangs here (gh-115634); replacing whole pools does not."""
     paths = [str(p) for p in sorted(batch.iterdir())] * 3  # 18 programs
     pid = next(plugin for plugin in fakes if plugin.name == "pid")
-    compiled = list(compile_in_workers(paths, [pid], BuildSettings(tmp_path), jobs=2, recycle_after=2))
+    compiled = list(compile_programs(paths, [pid], BuildSettings(tmp_path), jobs=2, recycle_after=2))
     assert [program.path for program in compiled] == paths
     per_process = Counter(int(program.outputs[0].data) for program in compiled)
     assert max(per_process.values()) <= 2 * 2  # no process outlives its pool's share

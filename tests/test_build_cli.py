@@ -9,51 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import LANGUAGE_EXAMPLE, PROGRAMS, install_backends
 
-from progdsl import plugins
 from progdsl.cli import main
-
-from support import LANGUAGE_EXAMPLE, PROGRAMS
 
 GOOD = 'program "Good"\nstart 2026-12-07\nequipment mat\nphase "A" 1w daily:\n  glute_bridge 3x10 rest 60s\n'
 BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'
-
-FAKE_BACKENDS = '''
-import json
-
-
-class Echo:
-    """Shows what the command line handed to backends."""
-    name, suffix, media_type = "echo", ".echo", "application/json"
-
-    def render(self, plan, options):
-        return json.dumps({
-            "overrides": dict(options.overrides),
-            "timestamp": options.timestamp.isoformat() if options.timestamp else None,
-            "previous": options.previous.decode() if options.previous is not None else None,
-            "start": plan.start.isoformat(),
-        }, sort_keys=True).encode()
-
-
-class Raises:
-    name, suffix, media_type = "raises", ".raises", "text/plain"
-
-    def render(self, plan, options):
-        raise ValueError("boom")
-
-
-class Text:
-    name, suffix, media_type = "text", ".txt", "text/plain"
-
-    def render(self, plan, options):
-        return "not bytes"
-
-
-class Misnamed:
-    name, suffix, media_type = "something_else", "txt", "text/plain"
-    render = None
-'''
-
 
 @pytest.fixture
 def installed(tmp_path, monkeypatch):
@@ -61,22 +22,16 @@ def installed(tmp_path, monkeypatch):
     third-party `echo`, `raises`, `text` and `misnamed`."""
     folder = tmp_path / "fakes"
     folder.mkdir()
-    (folder / "fake_backends.py").write_text(FAKE_BACKENDS)
     (folder / "broken_backend.py").write_text("import a_module_that_is_not_installed\n")
     monkeypatch.syspath_prepend(str(folder))
-    table = {
+    install_backends(monkeypatch, {
         "json": ("progdsl.backends.json:JsonBackend", "progdsl"),
         "broken": ("broken_backend:Backend", "progdsl"),
         "echo": ("fake_backends:Echo", "acme-backends"),
         "raises": ("fake_backends:Raises", "acme-backends"),
         "text": ("fake_backends:Text", "acme-backends"),
         "misnamed": ("fake_backends:Misnamed", "acme-backends"),
-    }
-    found = tuple(
-        plugins.Plugin(plugins.BACKENDS, name, target, dist, "1.0")
-        for name, (target, dist) in sorted(table.items())
-    )
-    monkeypatch.setattr(plugins, "discover", lambda group: found if group == plugins.BACKENDS else ())
+    })
 
 
 @pytest.fixture
@@ -239,7 +194,7 @@ def test_a_folder_in_the_way_of_an_output_is_a_clear_message(programs, tmp_path)
 def test_an_unknown_backend_lists_the_installed_ones(programs, tmp_path):
     result = build(str(programs / "good.prog"), "--to", "jsno", "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert "unknown backend 'jsno' (did you mean 'json'?); installed:" in result.stderr
+    assert "unknown backend `jsno` (did you mean `json`?); installed:" in result.stderr
     for name in ("json", "ics", "html", "pdf"):
         assert name in result.stderr.split("installed:")[1]
     assert not (tmp_path / "out").exists()

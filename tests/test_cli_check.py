@@ -8,10 +8,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from support import LANGUAGE_EXAMPLE, PROGRAMS, program_with
 
 from progdsl.cli import main
-
-from support import LANGUAGE_EXAMPLE, PROGRAMS, program_with
 
 BAD = program_with("clamshel 3x12")
 

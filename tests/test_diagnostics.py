@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from support import HEADER, error_codes, program_with
 
 from progdsl import load_bytes, loads
 from progdsl.diagnostics import render_text, to_json
-
-from support import HEADER, error_codes, program_with
 
 OK_PHASE = 'phase "P" 2w daily:\n  walking 20min\n'
 

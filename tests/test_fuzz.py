@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import LANGUAGE_EXAMPLE, PROGRAMS
 
 from progdsl import load_bytes
 from progdsl.diagnostics import render_text
-
-from support import LANGUAGE_EXAMPLE, PROGRAMS
 
 SEEDS = [LANGUAGE_EXAMPLE] + [path.read_text(encoding="utf-8") for path in sorted(PROGRAMS.glob("*.prog"))]
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from support import LANGUAGE_EXAMPLE, program_with
 
 from progdsl import ast, loads
 from progdsl.compiler import parse_only
 from progdsl.units import Quantity, Range
-
-from support import LANGUAGE_EXAMPLE, program_with
 
 
 def parse(text: str) -> ast.Program:
@@ -19,7 +18,7 @@ def parse(text: str) -> ast.Program:
 
 def first_line(body: str) -> ast.ExerciseLine:
     tree = parse(program_with(body))
-    phase = next(i for i in tree.items if isinstance(i, ast.Phase))
+    phase = next(i for i in tree.items if isinstance(i, ast.PhaseBlock))
     return phase.items[0].items[0]
 
 
@@ -27,7 +26,7 @@ def test_language_example_parses_into_header_and_phases():
     tree = parse(LANGUAGE_EXAMPLE)
     kinds = [getattr(item, "keyword", type(item).__name__) for item in tree.items]
     assert kinds == [
-        "program", "client", "clinician", "start", "timezone", "time", "Equipment", "caution", "Phase", "Phase",
+        "program", "client", "clinician", "start", "timezone", "time", "Equipment", "caution", "PhaseBlock", "PhaseBlock",
     ]
     activate, strengthen = tree.items[-2:]
     assert activate.name.value == "Activate" and activate.duration.quantity == Quantity(Range(2, 2), "w")

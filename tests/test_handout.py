@@ -12,17 +12,16 @@ import threading
 
 import pytest
 from pypdf import PdfReader
+from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 
 from progdsl import loads
 from progdsl.backends import RenderOptions
+from progdsl.backends.fonts import MissingFont, _printable, suggested_font
+from progdsl.backends.handout import HandoutError, build_handout
 from progdsl.backends.html import HtmlBackend
 from progdsl.backends.pdf import PdfBackend
-from progdsl.handout import HandoutError, build_handout
-from progdsl.handout_fonts import MissingFont, _printable, suggested_font
 from progdsl.plan import build_plan
 from progdsl.rules import catalog
-
-from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)

@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from support import HEADER, error_codes, program_with
 
 from progdsl import load_bytes, loads
 from progdsl.diagnostics import render_text
-
-from support import HEADER, error_codes, program_with
 
 PHASE = 'phase "P" 2w daily:\n  walking 20min\n'
 

@@ -13,14 +13,13 @@ import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from support import LANGUAGE_EXAMPLE
 
 from progdsl import loads
 from progdsl.backends import RenderOptions
 from progdsl.backends.ics import IcsBackend
 from progdsl.plan import Plan, build_plan
 from progdsl.wording import describe_dose
-
-from support import LANGUAGE_EXAMPLE
 
 
 def program(header: str, body: str = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n') -> str:
@@ -226,7 +225,7 @@ def test_local_time_holds_across_a_daylight_saving_change(zone, start, change):
     before = {s.utcoffset() for s in starts if s.date() < change}
     after = {s.utcoffset() for s in starts if s.date() > change}
     assert len(before) == len(after) == 1 and before != after
-    assert {s.astimezone(dt.timezone.utc).time() for s in starts} != {starts[0].astimezone(dt.timezone.utc).time()}
+    assert {s.astimezone(dt.UTC).time() for s in starts} != {starts[0].astimezone(dt.UTC).time()}
 
 
 def test_a_leap_day_start():
@@ -396,11 +395,11 @@ def test_the_same_program_gives_the_same_bytes():
 
 def test_dtstamp_without_source_date_epoch_is_the_first_day_at_midnight_utc():
     stamps = {e.decoded("DTSTAMP") for e in events_of(render(plan_of(LANGUAGE_EXAMPLE)))}
-    assert stamps == {dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc)}
+    assert stamps == {dt.datetime(2026, 12, 7, tzinfo=dt.UTC)}
 
 
 def test_dtstamp_comes_from_source_date_epoch():
-    moment = dt.datetime.fromtimestamp(1_780_000_000, dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(1_780_000_000, dt.UTC)
     plan = plan_of(LANGUAGE_EXAMPLE)
     data = render(plan, timestamp=moment)
     assert {e.decoded("DTSTAMP") for e in events_of(data)} == {moment}

@@ -8,14 +8,13 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from support import LANGUAGE_EXAMPLE, PROGRAMS
 
 from progdsl import loads
 from progdsl.backends import RenderOptions
 from progdsl.backends.json import JsonBackend, schema_text
 from progdsl.cli import main
 from progdsl.plan import build_plan
-
-from support import LANGUAGE_EXAMPLE, PROGRAMS
 
 SCHEMA = json.loads(schema_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -186,7 +185,7 @@ def test_same_input_same_bytes(monkeypatch):
     result = loads(LANGUAGE_EXAMPLE, "glutes.prog")
     first = JsonBackend().render(build_plan(result.program), RenderOptions())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    later = RenderOptions(timestamp=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc), previous=b"{}")
+    later = RenderOptions(timestamp=dt.datetime(2030, 1, 1, tzinfo=dt.UTC), previous=b"{}")
     again = JsonBackend().render(build_plan(loads(LANGUAGE_EXAMPLE, "glutes.prog").program), later)
     assert first == again
     assert first.endswith(b"}\n") and not first.endswith(b"\n\n")

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import PROGRAMS
 
 from progdsl import loads
-from progdsl.model import Dose, Progression
-from progdsl.plan import WEEKLY_SPREAD, amount_on, build_plan, default_start, describe_frequency
+from progdsl.model import WEEKLY_SPREAD, Dose, Progression
+from progdsl.plan import amount_on, build_plan, default_start
 from progdsl.units import Range
-
-from support import PROGRAMS
+from progdsl.wording import describe_frequency
 
 MONDAY = dt.date(2026, 12, 7)
 
@@ -249,7 +249,7 @@ def test_start_comes_from_the_program_then_the_argument_then_the_next_monday(mon
     assert plan_of(body, start=dt.date(2027, 1, 1)).start == MONDAY
     undated = 'program "T"\nequipment mat\n'
     assert plan_of(body, header=undated, start=dt.date(2027, 1, 1)).start == dt.date(2027, 1, 1)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 12, 9, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 12, 9, tzinfo=dt.UTC).timestamp())))
     assert plan_of(body, header=undated).start == dt.date(2026, 12, 14)
     assert default_start(dt.date(2026, 12, 7)) == dt.date(2026, 12, 14)  # a Monday gives the one after
 

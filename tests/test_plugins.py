@@ -8,13 +8,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 
 from progdsl import loads, plugins
-from progdsl.backends import BackendError, RenderOptions
+from progdsl.backends import BackendError, RenderOptions, check_backend, load_backend, render
 from progdsl.cli import main
 from progdsl.plan import build_plan
-
-from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 
 EXAMPLE_PLUGIN = ROOT / "plugins" / "progdsl-markdown"
 
@@ -77,7 +76,7 @@ def entry(name: str, target: str, distribution: str = "acme", group: str = plugi
 
 def test_an_unknown_name_lists_the_installed_ones(monkeypatch):
     monkeypatch.setattr(plugins, "discover", lambda group: (entry("json", "x:Y"), entry("pdf", "x:Z")))
-    with pytest.raises(plugins.UnknownPlugin, match=r"unknown backend 'pfd' \(did you mean 'pdf'\?\); installed: json, pdf"):
+    with pytest.raises(plugins.UnknownPlugin, match=r"unknown backend `pfd` \(did you mean `pdf`\?\); installed: json, pdf"):
         plugins.find(plugins.BACKENDS, "pfd")
     with pytest.raises(plugins.UnknownPlugin, match="installed: json, pdf$"):
         plugins.find(plugins.BACKENDS, "zzz")
@@ -120,7 +119,7 @@ def test_load_reports_a_missing_attribute():
 
 
 def test_a_backend_that_keeps_the_contract_is_created():
-    assert isinstance(plugins.check_backend(entry("good", "t:Good"), Good), Good)
+    assert isinstance(check_backend(entry("good", "t:Good"), Good), Good)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +134,7 @@ def test_a_backend_that_keeps_the_contract_is_created():
 )
 def test_a_backend_that_breaks_the_contract_is_refused(loaded, registered, message):
     with pytest.raises(plugins.PluginError, match="does not keep|is not a class|could not be created") as caught:
-        plugins.check_backend(entry(registered, "t:X"), loaded)
+        check_backend(entry(registered, "t:X"), loaded)
     assert message in str(caught.value)
 
 
@@ -145,7 +144,7 @@ def test_render_reports_a_raising_backend_by_name_and_where_it_raised():
             return {}["missing"]
 
     with pytest.raises(plugins.PluginError, match=r"backend 'good' failed: KeyError: 'missing' \(at test_plugins.py:\d+\)"):
-        plugins.render(Broken(), None, RenderOptions())
+        render(Broken(), None, RenderOptions())
 
 
 def test_render_shows_a_backend_error_as_the_users_message():
@@ -156,7 +155,7 @@ def test_render_shows_a_backend_error_as_the_users_message():
             raise BackendError("no installed font has 李 (U+674E)")
 
     with pytest.raises(plugins.PluginError) as caught:
-        plugins.render(Fussy(), None, RenderOptions())
+        render(Fussy(), None, RenderOptions())
     assert str(caught.value) == "backend 'fussy': no installed font has 李 (U+674E)"
 
 
@@ -166,13 +165,13 @@ def test_render_refuses_anything_but_bytes():
             return "text"
 
     with pytest.raises(plugins.PluginError, match="returned str, not bytes"):
-        plugins.render(Text(), None, RenderOptions())
+        render(Text(), None, RenderOptions())
 
 
 def test_load_backend_finds_imports_and_checks():
-    backend = plugins.load_backend("json")
+    backend = load_backend("json")
     result = loads(LANGUAGE_EXAMPLE, "glutes.prog")
-    assert plugins.render(backend, build_plan(result.program), RenderOptions()).startswith(b"{")
+    assert render(backend, build_plan(result.program), RenderOptions()).startswith(b"{")
 
 
 # ---- the example plugin, installed as a user would ---------------------------------------------

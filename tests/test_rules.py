@@ -11,6 +11,7 @@ from progdsl.plan import DayDose, estimated_seconds, tempo_seconds
 from progdsl.registry import builtin_registry
 from progdsl.rules import CheckOptions
 from progdsl.units import Range
+from progdsl.vocabulary import DoseKind
 
 
 def diagnostics(text: str, **options):
@@ -384,7 +385,7 @@ def _day(exercise: str, kind: str, sets: int, amount: Range, **extra) -> DayDose
     fields = dict(each_side=False, rest_s=None, hold_per_rep_s=None, tempo=None, band=None, load=None,
                   bodyweight=False, notes=(), line=1)
     fields.update(extra)
-    return DayDose(builtin_registry().get(exercise), kind, sets, amount, **fields)
+    return DayDose(builtin_registry().get(exercise), DoseKind(kind), sets, amount, **fields)
 
 
 def test_the_session_time_estimate_is_as_documented():

@@ -7,6 +7,7 @@ import pytest
 from progdsl.model import Load
 from progdsl.plan import DayDose
 from progdsl.units import Range
+from progdsl.vocabulary import DoseKind
 from progdsl.wording import describe_dose, describe_dose_in_words
 
 
@@ -15,7 +16,7 @@ def dose(kind="reps", sets=3, amount=(12, 12), **changes) -> DayDose:
         exercise=None, kind=kind, sets=sets, amount=Range(*amount), each_side=False, rest_s=None,
         hold_per_rep_s=None, tempo=None, band=None, load=None, bodyweight=False, notes=(), line=1,
     )
-    return DayDose(**{**fields, **changes})
+    return DayDose(**{**fields, **changes, "kind": DoseKind(changes.get("kind", kind))})
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,11 @@ the backend, with the place it was raised.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from ..plugins import BACKENDS, Plugin, PluginError, failure, find, load
 
 if TYPE_CHECKING:
     from ..plan import Plan
@@ -53,11 +56,8 @@ class RenderOptions:
     previous: bytes | None = None
 
     def setting(self, plan: Plan, key: str) -> object:
-        from ..settings import SETTINGS
-
-        if key in self.overrides:
-            return self.overrides[key]
-        return plan.program.setting(key, SETTINGS[key].default)
+        """The command line's value, else the program's `set` line, else the default."""
+        return self.overrides[key] if key in self.overrides else plan.program.setting(key)
 
 
 class Backend(Protocol):
@@ -66,3 +66,47 @@ class Backend(Protocol):
     media_type: str
 
     def render(self, plan: Plan, options: RenderOptions) -> bytes: ...
+
+
+def check_backend(plugin: Plugin, loaded: object) -> Backend:
+    """A backend instance from the class an entry point names, once it keeps the contract."""
+    if not isinstance(loaded, type):
+        raise PluginError(f"{plugin.label} names {plugin.target}, which is not a class")
+    try:
+        backend = loaded()
+    except Exception as exc:
+        raise PluginError(f"{plugin.label} could not be created: {failure(exc)}") from exc
+    problems = [
+        f"`{attribute}` is not a non-empty string"
+        for attribute in ("name", "suffix", "media_type")
+        if not isinstance(getattr(backend, attribute, None), str) or not getattr(backend, attribute)
+    ]
+    if not problems:
+        if backend.name != plugin.name:
+            problems.append(f"its `name` is '{backend.name}', not '{plugin.name}' as registered")
+        if not backend.suffix.startswith(".") or "/" in backend.suffix or "\\" in backend.suffix:
+            problems.append(f"its `suffix` '{backend.suffix}' is not a file extension such as '.json'")
+    if not callable(getattr(backend, "render", None)):
+        problems.append("`render` is not a method")
+    if problems:
+        raise PluginError(f"{plugin.label} does not keep the backend contract: " + "; ".join(problems))
+    return backend
+
+
+def load_backend(name: str) -> Backend:
+    """The installed backend of that name, imported and checked."""
+    plugin = find(BACKENDS, name)
+    return check_backend(plugin, load(plugin))
+
+
+def render(backend: Backend, plan: Plan, options: RenderOptions) -> bytes:
+    """The backend's output for a plan; raises PluginError naming the backend when it fails."""
+    try:
+        data = backend.render(plan, options)
+    except BackendError as exc:
+        raise PluginError(f"backend '{backend.name}': {exc}") from exc
+    except Exception as exc:
+        raise PluginError(f"backend '{backend.name}' failed: {failure(exc)}") from exc
+    if not isinstance(data, bytes):
+        raise PluginError(f"backend '{backend.name}' returned {type(data).__name__}, not bytes")
+    return data

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from ..handout import HandoutError, build_handout, day_and_date, long_date, short_date
 from ..resources import resource_dir
+from ..wording import day_and_date, long_date, short_date
 from . import RenderOptions
+from .handout import HandoutError, build_handout
 
 if TYPE_CHECKING:
     from ..plan import Plan

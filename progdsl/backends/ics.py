@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vText
 
-from .. import __version__
-from ..plan import describe_frequency, estimated_seconds
-from ..wording import describe_dose
+from ..plan import estimated_seconds
+from ..version import __version__
+from ..wording import days, describe_dose, describe_frequency
 
 if TYPE_CHECKING:
     from ..plan import DayDose, Plan, PlannedSession
@@ -179,8 +179,7 @@ def _calendar_description(plan: Plan) -> str:
     sections = [f"{program.title}{client}{clinician}.\n{plan.start.isoformat()} to {plan.end.isoformat()}."]
     for planned in plan.phases:
         phase = planned.phase
-        length = f"{phase.days // 7} weeks" if phase.days % 7 == 0 else f"{phase.days} days"
-        lines = [f"{phase.name}: {length} from {planned.start.isoformat()}"]
+        lines = [f"{phase.name}: {days(phase.days)} from {planned.start.isoformat()}"]
         for index, session in enumerate(phase.sessions):
             when = describe_frequency(session.frequency) if session.frequency else "as each exercise says"
             time = session.time or program.time
@@ -236,8 +235,8 @@ def _sequence(content: str, previous: tuple[int, str] | None) -> int:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """A naive time is taken to be UTC, as SOURCE_DATE_EPOCH is."""
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _default_stamp(plan: Plan) -> dt.datetime:
-    return dt.datetime.combine(plan.start, dt.time(), dt.timezone.utc)
+    return dt.datetime.combine(plan.start, dt.time(), dt.UTC)

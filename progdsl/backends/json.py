@@ -17,12 +17,12 @@ from ..plan import (
     Plan,
     PlannedPhase,
     PlannedSession,
-    describe_frequency,
     weekdays_of,
 )
-from ..registry import AMOUNT_KEY, LIMIT_KEYS, Exercise, Limits
+from ..registry import Exercise, Limits
 from ..units import Range
-from ..wording import describe_dose
+from ..vocabulary import LIMIT_KEYS, Weekday
+from ..wording import describe_dose, describe_frequency
 from . import RenderOptions
 
 SCHEMA_VERSION = 1
@@ -52,7 +52,7 @@ def _frequency(frequency: model.Frequency | None) -> dict | None:
     found = {"form": _FORMS[type(frequency)], "text": describe_frequency(frequency)}
     weekdays = weekdays_of(frequency)
     if weekdays is not None:
-        found["weekdays"] = [model.WEEKDAYS[day] for day in weekdays]
+        found["weekdays"] = [Weekday(day).code for day in weekdays]
     if isinstance(frequency, model.TimesAWeek):
         found["count"] = frequency.count
     if isinstance(frequency, model.Every):
@@ -155,7 +155,7 @@ def _day_dose(dose: DayDose) -> dict:
         "id": dose.exercise.id,
         "name": dose.exercise.name,
         "sets": dose.sets,
-        AMOUNT_KEY[dose.kind]: _range(dose.amount),
+        dose.kind.limit_key: _range(dose.amount),
         "each_side": dose.each_side,
         "rest_s": _range(dose.rest_s),
         "hold_per_rep_s": _range(dose.hold_per_rep_s),
@@ -171,7 +171,7 @@ def _day_dose(dose: DayDose) -> dict:
 def _session(planned: PlannedSession) -> dict:
     return {
         "date": _date(planned.date),
-        "weekday": model.WEEKDAYS[planned.date.weekday()],
+        "weekday": Weekday(planned.date.weekday()).code,
         "time": _time(planned.time),
         "phase": planned.phase,
         "session": planned.session,

@@ -2,17 +2,17 @@
 
 WeasyPrint is imported only here, inside `render`, so that checking a program
 never pays for it. Before printing, every character is checked against the
-installed fonts (`progdsl.handout_fonts`), and WeasyPrint gets a URL fetcher that
-serves only the template's own files (`progdsl.handout_print`).
+installed fonts (`progdsl.backends.fonts`), and WeasyPrint gets a URL fetcher that
+serves only the template's own files (`progdsl.backends.printing`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..handout import HandoutError
-from ..handout_fonts import check_fonts
 from . import RenderOptions
+from .fonts import check_fonts
+from .handout import HandoutError
 from .html import render_html, template_folders
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class PdfBackend:
         folders = template_folders(plan, options)
         html = render_html(plan, options, folders)
         check_fonts(html)
-        from ..handout_print import RefusedURL, print_pdf
+        from .printing import RefusedURL, print_pdf
 
         try:
             return print_pdf(html, folders)

@@ -13,13 +13,13 @@ warnings that remain into errors.
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Iterable, Sequence
 
 from .. import model, plugins
 from ..diagnostics import Diagnostic, error
+from ..suggest import close_matches
 from .base import (
     CODE_PATTERN,
     ERROR,
@@ -32,14 +32,25 @@ from .base import (
     RuleContext,
     close_codes,
     documented,
-    first_line,
     rule,
 )
 from .suppression import UNKNOWN_ALLOW, UNUSED_ALLOW, apply_allows
 
 __all__ = [
-    "ENGINE_RULES", "ERROR", "WARNING", "MAX_PROGRAM_DAYS", "SECTIONS", "Catalog", "CheckOptions",
-    "Rule", "RuleContext", "catalog", "check_program", "load_catalog", "normalise_codes", "rule",
+    "ENGINE_RULES",
+    "ERROR",
+    "MAX_PROGRAM_DAYS",
+    "SECTIONS",
+    "WARNING",
+    "Catalog",
+    "CheckOptions",
+    "Rule",
+    "RuleContext",
+    "catalog",
+    "check_program",
+    "load_catalog",
+    "normalise_codes",
+    "rule",
 ]
 
 _BUILTIN_MODULE = "progdsl.rules."
@@ -110,7 +121,7 @@ class Catalog:
         """Codes or names close to a mistyped one."""
         wanted = text.strip()
         close = close_codes(wanted, [r.code for r in self.rules])
-        close += difflib.get_close_matches(wanted.lower(), [r.name for r in self.rules], n=3, cutoff=0.6)
+        close += close_matches(wanted, [r.name for r in self.rules])
         return close[:3]
 
     def unmatched(self, prefixes: Iterable[str]) -> list[str]:
@@ -173,7 +184,7 @@ def check_program(
 ) -> list[Diagnostic]:
     """Run the selected rules over a bound program; apply allows and `strict`."""
     rules = rules or catalog()
-    where = first_line(program, program.title_span)
+    where = program.source.first_line(program.title_span)
     found = [error(RULE_FAILED.code, problem, where, "the other rules still ran") for problem in rules.problems]
     facts = ProgramFacts(program)
     enabled = {code for code in rules.by_code if options.enabled(code)}

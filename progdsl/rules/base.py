@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from .. import model
 from ..diagnostics import Diagnostic, Severity
-from ..settings import SETTINGS
 from ..source import Span
 
 if TYPE_CHECKING:
@@ -108,9 +108,6 @@ class ProgramFacts:
 
     program: model.Program
 
-    def setting(self, key: str):
-        """A `set` value from the program, else the setting's documented default."""
-        return self.program.setting(key, SETTINGS[key].default)
 
     @cached_property
     def plan(self) -> Plan | None:
@@ -130,7 +127,8 @@ class RuleContext:
     facts: ProgramFacts
 
     def setting(self, key: str):
-        return self.facts.setting(key)
+        """A `set` value from the program, else the setting's documented default."""
+        return self.facts.program.setting(key)
 
     @property
     def plan(self) -> Plan | None:
@@ -140,10 +138,4 @@ class RuleContext:
         return Diagnostic(self.rule.code, self.rule.severity, message, span, help)
 
     def line_span(self, span: Span) -> Span:
-        return first_line(self.facts.program, span)
-
-
-def first_line(program: model.Program, span: Span) -> Span:
-    """`span` cut to the end of its first line, for blocks and lines that run on."""
-    text = program.source.line(span.line).rstrip()
-    return Span(span.line, span.col, span.line, max(len(text) + 1, span.col + 1))
+        return self.facts.program.source.first_line(span)

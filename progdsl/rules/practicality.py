@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-
 from .. import model
 from ..plan import estimated_seconds
-from ..source import Span
-from .base import ERROR, MAX_PROGRAM_DAYS, WARNING, first_line, rule
-from .wording import days
+from ..suggest import close_matches
+from ..wording import days, did_you_mean
+from .base import ERROR, MAX_PROGRAM_DAYS, WARNING, rule
 
 WEIGHTS = ("dumbbell", "kettlebell", "barbell", "ankle_weight")
 MAX_EXERCISES_PER_SESSION = 10
@@ -119,21 +117,13 @@ def band_colour_not_listed(program, ctx):
                 f"name the colours the client has, such as: {bands[0].name}({p.band.colour})",
             )
         elif p.band.colour not in colours:
-            close = difflib.get_close_matches(p.band.colour, colours, n=1)
-            hint = f"did you mean `{close[0]}`? " if close else ""
+            close = did_you_mean(close_matches(p.band.colour, colours, n=1))
+            hint = f"{close} " if close else ""
             yield ctx.report(
                 p.band.span,
                 f"`{p.band.colour}` is not among the band colours listed ({', '.join(colours)})",
                 hint + f"or add it to the equipment line: {bands[0].name}({', '.join([*bands[0].options, p.band.colour])})",
             )
-
-
-def session_header(program: model.Program, phase: model.Phase, session: model.Session) -> Span:
-    """Where a session starts: its `session` line, or for exercise lines written straight
-    under a phase, the phase's line."""
-    first = session.prescriptions[0].span if session.prescriptions else None
-    loose = first is not None and (first.line, first.col) == (session.span.line, session.span.col)
-    return first_line(program, phase.span if loose else session.span)
 
 
 def _session_label(phase: model.Phase, session: model.Session) -> str:
@@ -193,7 +183,7 @@ def session_too_long(program, ctx):
         phase = program.phases[phase_index]
         session = phase.sessions[session_index]
         yield ctx.report(
-            session_header(program, phase, session),
+            session.header,
             f"{_session_label(phase, session)} may take about {round(minutes)} minutes, over the {limit:g}-minute limit",
             "split it into two sessions or trim sets or exercises; to accept it for this program, "
             "write `set session_minutes_limit 75min` in the header",
@@ -249,7 +239,7 @@ def too_many_exercises(program, ctx):
             count = len(session.prescriptions)
             if count > MAX_EXERCISES_PER_SESSION:
                 yield ctx.report(
-                    session_header(program, phase, session),
+                    session.header,
                     f"{_session_label(phase, session)} has {count} exercises, more than {MAX_EXERCISES_PER_SESSION}",
                     "split it into two sessions on different days, or keep the most useful few",
                 )
@@ -284,7 +274,7 @@ def program_too_long(program, ctx):
         return
     phase = next(p for p in program.phases if p.first_day + p.days > MAX_PROGRAM_DAYS)
     yield ctx.report(
-        first_line(program, phase.span),
+        phase.header,
         f"the program lasts {days(program.days)}, longer than 52 weeks (phase \"{phase.name}\" runs past week 52)",
         "end it within a year; review the client, then write the next program",
     )

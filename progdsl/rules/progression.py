@@ -13,8 +13,8 @@ from math import ceil
 
 from .. import model
 from ..plan import amount_on
+from ..wording import amount, days, percent, volume_words, written_days
 from .base import ERROR, WARNING, rule
-from .wording import amount, days, percent, volume_unit, written_days
 
 
 def _volume(dose: model.Dose, progression: model.Progression | None, day: int) -> int:
@@ -149,7 +149,7 @@ def volume_jump_between_phases(program, ctx):
             previous = before[key][0]
             rise = (after - previous) / previous
             if rise > limit:
-                unit = volume_unit(p.dose.kind)
+                unit = volume_words(p.dose.kind)
                 yield ctx.report(
                     p.name_span,
                     f"weekly volume of `{p.written_name}` jumps {percent(rise)} from phase \"{earlier.name}\" to "

@@ -8,23 +8,15 @@ pause held in each repetition.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import model
 from ..diagnostics import Diagnostic
-from ..registry import AMOUNT_KEY, Limits
+from ..registry import Limits
 from ..source import Span
 from ..units import Range
+from ..wording import limit_value
 from .base import ERROR, WARNING, RuleContext, rule
-
-_WORDING = {
-    "sets": lambda r: f"{r} sets",
-    "reps": lambda r: f"{r} repetitions",
-    "hold_s": lambda r: f"{r} s holds",
-    "duration_min": lambda r: f"{r} min",
-    "rest_s": lambda r: f"{r} s of rest",
-    "hold_per_rep_s": lambda r: f"a {r} s pause in each repetition",
-}
 
 Measure = tuple[str, Range, Span, str]  # limit key, value, where it is written, how it is reached
 
@@ -32,7 +24,7 @@ Measure = tuple[str, Range, Span, str]  # limit key, value, where it is written,
 def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Measure]:
     """The line's sets and amounts; with `final_only`, a progression's start is left out."""
     yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
-    key = AMOUNT_KEY[p.dose.kind]
+    key = p.dose.kind.limit_key
     progression = p.progression
     if progression is None:
         yield key, p.dose.amount, p.dose.span, ""
@@ -61,7 +53,9 @@ def _findings(program: model.Program, ctx: RuleContext, kind: str, measures) -> 
             limit = limits.get(key)
             if not _outside(value, limit) or (kind == "recommended" and _outside(value, p.exercise.safe.get(key))):
                 continue
-            words = _WORDING[key]
+            def words(r: Range, key: str = key) -> str:
+                return limit_value(key, r)
+
             if kind == "safe":
                 help = f"keep within {words(limit)}; `progdsl exercise {p.exercise.id}` lists every range"
             else:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from math import ceil
 
+from ..suggest import close_matches
+from ..wording import did_you_mean
 from .base import ERROR, WARNING, rule
 
 # Findings that mean a health professional must have seen the client first.
@@ -198,8 +199,8 @@ def unknown_flag(program, ctx):
         key = word.lower()
         if key in known:
             continue
-        close = [_SYNONYMS[key]] if key in _SYNONYMS else difflib.get_close_matches(key, known, n=2, cutoff=0.6)
-        hint = ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
+        close = did_you_mean([_SYNONYMS[key]] if key in _SYNONYMS else close_matches(key, known, n=2))
+        hint = f"{close} " if close else ""
         yield ctx.report(
             span,
             f"`{word}` is not a flag the safety rules know, so no rule reads it",

@@ -8,13 +8,14 @@ nothing aside (S002), are reported so that the record stays honest.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping
 
 from .. import model
 from ..diagnostics import Diagnostic, error, warning
 from ..source import Span
-from .base import ERROR, WARNING, Rule, close_codes, documented, first_line
+from ..wording import did_you_mean
+from .base import ERROR, WARNING, Rule, close_codes, documented
 
 UNKNOWN_ALLOW = documented(
     "S001", "unknown-allow-code", ERROR, "An `allow` names a code that is not a safety rule.",
@@ -126,7 +127,7 @@ def apply_allows(
             kept.append(diagnostic)
     for index, scoped in enumerate(allows):
         allow = scoped.allow
-        span = first_line(program, allow.span)
+        span = program.source.first_line(allow.span)
         problem = faults[index]
         if problem:
             if "S001" in ran:
@@ -155,6 +156,6 @@ def _unknown(code: str, known: Mapping[str, Rule]) -> tuple[str, str] | None:
     if code in known:
         return None
     choices = [c for c in known if c != "S000" and c not in ENGINE_ALLOW_CODES]
-    close = close_codes(code, choices)[:3]
-    hint = ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
+    close = did_you_mean(close_codes(code, choices)[:3])
+    hint = f"{close} " if close else ""
     return f"`{code}` is not a safety rule", hint + "`progdsl rules` lists every code"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 import pytest
+from progdsl_markdown import MarkdownBackend, escape
 
 from progdsl import loads
 from progdsl.backends import RenderOptions
 from progdsl.plan import build_plan
-from progdsl_markdown import MarkdownBackend, escape
 
 PROGRAM = """\
 program "Knees | hips <script>alert(1)</script>"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from progdsl.backends import RenderOptions
-from progdsl.plan import Plan, describe_frequency
-from progdsl.wording import describe_dose
+from progdsl.plan import Plan
+from progdsl.wording import describe_dose, describe_frequency
 
 __all__ = ["MarkdownBackend", "escape"]
 __version__ = "0.1.0"

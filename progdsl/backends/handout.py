@@ -2,9 +2,9 @@
 
 Nothing here knows about HTML, Jinja2 or PDF: `progdsl.backends.html` renders a
 `Handout` with the templates in `templates/`, and `progdsl.backends.pdf` prints that
-HTML. Every wording a client reads lives in the templates, so a clinic can change it;
-this module only supplies facts (names, dates, doses, the week-by-week numbers).
-Doses are worded by `progdsl.wording`, the same as in every other output.
+HTML. The handout's sentences live in the templates, so a clinic can change them; this
+module supplies the facts they print (names, dates, doses, how often, the week-by-week
+numbers), worded by `progdsl.wording` as in every other output.
 """
 
 from __future__ import annotations
@@ -14,14 +14,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from string import ascii_uppercase
 
-from . import model
-from .backends import BackendError
-from .plan import DayDose, Plan, weekdays_of
-from .registry import builtin_registry
-from .wording import describe_dose_in_words
-
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from .. import model
+from ..plan import DayDose, Plan
+from ..registry import builtin_registry
+from ..wording import (
+    date_span,
+    day_and_date,
+    day_name,
+    describe_dose_in_words,
+    frequency_for_client,
+    humanize,
+    length_in_words,
+    long_date,
+    short_date,
+    unit_words,
+)
+from . import BackendError
 
 # Printed swatches for the band colours programs name (brands differ in which is stronger,
 # so the handout shows the colour only, never a resistance order).
@@ -45,69 +53,9 @@ BAND_COLOURS = {
     "brown": "#8a5a2e",
 }
 
-AMOUNT_UNITS = {"reps": "repetitions", "hold": "seconds", "duration": "minutes"}
-
 
 class HandoutError(BackendError):
     """The handout cannot be made as asked (a missing template folder, asset or font)."""
-
-
-# ---- dates --------------------------------------------------------------------
-
-
-def long_date(day: dt.date) -> str:
-    """`Mon 7 Dec 2026`."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
-def short_date(day: dt.date) -> str:
-    """`7 Dec`."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]}"
-
-
-def day_and_date(day: dt.date) -> str:
-    """`Mon 7 Dec`."""
-    return f"{DAY_NAMES[day.weekday()]} {short_date(day)}"
-
-
-def date_span(first: dt.date, last: dt.date) -> str:
-    """`7–13 Dec`, `28 Dec – 3 Jan`: a short span within a year or across its end."""
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{short_date(last)}"
-    return f"{short_date(first)} – {short_date(last)}"
-
-
-def length_in_words(days: int) -> str:
-    """`6 weeks`, `1 week and 3 days`, `10 days` when shorter than two weeks and not whole."""
-    weeks, rest = divmod(days, 7)
-    if not rest:
-        return f"{weeks} week" + ("s" if weeks != 1 else "")
-    if weeks < 2:
-        return f"{days} day" + ("s" if days != 1 else "")
-    return f"{weeks} weeks and {rest} day" + ("s" if rest != 1 else "")
-
-
-def humanize(identifier: str) -> str:
-    """`mini_band` → `Mini band`."""
-    words = identifier.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
-def frequency_words(frequency: model.Frequency | None) -> str:
-    """How often, in a client's words: `Every day`, `3 days a week: Mon, Wed, Fri`."""
-    match frequency:
-        case None:
-            return "On the days shown for each exercise"
-        case model.Daily() | model.TimesAWeek(count=7):
-            return "Every day"
-        case model.TimesAWeek(count=count):
-            days = ", ".join(DAY_NAMES[d] for d in weekdays_of(frequency))
-            return f"{count} days a week: {days}"
-        case model.OnDays(weekdays=weekdays):
-            return "Every " + ", ".join(DAY_NAMES[d] for d in weekdays)
-        case model.Every(days=days):
-            return f"Every {days} days, counting from the first day of the phase"
-    raise AssertionError(frequency)
 
 
 # ---- the parts of a handout -----------------------------------------------------
@@ -178,7 +126,7 @@ class SessionMark:
 
 
 @dataclass(frozen=True)
-class Session:
+class SessionSection:
     mark: SessionMark
     when: str  # how often, in words
     time: str | None  # `07:30`
@@ -188,7 +136,7 @@ class Session:
 
 
 @dataclass(frozen=True)
-class Phase:
+class PhaseSection:
     number: int
     name: str
     start: dt.date
@@ -199,7 +147,7 @@ class Phase:
     length: str  # `2 weeks`
     notes: tuple[str, ...]
     cautions: tuple[str, ...]
-    sessions: tuple[Session, ...]
+    sessions: tuple[SessionSection, ...]
 
 
 @dataclass(frozen=True)
@@ -253,7 +201,7 @@ class Handout:
     equipment: tuple[EquipmentItem, ...]
     cautions: tuple[str, ...]
     notes: tuple[str, ...]
-    phases: tuple[Phase, ...]
+    phases: tuple[PhaseSection, ...]
     legend: tuple[SessionMark, ...]
     schedule: tuple[ScheduleWeek, ...]
     schedule_days: tuple[str, ...]  # day names of the schedule's columns, from the start day
@@ -325,7 +273,7 @@ def _progression(plan: Plan, target: model.Progression, unit: str,
         end=str(target.end),
         reached=reached,
         last=str(occurrences[-1][1].amount),
-        columns=tuple(DAY_NAMES[(plan.start.weekday() + offset) % 7] for offset in offsets),
+        columns=tuple(day_name((plan.start.weekday() + offset) % 7) for offset in offsets),
         rows=tuple(rows),
         steady_from_week=steady_from,
     )
@@ -351,9 +299,9 @@ def _card(plan: Plan, number: int, line: model.Prescription,
         category=exercise.category,
         dose=describe_dose_in_words(first),
         band=swatch(first.band) if first.band else None,
-        days=frequency_words(line.frequency) if line.frequency else None,
+        days=frequency_for_client(line.frequency) if line.frequency else None,
         progression=(
-            _progression(plan, line.progression, AMOUNT_UNITS[line.dose.kind], occurrences)
+            _progression(plan, line.progression, unit_words(line.dose.kind), occurrences)
             if line.progression else None
         ),
         instructions=exercise.instructions,
@@ -365,7 +313,7 @@ def _card(plan: Plan, number: int, line: model.Prescription,
     )
 
 
-def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[Phase, ...]:
+def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ...]:
     occurrences: dict[tuple[int, int, int], list[tuple[dt.date, DayDose]]] = defaultdict(list)
     for planned in plan.sessions:
         for dose in planned.exercises:
@@ -385,16 +333,16 @@ def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[Phase, ...]:
                     cards.append(_card(plan, number, line, found, names))
             time = session.time or plan.program.time
             label = _session_label(phase, session)
-            sessions.append(Session(
+            sessions.append(SessionSection(
                 mark=marks[label],
-                when=frequency_words(session.frequency),
+                when=frequency_for_client(session.frequency),
                 time=time.strftime("%H:%M") if time else None,
                 notes=tuple(note.text for note in session.notes),
                 cautions=tuple(caution.text for caution in session.cautions),
                 cards=tuple(cards),
             ))
         first_week, last_week = _week_of(plan, planned.start), _week_of(plan, planned.end)
-        phases.append(Phase(
+        phases.append(PhaseSection(
             number=phase_index + 1,
             name=phase.name,
             start=planned.start,
@@ -453,7 +401,7 @@ def _log(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[Log
 
 
 def _clinician_notes(plan: Plan) -> tuple[ClinicianNote, ...]:
-    from .rules import catalog
+    from ..rules import catalog
 
     rules = catalog()
     notes = []
@@ -498,7 +446,7 @@ def build_handout(plan: Plan) -> Handout:
         phases=_phases(plan, marks),
         legend=tuple(marks.values()),
         schedule=_schedule(plan, by_day),
-        schedule_days=tuple(DAY_NAMES[(plan.start.weekday() + offset) % 7] for offset in range(7)),
+        schedule_days=tuple(day_name((plan.start.weekday() + offset) % 7) for offset in range(7)),
         log=_log(plan, by_day),
         clinician_notes=_clinician_notes(plan),
         flags=tuple(humanize(flag) for flag, _ in program.flags),

@@ -93,7 +93,7 @@ class AstBuilder(Transformer):
     # ---- blocks
     def phase(self, meta, c):
         name, duration, frequency, *items = c
-        return ast.Phase(
+        return ast.PhaseBlock(
             _text(name),
             _amount(duration) if duration is not None else None,
             frequency,
@@ -103,7 +103,7 @@ class AstBuilder(Transformer):
 
     def session(self, meta, c):
         name, frequency, at, *items = c
-        return ast.Session(
+        return ast.SessionBlock(
             _text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta)
         )
 

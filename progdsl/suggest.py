@@ -1,0 +1,13 @@
+"""Did-you-mean: the known names closest to a misspelt one. `wording.did_you_mean` phrases them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def close_matches(word: str, known: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The known names most like `word`, best first (case and hyphens forgiven)."""
+    wanted = word.lower().replace("-", "_")
+    by_key = {name.lower().replace("-", "_"): name for name in known}
+    return [by_key[key] for key in difflib.get_close_matches(wanted, by_key, n=n, cutoff=cutoff)]

@@ -1,0 +1,85 @@
+"""The concepts programs and the registry share, one enum each: dose kinds and weekdays.
+
+Each member carries what code needs to know about it (its unit, its registry limit,
+its size limit). The words a person reads for each member live in `progdsl.wording`,
+so that a translation has one place to go.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class DoseKind(enum.StrEnum):
+    """How an exercise's amount is measured: repetitions, seconds held, or minutes of one bout."""
+
+    REPS = "reps"
+    HOLD = "hold"
+    DURATION = "duration"
+
+    @property
+    def unit(self) -> str:
+        """The canonical unit of the amount (`progdsl.units`): none, `s` or `min`."""
+        return _UNIT[self]
+
+    @property
+    def limit_key(self) -> str:
+        """The registry range that bounds the amount (`reps`, `hold_s`, `duration_min`)."""
+        return _LIMIT_KEY[self]
+
+    @property
+    def max_amount(self) -> int:
+        """The largest amount a program may write: far beyond any prescription, small
+        enough that dates and durations stay computable."""
+        return _MAX_AMOUNT[self]
+
+    @property
+    def seconds_per_unit(self) -> int:
+        """Seconds in one unit of the amount (a repetition counts as none)."""
+        return _SECONDS_PER_UNIT[self]
+
+
+_UNIT = {DoseKind.REPS: "", DoseKind.HOLD: "s", DoseKind.DURATION: "min"}
+_LIMIT_KEY = {DoseKind.REPS: "reps", DoseKind.HOLD: "hold_s", DoseKind.DURATION: "duration_min"}
+_MAX_AMOUNT = {DoseKind.REPS: 1000, DoseKind.HOLD: 3600, DoseKind.DURATION: 600}
+_SECONDS_PER_UNIT = {DoseKind.REPS: 0, DoseKind.HOLD: 1, DoseKind.DURATION: 60}
+
+# The registry's ranges, in the order tables print them.
+LIMIT_KEYS = ("sets", "reps", "hold_s", "duration_min", "rest_s", "hold_per_rep_s")
+
+
+class Weekday(enum.IntEnum):
+    """Days of the week as `datetime.date.weekday()` numbers them; `code` is what programs write."""
+
+    MON = 0
+    TUE = 1
+    WED = 2
+    THU = 3
+    FRI = 4
+    SAT = 5
+    SUN = 6
+
+    @property
+    def code(self) -> str:
+        """`mon`: the three letters a program writes and JSON stores."""
+        return self.name.lower()
+
+    @classmethod
+    def from_word(cls, word: str) -> Weekday | None:
+        """`mon`, `Mon` or `monday` (any case); None for anything else."""
+        lowered = word.lower()
+        for day in cls:
+            if lowered == day.code or lowered == _FULL_NAMES[day]:
+                return day
+        return None
+
+
+_FULL_NAMES = {
+    Weekday.MON: "monday",
+    Weekday.TUE: "tuesday",
+    Weekday.WED: "wednesday",
+    Weekday.THU: "thursday",
+    Weekday.FRI: "friday",
+    Weekday.SAT: "saturday",
+    Weekday.SUN: "sunday",
+}

@@ -1,0 +1,61 @@
+"""Backends the tests install in place of real plugins: each shows or breaks one thing.
+
+A real module (not text written at test time), so worker processes import it too.
+"""
+
+import json
+import os
+import signal
+
+
+class Echo:
+    """Shows what the command line handed to backends."""
+
+    name, suffix, media_type = "echo", ".echo", "application/json"
+
+    def render(self, plan, options):
+        return json.dumps({
+            "overrides": dict(options.overrides),
+            "timestamp": options.timestamp.isoformat() if options.timestamp else None,
+            "previous": options.previous.decode() if options.previous is not None else None,
+            "start": plan.start.isoformat(),
+        }, sort_keys=True).encode()
+
+
+class Raises:
+    name, suffix, media_type = "raises", ".raises", "text/plain"
+
+    def render(self, plan, options):
+        raise ValueError("boom")
+
+
+class Pid:
+    """Writes the id of the process that rendered it."""
+
+    name, suffix, media_type = "pid", ".pid", "text/plain"
+
+    def render(self, plan, options):
+        return str(os.getpid()).encode()
+
+
+class Crash:
+    """Kills its own process when the program's title says so, as a crash in a C library would."""
+
+    name, suffix, media_type = "crash", ".crash", "text/plain"
+
+    def render(self, plan, options):
+        if "Crash" in plan.program.title:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return b"fine"
+
+
+class Text:
+    name, suffix, media_type = "text", ".txt", "text/plain"
+
+    def render(self, plan, options):
+        return "not bytes"
+
+
+class Misnamed:
+    name, suffix, media_type = "something_else", "txt", "text/plain"
+    render = None
