@@ -13,7 +13,6 @@ warnings that remain into errors.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Iterable, Sequence
@@ -30,10 +29,11 @@ from .base import (
     ProgramFacts,
     Rule,
     RuleContext,
-    close_codes,
     documented,
+    find,
     first_line,
     rule,
+    suggest,
 )
 from .suppression import UNKNOWN_ALLOW, UNUSED_ALLOW, apply_allows
 
@@ -102,16 +102,11 @@ class Catalog:
         return {r.code: r for r in self.rules}
 
     def get(self, code_or_name: str) -> Rule | None:
-        wanted = code_or_name.strip()
-        found = self.by_code.get(wanted.upper())
-        return found or next((r for r in self.rules if r.name == wanted.lower()), None)
+        return find(code_or_name, self.rules)
 
     def suggest(self, text: str) -> list[str]:
         """Codes or names close to a mistyped one."""
-        wanted = text.strip()
-        close = close_codes(wanted, [r.code for r in self.rules])
-        close += difflib.get_close_matches(wanted.lower(), [r.name for r in self.rules], n=3, cutoff=0.6)
-        return close[:3]
+        return suggest(text, self.rules)
 
     def unmatched(self, prefixes: Iterable[str]) -> list[str]:
         """The prefixes that select no rule (for usage errors)."""
