@@ -1,13 +1,15 @@
 """The E codes: every code the source reports is catalogued, every example reports its code,
-every fix checks clean, and docs/language.md is current."""
+every fix checks clean, `progdsl explain` prints them, and docs/language.md is current."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from click.testing import CliRunner
 
 from progdsl import load_bytes, loads
+from progdsl.cli import main
 from progdsl.codes import ERROR_CODES, SECTIONS, main as codes_main, table, with_table
 from progdsl.rules import catalog
 from support import ROOT
@@ -105,3 +107,36 @@ def test_the_generator_writes_between_the_markers_and_refuses_a_file_without_the
     with pytest.raises(ValueError):
         with_table("no markers here")
     assert codes_main([]) == 0 and capsys.readouterr().out.endswith(table() + "\n")
+
+
+@pytest.mark.parametrize("entry", CODES, ids=lambda e: e.code)
+def test_explain_prints_every_e_code_in_any_case(entry):
+    result = CliRunner().invoke(main, ["explain", entry.code.lower()])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{entry.code} {entry.name} (error)\n{entry.summary}\n")
+    assert all(title in result.output for title in SECTIONS)
+
+
+def test_explain_E201_explains_the_unknown_exercise_and_does_not_suggest_S201():
+    result = CliRunner().invoke(main, ["explain", "E201"])
+    assert result.exit_code == 0
+    assert result.output.startswith("E201 unknown-exercise (error)")
+    assert "clamshel 3x12" in result.output and "clam_shell 3x12" in result.output
+    assert "Did you mean" not in result.output
+
+
+def test_explain_takes_an_e_code_by_name():
+    result = CliRunner().invoke(main, ["explain", "Missing-Dose"])
+    assert result.exit_code == 0 and result.output.startswith("E205 missing-dose (error)")
+
+
+@pytest.mark.parametrize(
+    "given, suggestion",
+    [("E2O1", "E201"), ("S2O1", "S201"), ("unknown-exercize", "unknown-exercise"), ("E999", None)],
+)
+def test_explain_suggests_over_every_code(given, suggestion):
+    result = CliRunner().invoke(main, ["explain", given])
+    if suggestion:
+        assert result.exit_code == 2 and f"Did you mean {suggestion}" in result.output
+    else:
+        assert result.exit_code == 2 and "docs/language.md lists the E codes" in result.output
