@@ -175,14 +175,18 @@ def list_rules(output_format: str) -> None:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain one safety rule (by code or name): what it checks, why, an example, what to write instead."""
+    """Explain one code, E201 or S201 (or a name such as unknown-exercise): what it means, an example, the fix."""
+    from .codes import ERROR_CODES
     from .rules import catalog
+    from .rules.base import find, suggest
 
-    found = catalog().get(code)
+    known = [*ERROR_CODES.values(), *catalog().rules]
+    found = find(code, known)
     if found is None:
-        close = catalog().suggest(code)
-        hint = f" Did you mean {' or '.join(close)}?" if close else " `progdsl rules` lists them all."
-        raise click.BadParameter(f"unknown rule '{code}'.{hint}", param_hint="CODE")
+        close = suggest(code, known)
+        hint = (f" Did you mean {' or '.join(close)}?" if close
+                else " `progdsl rules` lists the safety rules; docs/language.md lists the E codes.")
+        raise click.BadParameter(f"unknown code '{code}'.{hint}", param_hint="CODE")
     click.echo(found.describe())
 
 

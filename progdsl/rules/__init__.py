@@ -19,7 +19,6 @@ from functools import cache, cached_property
 
 from .. import model, plugins
 from ..diagnostics import Diagnostic, error
-from ..suggest import close_matches
 from .base import (
     CODE_PATTERN,
     ERROR,
@@ -30,9 +29,10 @@ from .base import (
     ProgramFacts,
     Rule,
     RuleContext,
-    close_codes,
     documented,
+    find,
     rule,
+    suggest,
 )
 from .suppression import UNKNOWN_ALLOW, UNUSED_ALLOW, apply_allows
 
@@ -113,16 +113,11 @@ class Catalog:
         return {r.code: r for r in self.rules}
 
     def get(self, code_or_name: str) -> Rule | None:
-        wanted = code_or_name.strip()
-        found = self.by_code.get(wanted.upper())
-        return found or next((r for r in self.rules if r.name == wanted.lower()), None)
+        return find(code_or_name, self.rules)
 
     def suggest(self, text: str) -> list[str]:
         """Codes or names close to a mistyped one."""
-        wanted = text.strip()
-        close = close_codes(wanted, [r.code for r in self.rules])
-        close += close_matches(wanted, [r.name for r in self.rules])
-        return close[:3]
+        return suggest(text, self.rules)
 
     def unmatched(self, prefixes: Iterable[str]) -> list[str]:
         """The prefixes that select no rule (for usage errors)."""

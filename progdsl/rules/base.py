@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .. import model
 from ..diagnostics import Diagnostic, Severity
 from ..source import Span
+from ..suggest import close_matches
 
 if TYPE_CHECKING:
     from ..plan import Plan
@@ -100,6 +101,23 @@ def close_codes(code: str, codes) -> list[str]:
         return len(differ) == 1
 
     return [other for other in codes if slip(other)]
+
+
+def find(text: str, entries: Iterable):
+    """The entry with this code (in any case) or this name, else None. Entries are rules,
+    or anything else with a `code` and a `name`, such as the E codes of `progdsl.codes`."""
+    wanted = text.strip()
+    entries = list(entries)
+    by_code = next((e for e in entries if e.code == wanted.upper()), None)
+    return by_code or next((e for e in entries if e.name == wanted.lower()), None)
+
+
+def suggest(text: str, entries: Iterable) -> list[str]:
+    """Codes or names of `entries` close to a mistyped one (at most three)."""
+    wanted, entries = text.strip(), list(entries)
+    close = close_codes(wanted, [e.code for e in entries])
+    close += close_matches(wanted, [e.name for e in entries])
+    return close[:3]
 
 
 @dataclass(frozen=True)
