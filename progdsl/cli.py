@@ -114,35 +114,50 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, select: tupl
     sys.exit(EXIT_ERRORS if errors else EXIT_OK)
 
 
+def _regions() -> list[str]:
+    from .vocabulary import Region
+
+    return [region.value for region in Region]
+
+
+def _equipment() -> list[str]:
+    from .vocabulary import EQUIPMENT
+
+    return sorted(EQUIPMENT)
+
+
 @main.command()
 @click.argument("query", required=False, default="")
-def exercises(query: str) -> None:
-    """List the exercise registry, or search it (by name, alias, category, target or equipment)."""
+@click.option("--region", type=click.Choice(_regions()), help="Only exercises for this region.")
+@click.option("--equipment", type=click.Choice(_equipment()), help="Only exercises that use this equipment.")
+def exercises(query: str, region: str | None, equipment: str | None) -> None:
+    """List the exercise registry, or search it (by name, alias, category, region, target or equipment)."""
     from .registry import builtin_registry
     from .terminal import console, exercise_table
+    from .vocabulary import Region
+    from .wording import did_you_mean
 
     registry = builtin_registry()
-    found = registry.search(query) if query else list(registry)
+    found = registry.search(query, Region(region) if region else None, equipment)
     if not found:
-        close = registry.suggest(query)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise click.ClickException(f"no exercise matches '{query}'.{hint}")
+        hint = did_you_mean(registry.suggest(query)) if query else None
+        raise click.ClickException(f"no exercise matches `{query}`" + (f"; {hint}" if hint else ""))
     console().print(exercise_table(found))
 
 
 @main.command()
 @click.argument("name")
 def exercise(name: str) -> None:
-    """Show one exercise in full: doses, ranges, instructions, cautions, variants."""
+    """Show one exercise in full: doses, ranges, instructions, cautions, variants, and where it comes from."""
     from .registry import builtin_registry
     from .terminal import console, exercise_detail
+    from .wording import did_you_mean
 
     registry = builtin_registry()
     found = registry.get(name)
     if found is None:
-        close = registry.suggest(name)
-        hint = f" Did you mean {' or '.join(close)}?" if close else " `progdsl exercises` lists them all."
-        raise click.BadParameter(f"unknown exercise '{name}'.{hint}", param_hint="NAME")
+        hint = did_you_mean(registry.suggest(name)) or "`progdsl exercises` lists them all"
+        raise click.BadParameter(f"unknown exercise `{name}`; {hint}", param_hint="NAME")
     console().print(exercise_detail(found, registry))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from .cache import cached, fingerprint
 from .suggest import close_matches
 from .units import Range
-from .vocabulary import LIMIT_KEYS, DoseKind
+from .vocabulary import LIMIT_KEYS, Balance, Category, DoseKind, Position, Region
 
 DATA_DIR = Path(__file__).parent / "data" / "exercises"
 
@@ -41,43 +41,72 @@ class Limits:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One registry entry: what the exercise is, the doses it takes, and how to do it safely."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
-    category: str
+    category: Category
     dose: tuple[DoseKind, ...]
     one_sided: bool
     equipment: tuple[str, ...]
     targets: tuple[str, ...]
     stage: int
+    regions: tuple[Region, ...]  # the first is the main one
+    position: Position | None
     safe: Limits
     recommended: Limits
     instructions: tuple[str, ...]
     cautions: tuple[str, ...]
     easier: tuple[str, ...]
     harder: tuple[str, ...]
-    origin: str = "progdsl"
+    # What the safety rules read (see docs/registry.md).
+    impact: bool = False
+    loaded_spinal_flexion: bool = False
+    breath_hold_risk: bool = False
+    balance: Balance = Balance.NONE
+    eyes_closed: bool = False
+    quick_position_change: bool = False
+    origin: str = "progdsl"  # the registry the entry came from: "progdsl", or a file or package
 
     @classmethod
     def from_table(cls, id: str, table: Mapping, origin: str = "progdsl") -> Exercise:
+        position = table.get("position")
         return cls(
             id=id,
             name=table["name"],
             aliases=tuple(table.get("aliases", ())),
-            category=table["category"],
+            category=Category(table["category"]),
             dose=tuple(DoseKind(form) for form in table["dose"]),
             one_sided=bool(table["one_sided"]),
             equipment=tuple(table.get("equipment", ())),
             targets=tuple(table.get("targets", ())),
-            stage=int(table["stage"]),
+            stage=int(table.get("stage", 1)),
+            regions=tuple(Region(region) for region in table.get("regions", ())),
+            position=Position(position) if position else None,
             safe=Limits.from_table(table["safe"]),
             recommended=Limits.from_table(table["recommended"]),
             instructions=tuple(table["instructions"]),
             cautions=tuple(table.get("cautions", ())),
             easier=tuple(table.get("easier", ())),
             harder=tuple(table.get("harder", ())),
+            impact=bool(table.get("impact", False)),
+            loaded_spinal_flexion=bool(table.get("loaded_spinal_flexion", False)),
+            breath_hold_risk=bool(table.get("breath_hold_risk", False)),
+            balance=Balance(table.get("balance", Balance.NONE)),
+            eyes_closed=bool(table.get("eyes_closed", False)),
+            quick_position_change=bool(table.get("quick_position_change", False)),
             origin=origin,
         )
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    """What the handout says about a region: how a sentence names it, and when to stop and call."""
+
+    region: Region
+    label: str
+    stop_signs: tuple[str, ...]
 
 
 class Registry:
@@ -102,10 +131,14 @@ class Registry:
         key = self._names.get(name) or self._names.get(name.lower().replace("-", "_"))
         return self._by_id.get(key) if key else None
 
-    def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """The names closest to a misspelt one, best first, one per exercise."""
+    def suggest(self, name: str, limit: int = 3, near: Iterable[Region] = ()) -> list[str]:
+        """The names closest to a misspelt one, best first, one per exercise.
+
+        When `near` names regions (those of the rest of the program), an exercise in one of
+        them comes before any other, so a hurried reader is not sent to another body part.
+        """
         wanted = name.lower().replace("-", "_")
-        close = close_matches(wanted, self._names, n=limit * 3)
+        close = close_matches(wanted, self._names, n=limit * 4)
         if not close:
             close = [known for known in self._names if len(wanted) > 2 and (wanted in known or known in wanted)]
         by_exercise: dict[str, str] = {}
@@ -113,16 +146,24 @@ class Registry:
             target = self._names[known]
             # Name the exercise by its id when the id itself is close, else by the alias that matched.
             by_exercise.setdefault(target, target if target in close else known)
-        return list(by_exercise.values())[:limit]
+        regions = set(near)
+        ranked = sorted(by_exercise, key=lambda target: not regions.intersection(self._by_id[target].regions))
+        return [by_exercise[target] for target in ranked][:limit]
 
-    def search(self, query: str) -> list[Exercise]:
-        """Exercises whose id, alias, name, category, target or equipment contains every word of the query."""
+    def search(self, query: str = "", region: Region | None = None, equipment: str | None = None) -> list[Exercise]:
+        """Exercises whose id, alias, name, category, region, target or equipment contains every
+        word of the query, in the region and using the equipment asked for."""
         words = query.lower().replace("-", "_").split()
 
         def haystack(e: Exercise) -> str:
-            return " ".join((e.id, *e.aliases, e.name.lower(), e.category, *e.targets, *e.equipment))
+            return " ".join((e.id, *e.aliases, e.name.lower(), e.category, *e.regions, *e.targets, *e.equipment))
 
-        return [e for e in self if all(word in haystack(e) for word in words)]
+        return [
+            e for e in self
+            if all(word in haystack(e) for word in words)
+            and (region is None or region in e.regions)
+            and (equipment is None or equipment in e.equipment)
+        ]
 
 
 def load_tables(directory: Path = DATA_DIR) -> dict[str, Mapping]:
@@ -134,6 +175,19 @@ def load_tables(directory: Path = DATA_DIR) -> dict[str, Mapping]:
         with path.open("rb") as handle:
             tables.update(tomllib.load(handle))
     return tables
+
+
+@cache
+def region_info() -> dict[Region, RegionInfo]:
+    """Every region's label and stop signs, from `data/regions.toml`."""
+    import tomllib
+
+    with (DATA_DIR.parent / "regions.toml").open("rb") as handle:
+        tables = tomllib.load(handle)
+    return {
+        Region(key): RegionInfo(Region(key), table["label"], tuple(table["stop_signs"]))
+        for key, table in tables.items()
+    }
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import ast, model, wording
@@ -19,7 +20,7 @@ from .settings import SETTINGS, convert
 from .source import SourceFile, Span
 from .suggest import close_matches
 from .units import Quantity, Range, to_days, to_minutes, to_seconds, whole
-from .vocabulary import DoseKind, Weekday
+from .vocabulary import DoseKind, Region, Weekday
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})$")
@@ -41,6 +42,8 @@ class Resolver:
     source: SourceFile
     registry: Registry
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The regions of the program's known exercises: did-you-mean looks there first.
+    regions: frozenset[Region] = frozenset()
 
     def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
         self.diagnostics.append(error(code, message, span, help))
@@ -404,7 +407,7 @@ class Resolver:
         exercise = self.registry.get(name.value)
         if exercise is not None:
             return exercise
-        hints = [wording.did_you_mean(self.registry.suggest(name.value))]
+        hints = [wording.did_you_mean(self.registry.suggest(name.value, near=self.regions))]
         lookalike = lookalike_hint(name.value)
         if lookalike:
             hints.append(lookalike)
@@ -604,8 +607,21 @@ def _modifier_kind(modifier: ast.Modifier) -> str | None:
     return "frequency"
 
 
+def _regions(tree: ast.Program, registry: Registry) -> frozenset[Region]:
+    """The regions of every exercise the program names that the registry knows."""
+    def lines(items) -> Iterator[ast.ExerciseLine]:
+        for item in items:
+            if isinstance(item, ast.ExerciseLine):
+                yield item
+            elif isinstance(item, (ast.PhaseBlock, ast.SessionBlock)):
+                yield from lines(item.items)
+
+    found = (registry.get(line.name.value) for line in lines(tree.items))
+    return frozenset(region for exercise in found if exercise for region in exercise.regions)
+
+
 def resolve(tree: ast.Program, source: SourceFile, registry: Registry) -> tuple[model.Program | None, list[Diagnostic]]:
     """Bind the AST to the registry. Returns no program when there are errors."""
-    resolver = Resolver(source, registry)
+    resolver = Resolver(source, registry, regions=_regions(tree, registry))
     program = resolver.program(tree)
     return program, resolver.diagnostics

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from .registry import Exercise, Registry
 from .vocabulary import LIMIT_KEYS
-from .wording import LIMIT_NAMES, days, describe_dose, describe_frequency
+from .wording import LIMIT_NAMES, days, describe_dose, describe_frequency, humanize
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -38,12 +38,14 @@ def exercise_table(exercises: list[Exercise]) -> Table:
     table = Table(title=f"{len(exercises)} exercises", title_justify="left")
     table.add_column("id", style="bold", no_wrap=True)
     table.add_column("name")
+    table.add_column("region")
     table.add_column("category")
     table.add_column("dose")
     table.add_column("stage", justify="right")
     table.add_column("sides")
     for e in exercises:
-        table.add_row(e.id, e.name, e.category, ", ".join(e.dose), str(e.stage), "each side" if e.one_sided else "both")
+        table.add_row(e.id, e.name, ", ".join(e.regions), e.category, ", ".join(e.dose), str(e.stage),
+                      "each side" if e.one_sided else "both")
     return table
 
 
@@ -57,12 +59,15 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
     facts.add_row("id", e.id)
     facts.add_row("aliases", ", ".join(e.aliases) or "—")
     facts.add_row("category", f"{e.category} (stage {e.stage})")
+    facts.add_row("regions", ", ".join(e.regions) or "—")
+    facts.add_row("position", humanize(e.position) if e.position else "—")
     facts.add_row("dose", " or ".join(e.dose))
     facts.add_row("sides", "one side at a time: write `each side`" if e.one_sided else "both sides at once")
     facts.add_row("equipment", ", ".join(e.equipment) or "none")
     facts.add_row("targets", ", ".join(e.targets))
     facts.add_row("easier", names(e.easier))
     facts.add_row("harder", names(e.harder))
+    facts.add_row("from", "progdsl's built-in registry" if e.origin == "progdsl" else e.origin)
 
     ranges = Table(title="ranges", title_justify="left")
     ranges.add_column("")

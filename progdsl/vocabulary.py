@@ -83,3 +83,57 @@ _FULL_NAMES = {
     Weekday.SAT: "saturday",
     Weekday.SUN: "sunday",
 }
+
+
+class Region(enum.StrEnum):
+    """The part of the body, or the kind of work, an exercise belongs to."""
+
+    NECK = "neck"
+    SHOULDER = "shoulder"
+    ELBOW_WRIST_HAND = "elbow_wrist_hand"
+    THORACIC = "thoracic"
+    LUMBAR = "lumbar"
+    HIP = "hip"
+    KNEE = "knee"
+    ANKLE_FOOT = "ankle_foot"
+    BALANCE = "balance"
+    CARDIO = "cardio"
+    BREATHING_PELVIC_FLOOR = "breathing_pelvic_floor"
+
+
+class Position(enum.StrEnum):
+    """The position an exercise starts from."""
+
+    LYING_ON_BACK = "lying_on_back"
+    LYING_FACE_DOWN = "lying_face_down"
+    SIDE_LYING = "side_lying"
+    FOUR_POINT_KNEELING = "four_point_kneeling"
+    KNEELING = "kneeling"
+    SITTING = "sitting"
+    STANDING = "standing"
+
+
+class Balance(enum.StrEnum):
+    """How much an exercise asks of the client's balance."""
+
+    NONE = "none"  # no balance demand to speak of
+    SUPPORTED = "supported"  # standing balance work with a hand on a bench, wall or chair
+    UNSUPPORTED = "unsupported"  # balance work with nothing to hold
+
+
+class Category(enum.StrEnum):
+    STRETCH = "stretch"
+    MOBILITY = "mobility"
+    ACTIVATION = "activation"
+    STRENGTH = "strength"
+    CORE = "core"
+    CARDIO = "cardio"
+    RELEASE = "release"
+
+
+# What a client may own or use at home; registry entries and `equipment` lines name these.
+EQUIPMENT = frozenset({
+    "mat", "chair", "wall", "step", "bench", "table", "towel", "wand", "strap", "pillow",
+    "mini_band", "resistance_band", "door_anchor", "dumbbell", "kettlebell", "barbell", "putty",
+    "ball", "stability_ball", "foam_roller", "massage_ball", "balance_pad",
+})

@@ -1,8 +1,9 @@
 """Checks on the exercise registry data shipped in progdsl/data/exercises/*.toml.
 
-These tests read the TOML files directly (no progdsl import), so they guard the data itself:
-the schema, the vocabularies, the dose ranges, the progression links, and the ids, aliases, dose
-forms and one-sidedness that REGISTRY.md requires.
+These tests read the TOML files directly, so they guard the data itself: the schema, the
+vocabularies (taken from progdsl.vocabulary, the one list the code uses too), the dose ranges, the
+progression links, the regions and their stop signs, and the ids, aliases, dose forms and
+one-sidedness that REGISTRY.md requires.
 """
 
 import re
@@ -11,23 +12,18 @@ from pathlib import Path
 
 import pytest
 
+from progdsl.vocabulary import EQUIPMENT, Balance, Category, Position, Region
+
 DATA_DIR = Path(__file__).parent.parent / "progdsl" / "data" / "exercises"
+REGIONS_FILE = DATA_DIR.parent / "regions.toml"
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
-CATEGORIES = {"stretch", "mobility", "activation", "strength", "core", "cardio", "release"}
+CATEGORIES = {category.value for category in Category}
 DOSE_FORMS = {"reps", "hold", "duration"}
 STAGES = {1, 2, 3}
-EQUIPMENT = {
-    "mat", "mini_band", "resistance_band", "foam_roller", "massage_ball", "dumbbell",
-    "kettlebell", "barbell", "bench", "chair", "step", "wall", "towel", "strap", "stability_ball",
-}
-TARGETS = {
-    "gluteus_maximus", "gluteus_medius", "gluteus_minimus", "hip_lateral_rotators", "hip_flexors",
-    "hip_adductors", "hamstrings", "quadriceps", "calves", "lumbar_extensors", "erector_spinae",
-    "multifidus", "transversus_abdominis", "rectus_abdominis", "obliques", "quadratus_lumborum",
-    "thoracic_spine", "lumbar_spine", "pelvis", "cardiovascular",
-}
+REGIONS = {region.value for region in Region}
+POSITIONS = {position.value for position in Position}
 
 # field -> expected type(s)
 FIELDS = {
@@ -45,6 +41,17 @@ FIELDS = {
     "harder": list,
     "safe": dict,
     "recommended": dict,
+    "regions": list,
+    "position": str,
+}
+# The flags the safety rules read: optional, false or "none" when left out.
+FLAGS = {
+    "impact": bool,
+    "loaded_spinal_flexion": bool,
+    "breath_hold_risk": bool,
+    "balance": str,
+    "eyes_closed": bool,
+    "quick_position_change": bool,
 }
 RANGE_FOR_DOSE = {"reps": "reps", "hold": "hold_s", "duration": "duration_min"}
 ALWAYS_RANGES = {"sets", "rest_s"}
@@ -121,7 +128,80 @@ ONE_SIDED = {
     "piriformis_stretch", "knee_to_chest_stretch", "glute_foam_roll",
 }
 
-MIN_EXERCISES = 45
+# REGISTRY.md v2: the regions a clinic treats.
+REQUIRED_V2 = {
+    "chin_tuck": ["deep_neck_flexor", "chin_retraction"],
+    "neck_rotation": ["cervical_rotation"],
+    "neck_side_bend": ["cervical_side_flexion"],
+    "upper_trap_stretch": ["upper_trapezius_stretch"],
+    "levator_scapulae_stretch": [],
+    "neck_isometric": ["isometric_neck"],
+    "pendulum": ["codman_pendulum"],
+    "scapular_retraction": ["scapular_squeeze", "scapular_setting"],
+    "external_rotation_band": ["band_external_rotation", "shoulder_external_rotation"],
+    "internal_rotation_band": ["band_internal_rotation", "shoulder_internal_rotation"],
+    "side_lying_external_rotation": [],
+    "isometric_external_rotation": [],
+    "isometric_internal_rotation": [],
+    "isometric_shoulder_abduction": [],
+    "band_row": ["row", "seated_band_row"],
+    "band_pull_apart": [],
+    "wall_slide": ["shoulder_wall_slide"],
+    "wall_push_up": ["wall_press_up"],
+    "wand_flexion": ["cane_flexion", "shoulder_flexion_wand"],
+    "table_slide": [],
+    "sleeper_stretch": [],
+    "cross_body_stretch": ["posterior_shoulder_stretch"],
+    "doorway_pec_stretch": ["pec_stretch", "doorway_stretch"],
+    "prone_y": [],
+    "prone_t": [],
+    "wrist_extensor_stretch": [],
+    "wrist_flexor_stretch": [],
+    "eccentric_wrist_extension": [],
+    "wrist_curl": [],
+    "grip_squeeze": ["ball_squeeze", "putty_squeeze"],
+    "tendon_glides": ["tendon_gliding"],
+    "forearm_rotation": ["pronation_supination"],
+    "open_book": ["thoracic_rotation"],
+    "quad_set": ["static_quads", "quadriceps_setting"],
+    "straight_leg_raise": ["slr"],
+    "short_arc_quad": [],
+    "terminal_knee_extension": ["tke"],
+    "seated_knee_extension": ["knee_extension"],
+    "hamstring_curl": ["standing_hamstring_curl"],
+    "prone_knee_hang": ["prone_hang"],
+    "mini_squat": ["partial_squat"],
+    "calf_raise": ["heel_raise"],
+    "toe_raise": [],
+    "ankle_pumps": [],
+    "ankle_alphabet": [],
+    "ankle_eversion_band": [],
+    "ankle_inversion_band": [],
+    "ankle_dorsiflexion_band": [],
+    "ankle_plantarflexion_band": [],
+    "towel_scrunch": ["toe_curls"],
+    "soleus_stretch": [],
+    "single_leg_stance": ["single_leg_balance"],
+    "tandem_stance": ["heel_to_toe_stance"],
+    "tandem_walk": ["heel_toe_walk", "heel_to_toe_walk"],
+    "sideways_walking": ["side_stepping"],
+    "backward_walking": [],
+    "heel_walking": [],
+    "toe_walking": [],
+    "diaphragmatic_breathing": ["belly_breathing"],
+    "pelvic_floor_contraction": ["kegel"],
+}
+HOLDS_V2 = {
+    "pendulum", "isometric_external_rotation", "isometric_internal_rotation", "isometric_shoulder_abduction",
+    "neck_isometric", "tandem_stance", "single_leg_stance", "prone_knee_hang", "upper_trap_stretch",
+    "levator_scapulae_stretch", "sleeper_stretch", "cross_body_stretch", "doorway_pec_stretch",
+    "wrist_extensor_stretch", "wrist_flexor_stretch", "soleus_stretch",
+}
+DURATIONS_V2 = {"diaphragmatic_breathing"}
+
+MIN_EXERCISES = 180
+MIN_PER_REGION = 10
+
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -182,8 +262,36 @@ def test_ids_and_aliases_snake_case_and_globally_unique():
             seen[alias] = ex_id
 
 
+def test_every_region_has_enough_exercises():
+    counts = {region: sum(region in REGISTRY[ex_id]["regions"] for ex_id in IDS) for region in REGIONS}
+    assert all(count >= MIN_PER_REGION for count in counts.values()), counts
+
+
+def test_every_region_has_its_stop_signs():
+    with REGIONS_FILE.open("rb") as fh:
+        regions = tomllib.load(fh)
+    assert set(regions) == REGIONS
+    for region, table in regions.items():
+        assert set(table) == {"label", "stop_signs"}, region
+        assert 3 <= len(table["stop_signs"]) <= 6, region
+        for text in table["stop_signs"]:
+            assert text.rstrip()[-1] in ".!?)", f"{region}: not a complete sentence: {text!r}"
+
+
+def test_heel_slide_is_the_knee_exercise_and_the_core_one_has_its_own_id():
+    assert "knee" in REGISTRY["heel_slide"]["regions"]
+    assert "lumbar" in REGISTRY["core_heel_slide"]["regions"]
+    assert REGISTRY["heel_slide"]["instructions"] != REGISTRY["core_heel_slide"]["instructions"]
+
+
+@pytest.mark.parametrize("ex_id", sorted(REQUIRED_V2))
+def test_v2_dose_forms(ex_id):
+    expected = {"hold"} if ex_id in HOLDS_V2 else {"duration"} if ex_id in DURATIONS_V2 else {"reps"}
+    assert set(_entry(ex_id)["dose"]) == expected
+
+
 def test_required_ids_and_aliases_present():
-    for ex_id, aliases in REQUIRED.items():
+    for ex_id, aliases in {**REQUIRED, **REQUIRED_V2}.items():
         assert ex_id in REGISTRY, f"missing required id {ex_id}"
         have = set(_entry(ex_id)["aliases"])
         for alias in aliases:
@@ -207,7 +315,7 @@ def test_fields_and_types(ex_id):
     e = _entry(ex_id)
     missing = set(FIELDS) - set(e)
     assert not missing, f"{ex_id}: missing {sorted(missing)}"
-    unknown = set(e) - set(FIELDS)
+    unknown = set(e) - set(FIELDS) - set(FLAGS)
     assert not unknown, f"{ex_id}: unknown fields {sorted(unknown)}"
     for field, typ in FIELDS.items():
         value = e[field]
@@ -215,6 +323,8 @@ def test_fields_and_types(ex_id):
             assert isinstance(value, int) and not isinstance(value, bool), f"{ex_id}.{field}"
         else:
             assert isinstance(value, typ), f"{ex_id}.{field}: {type(value).__name__}"
+    for field, typ in FLAGS.items():
+        assert isinstance(e.get(field, typ()), typ), f"{ex_id}.{field}"
     assert e["name"].strip(), f"{ex_id}: empty name"
     for field in ("aliases", "dose", "equipment", "targets", "instructions", "cautions",
                   "easier", "harder"):
@@ -234,7 +344,9 @@ def test_vocabularies(ex_id):
     assert e["targets"], f"{ex_id}: no targets"
     for target in e["targets"]:
         assert SNAKE.match(target), f"{ex_id}: target {target!r}"
-        assert target in TARGETS, f"{ex_id}: target {target!r} not in the vocabulary"
+    assert e["regions"] and set(e["regions"]) <= REGIONS, f"{ex_id}: regions {e['regions']}"
+    assert e["position"] in POSITIONS, f"{ex_id}: position {e['position']!r}"
+    assert e.get("balance", "none") in {b.value for b in Balance}, f"{ex_id}: balance {e.get('balance')!r}"
 
 
 @pytest.mark.parametrize("ex_id", IDS)
@@ -297,6 +409,8 @@ def test_progression_links(ex_id):
         for target in e[field]:
             assert target in REGISTRY, f"{ex_id}.{field}: unknown id {target!r}"
             assert target != ex_id, f"{ex_id}.{field}: refers to itself"
+            shared = set(REGISTRY[target]["regions"]) & set(e["regions"])
+            assert shared, f"{ex_id}.{field}: {target} is for another region"
     assert not set(e["easier"]) & set(e["harder"]), f"{ex_id}: same id both easier and harder"
 
 
