@@ -10,13 +10,13 @@ numbers), worded by `progdsl.wording` as in every other output.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from string import ascii_uppercase
 
 from .. import model
 from ..plan import DayDose, Plan
-from ..registry import builtin_registry
+from ..registry import RegionInfo, builtin_registry, region_info
 from ..wording import (
     date_span,
     day_and_date,
@@ -210,6 +210,7 @@ class Handout:
     flags: tuple[str, ...]
     cleared_by: str | None
     cleared_on: dt.date | None
+    stop_signs: tuple[RegionInfo, ...]  # for each region the program works on, in the registry's order
 
 
 # ---- building it ------------------------------------------------------------------
@@ -452,4 +453,17 @@ def build_handout(plan: Plan) -> Handout:
         flags=tuple(humanize(flag) for flag, _ in program.flags),
         cleared_by=program.cleared.by if program.cleared else None,
         cleared_on=program.cleared.date if program.cleared else None,
+        stop_signs=_stop_signs(plan),
     )
+
+
+# A region's stop signs print when at least this share of the program's exercises belong
+# mainly to it: a knee program with one ankle exercise warns about the knee, not the ankle.
+STOP_SIGN_SHARE = 0.2
+
+
+def _stop_signs(plan: Plan) -> tuple[RegionInfo, ...]:
+    """The stop signs of the regions the program mainly works on (each exercise's first region)."""
+    main = Counter(exercise.regions[0] for exercise in plan.exercises if exercise.regions)
+    enough = max(1, STOP_SIGN_SHARE * len(plan.exercises))
+    return tuple(info for region, info in region_info().items() if main[region] >= enough)
