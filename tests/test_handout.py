@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 import threading
+from collections import Counter
+from html.parser import HTMLParser
 
 import pytest
 from pypdf import PdfReader
@@ -165,6 +167,49 @@ def test_html_is_one_self_contained_file():
     for reference in re.findall(r'(?:src|href)="([^"]*)"', html):
         assert reference.startswith(("data:", "#")), reference
     assert not re.search(r"url\((?!data:)", html)
+
+
+class _Anchors(HTMLParser):
+    """Every id an element of the page carries, and every in-page link (`href="#..."`)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id":
+                self.ids.append(value)
+            elif name == "href" and value and value.startswith("#"):
+                self.links.append(value[1:])
+
+
+# Glute bridge opens both phases: its card is number 1 in each.
+SAME_EXERCISE_IN_TWO_PHASES = """\
+program "Twice"
+phase "One" 1w:
+  session daily:
+    glute_bridge 3x10
+phase "Two" 1w:
+  session daily:
+    glute_bridge 3x12
+"""
+
+
+@pytest.mark.parametrize("text", [
+    *(pytest.param(program.read_text(), id=program.stem) for program in sorted(PROGRAMS.glob("*.prog"))),
+    pytest.param(SAME_EXERCISE_IN_TWO_PHASES, id="same_exercise_in_two_phases"),
+])
+def test_html_ids_are_unique_and_every_in_page_link_resolves(text):
+    found = _Anchors(html_of(text))
+    assert found.ids, "the handout should give its phases and cards ids"
+    repeated = sorted(anchor for anchor, count in Counter(found.ids).items() if count > 1)
+    assert not repeated, f"ids used more than once: {repeated}"
+    dangling = sorted(set(found.links) - set(found.ids))
+    assert not dangling, f"links to ids that do not exist: {dangling}"
 
 
 def test_output_does_not_depend_on_the_clock(example_pdf):
