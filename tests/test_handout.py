@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import http.server
 import io
 import logging
+import os
 import re
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from progdsl import loads
@@ -219,6 +223,73 @@ def test_output_does_not_depend_on_the_clock(example_pdf):
 
 
 # ---- PDF ----------------------------------------------------------------------------
+
+FONT_EPOCH = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)  # a font's `head` table counts from here
+
+
+def font_stamps(data: bytes) -> set[dt.datetime]:
+    """The `modified` time in the `head` table of every font the PDF embeds."""
+    stamps = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+            if stream is not None:
+                modified = TTFont(io.BytesIO(stream.get_object().get_data()))["head"].modified
+                stamps.add(FONT_EPOCH + dt.timedelta(seconds=modified))
+    return stamps
+
+
+def _into_the_next_second():
+    """Sleep past the next whole second, so that the clock reads differently at second resolution."""
+    time.sleep(1.05 - time.time() % 1)
+
+
+@pytest.mark.parametrize("timestamp, environment", [
+    pytest.param(None, None, id="no-timestamp"),
+    pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), None, id="timestamp-from-the-api"),
+    pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), "1767225600", id="source-date-epoch"),
+])
+def test_pdf_bytes_do_not_depend_on_the_clock_when_fonttools_subsets_the_fonts(monkeypatch, timestamp, environment):
+    # No HarfBuzz subsetter, as on a machine without libharfbuzz-subset0 (and as benchmarks/run.py
+    # switches it off): WeasyPrint subsets with fontTools, which stamps the time into each font.
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    if environment is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", environment)
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    options = RenderOptions(timestamp=timestamp)
+    first = PdfBackend().render(plan, options)
+    _into_the_next_second()
+    second = PdfBackend().render(plan, options)
+    assert first == second
+    expected = timestamp or dt.datetime.combine(plan.start, dt.time(), dt.timezone.utc)
+    assert font_stamps(first) == {expected}
+    assert os.environ.get("SOURCE_DATE_EPOCH") == environment  # set only while printing, then restored
+
+
+@pytest.mark.parametrize("before", [None, "1767225600"])
+def test_source_date_epoch_is_set_only_while_printing(monkeypatch, before):
+    from progdsl.handout_print import source_date_epoch
+
+    if before is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", before)
+    with source_date_epoch(dt.datetime(2027, 4, 5)):  # naive: taken as UTC
+        assert os.environ["SOURCE_DATE_EPOCH"] == "1806883200"
+    assert os.environ.get("SOURCE_DATE_EPOCH") == before
+    with pytest.raises(RuntimeError), source_date_epoch(dt.datetime(2027, 4, 5, tzinfo=dt.timezone.utc)):
+        raise RuntimeError
+    assert os.environ.get("SOURCE_DATE_EPOCH") == before
+    # fontTools cannot date a font before 1904: a program may start earlier than 1970.
+    with source_date_epoch(dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "0"
 
 
 def test_pdf_text_has_title_client_exercises_and_doses(example_pdf):
