@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import http.server
 import io
+import logging
+import os
 import re
 import subprocess
 import sys
 import threading
+import time
+from collections import Counter
+from html.parser import HTMLParser
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 
@@ -166,12 +173,122 @@ def test_html_is_one_self_contained_file():
     assert not re.search(r"url\((?!data:)", html)
 
 
+class _Anchors(HTMLParser):
+    """Every id an element of the page carries, and every in-page link (`href="#..."`)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id":
+                self.ids.append(value)
+            elif name == "href" and value and value.startswith("#"):
+                self.links.append(value[1:])
+
+
+# Glute bridge opens both phases: its card is number 1 in each.
+SAME_EXERCISE_IN_TWO_PHASES = """\
+program "Twice"
+phase "One" 1w:
+  session daily:
+    glute_bridge 3x10
+phase "Two" 1w:
+  session daily:
+    glute_bridge 3x12
+"""
+
+
+@pytest.mark.parametrize("text", [
+    *(pytest.param(program.read_text(), id=program.stem) for program in sorted(PROGRAMS.glob("*.prog"))),
+    pytest.param(SAME_EXERCISE_IN_TWO_PHASES, id="same_exercise_in_two_phases"),
+])
+def test_html_ids_are_unique_and_every_in_page_link_resolves(text):
+    found = _Anchors(html_of(text))
+    assert found.ids, "the handout should give its phases and cards ids"
+    repeated = sorted(anchor for anchor, count in Counter(found.ids).items() if count > 1)
+    assert not repeated, f"ids used more than once: {repeated}"
+    dangling = sorted(set(found.links) - set(found.ids))
+    assert not dangling, f"links to ids that do not exist: {dangling}"
+
+
 def test_output_does_not_depend_on_the_clock(example_pdf):
     assert html_of(LANGUAGE_EXAMPLE) == html_of(LANGUAGE_EXAMPLE)
     assert pdf_of(LANGUAGE_EXAMPLE) == example_pdf
 
 
 # ---- PDF ----------------------------------------------------------------------------
+
+FONT_EPOCH = dt.datetime(1904, 1, 1, tzinfo=dt.UTC)  # a font's `head` table counts from here
+
+
+def font_stamps(data: bytes) -> set[dt.datetime]:
+    """The `modified` time in the `head` table of every font the PDF embeds."""
+    stamps = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+            if stream is not None:
+                modified = TTFont(io.BytesIO(stream.get_object().get_data()))["head"].modified
+                stamps.add(FONT_EPOCH + dt.timedelta(seconds=modified))
+    return stamps
+
+
+def _into_the_next_second():
+    """Sleep past the next whole second, so that the clock reads differently at second resolution."""
+    time.sleep(1.05 - time.time() % 1)
+
+
+@pytest.mark.parametrize("timestamp, environment", [
+    pytest.param(None, None, id="no-timestamp"),
+    pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), None, id="timestamp-from-the-api"),
+    pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "1767225600", id="source-date-epoch"),
+])
+def test_pdf_bytes_do_not_depend_on_the_clock_when_fonttools_subsets_the_fonts(monkeypatch, timestamp, environment):
+    # No HarfBuzz subsetter, as on a machine without libharfbuzz-subset0 (and as benchmarks/run.py
+    # switches it off): WeasyPrint subsets with fontTools, which stamps the time into each font.
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    if environment is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", environment)
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    options = RenderOptions(timestamp=timestamp)
+    first = PdfBackend().render(plan, options)
+    _into_the_next_second()
+    second = PdfBackend().render(plan, options)
+    assert first == second
+    expected = timestamp or dt.datetime.combine(plan.start, dt.time(), dt.UTC)
+    assert font_stamps(first) == {expected}
+    assert os.environ.get("SOURCE_DATE_EPOCH") == environment  # set only while printing, then restored
+
+
+@pytest.mark.parametrize("before", [None, "1767225600"])
+def test_source_date_epoch_is_set_only_while_printing(monkeypatch, before):
+    from progdsl.handout_print import source_date_epoch
+
+    if before is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", before)
+    with source_date_epoch(dt.datetime(2027, 4, 5)):  # naive: taken as UTC
+        assert os.environ["SOURCE_DATE_EPOCH"] == "1806883200"
+    assert os.environ.get("SOURCE_DATE_EPOCH") == before
+    with pytest.raises(RuntimeError), source_date_epoch(dt.datetime(2027, 4, 5, tzinfo=dt.UTC)):
+        raise RuntimeError
+    assert os.environ.get("SOURCE_DATE_EPOCH") == before
+    # fontTools cannot date a font before 1904: a program may start earlier than 1970.
+    with source_date_epoch(dt.datetime(1900, 1, 1, tzinfo=dt.UTC)):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "0"
 
 
 def test_pdf_text_has_title_client_exercises_and_doses(example_pdf):
@@ -213,10 +330,19 @@ def test_a4_by_default_and_us_letter_on_request(example_pdf):
     assert size(pdf_of('set page_size letter\n' + LANGUAGE_EXAMPLE)) == LETTER
 
 
+# What WeasyPrint says about the machine rather than the handout: it has no HarfBuzz subsetter.
+MACHINE_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
 @pytest.mark.parametrize("program", sorted(PROGRAMS.glob("*.prog")), ids=lambda p: p.stem)
-def test_every_example_program_prints(program):
+def test_every_example_program_prints_without_weasyprint_warnings(program, caplog):
     plan = plan_of(program.read_text(), str(program))
+    caplog.set_level(logging.WARNING, logger="weasyprint")
     data = PdfBackend().render(plan, RenderOptions())
+    warnings = [record.getMessage() for record in caplog.records
+                if record.name.startswith("weasyprint") and record.levelno >= logging.WARNING
+                and not record.getMessage().startswith(MACHINE_WARNINGS)]
+    assert warnings == []
     text = " ".join(pdf_pages(data))
     assert plan.program.title in text
     for exercise in plan.exercises:

@@ -55,6 +55,13 @@ class RenderOptions:
     timestamp: dt.datetime | None = None
     previous: bytes | None = None
 
+    def stamp(self, plan: Plan) -> dt.datetime:
+        """When the output was made, in UTC: the build's timestamp (SOURCE_DATE_EPOCH),
+        else midnight on the plan's first day, so that the same program gives the same bytes."""
+        if self.timestamp is not None:
+            return self.timestamp.astimezone(dt.UTC)
+        return dt.datetime.combine(plan.start, dt.time(), dt.UTC)
+
     def setting(self, plan: Plan, key: str) -> object:
         """The command line's value, else the program's `set` line, else the default."""
         return self.overrides[key] if key in self.overrides else plan.program.setting(key)

@@ -100,6 +100,7 @@ class Progression:
 class Card:
     """One exercise line of a session: everything a client needs to do it alone."""
 
+    phase: int  # the number of the phase it is printed in: with `number`, it names the card uniquely
     number: int
     exercise_id: str
     name: str
@@ -289,11 +290,12 @@ def _needs(plan: Plan, line: model.Prescription) -> tuple[str, ...]:
     return tuple(needs)
 
 
-def _card(plan: Plan, number: int, line: model.Prescription,
+def _card(plan: Plan, phase: int, number: int, line: model.Prescription,
           occurrences: list[tuple[dt.date, DayDose]], names: dict[str, str]) -> Card:
     exercise = line.exercise
     first = occurrences[0][1]
     return Card(
+        phase=phase,
         number=number,
         exercise_id=exercise.id,
         name=exercise.name,
@@ -331,7 +333,7 @@ def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ..
                 found = occurrences.get((phase_index, session_index, line.span.line))
                 if found:  # a line whose days never fall inside its phase has nothing to print
                     number += 1
-                    cards.append(_card(plan, number, line, found, names))
+                    cards.append(_card(plan, phase_index + 1, number, line, found, names))
             time = session.time or plan.program.time
             label = _session_label(phase, session)
             sessions.append(SessionSection(

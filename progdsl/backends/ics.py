@@ -56,7 +56,7 @@ class IcsBackend:
         zone = ZoneInfo(plan.program.timezone) if plan.program.timezone else None
         reminder = options.setting(plan, "reminder")
         seconds_per_rep = options.setting(plan, "seconds_per_rep")
-        stamp = _utc(options.timestamp) if options.timestamp else _default_stamp(plan)
+        stamp = options.stamp(plan)
         previous = _previous_versions(options.previous)
         calendar = _calendar(plan)
         days_of_session: Counter[str] = Counter()
@@ -237,6 +237,3 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     """A naive time is taken to be UTC, as SOURCE_DATE_EPOCH is."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
-
-def _default_stamp(plan: Plan) -> dt.datetime:
-    return dt.datetime.combine(plan.start, dt.time(), dt.UTC)

@@ -4,6 +4,10 @@ WeasyPrint is imported only here, inside `render`, so that checking a program
 never pays for it. Before printing, every character is checked against the
 installed fonts (`progdsl.backends.fonts`), and WeasyPrint gets a URL fetcher that
 serves only the template's own files (`progdsl.backends.printing`).
+
+The fonts WeasyPrint rewrites carry a time (see `progdsl.backends.printing`):
+`RenderOptions.stamp`, as for the calendar's DTSTAMP, so that the same program gives
+the same bytes.
 """
 
 from __future__ import annotations
@@ -31,6 +35,6 @@ class PdfBackend:
         from .printing import RefusedURL, print_pdf
 
         try:
-            return print_pdf(html, folders)
+            return print_pdf(html, folders, options.stamp(plan))
         except RefusedURL as refused:  # a BaseException in WeasyPrint: make it an ordinary error
             raise HandoutError(str(refused)) from None

@@ -5,10 +5,23 @@ serves data: URIs and files inside the template folders, and refuses everything
 else (http, https, ftp, and file: paths outside those folders) with an error that
 stops the build: a template can never make rendering reach the network or read a
 file it does not ship, and program text never becomes markup in the first place.
+
+Fonts are dated by the build, not by the clock. When WeasyPrint finds no HarfBuzz
+subsetter (libharfbuzz-subset0), it subsets each font with fontTools (and it uses
+fontTools with either subsetter to make variable fonts static and to strip colour
+emoji). Each font fontTools saves gets the current time in its `head` table, unless
+SOURCE_DATE_EPOCH is set. Neither library has an option for that time, so `print_pdf`
+sets SOURCE_DATE_EPOCH to the build's time while WeasyPrint writes the PDF, and puts
+back what was there before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -49,7 +62,38 @@ def font_configuration() -> FontConfiguration:
     return FontConfiguration()
 
 
-def print_pdf(html: str, folders: tuple[Path, ...]) -> bytes:
-    """The PDF of a handout's HTML; relative links resolve inside the first template folder."""
-    document = HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=TemplateAssetFetcher(folders))
-    return document.write_pdf(font_config=font_configuration())
+# SOURCE_DATE_EPOCH belongs to the whole process: two threads printing at once must not
+# interleave setting and restoring it.
+_SOURCE_DATE_EPOCH = threading.Lock()
+
+
+@contextmanager
+def source_date_epoch(moment: dt.datetime) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to `moment` (whole seconds, none before 1970) for the block only.
+
+    A naive `moment` is taken to be UTC, as SOURCE_DATE_EPOCH is.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    seconds = max(0, int(moment.timestamp()))
+    with _SOURCE_DATE_EPOCH:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def print_pdf(html: str, folders: tuple[Path, ...], created: dt.datetime) -> bytes:
+    """The PDF of a handout's HTML; relative links resolve inside the first template folder.
+
+    `created` dates the fonts WeasyPrint rewrites, so that the same handout gives the same bytes.
+    """
+    page = HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=TemplateAssetFetcher(folders))
+    document = page.render(font_config=font_configuration())
+    with source_date_epoch(created):  # fonts are subset while the PDF is written, not while laying out
+        return document.write_pdf()
