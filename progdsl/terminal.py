@@ -107,7 +107,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         phases.append(f"{phase.name}", style="bold")
         phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {days(phase.days)}\n")
         for session in phase.sessions:
-            frequencies = {describe_frequency(p.frequency or session.frequency) for p in session.prescriptions}
+            frequencies = {describe_frequency(session.frequency_for(p)) for p in session.prescriptions}
             when = f" at {session.time:%H:%M}" if session.time else ""
             phases.append(f"  {session.name or 'exercises'}: {', '.join(sorted(frequencies))}{when}\n")
 

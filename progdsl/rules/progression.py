@@ -101,7 +101,7 @@ def weekly_volumes(phase: model.Phase, day: int) -> dict[tuple[str, str], tuple[
     for session in phase.sessions:
         for p in session.prescriptions:
             key = (p.exercise.id, p.dose.kind)
-            volumes[key] += _sessions_a_week(p.frequency or session.frequency) * _volume(p.dose, p.progression, day)
+            volumes[key] += _sessions_a_week(session.frequency_for(p)) * _volume(p.dose, p.progression, day)
             first.setdefault(key, p)
     return {key: (volume, first[key]) for key, volume in volumes.items()}
 
