@@ -56,6 +56,11 @@ class IcsBackend:
         zone = ZoneInfo(plan.program.timezone) if plan.program.timezone else None
         reminder = options.setting(plan, "reminder")
         seconds_per_rep = options.setting(plan, "seconds_per_rep")
+        # Both are `seconds`/`duration` settings: whole seconds (and None for `set reminder none`).
+        if reminder is not None and not isinstance(reminder, int):
+            raise TypeError(f"the reminder setting is {reminder!r}, not a whole number of seconds")
+        if not isinstance(seconds_per_rep, int):
+            raise TypeError(f"the seconds_per_rep setting is {seconds_per_rep!r}, not a whole number of seconds")
         stamp = _utc(options.timestamp) if options.timestamp else _default_stamp(plan)
         previous = _previous_versions(options.previous)
         calendar = _calendar(plan)
