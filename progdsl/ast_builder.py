@@ -13,8 +13,19 @@ from .units import parse_quantity, parse_sets
 _ESCAPE = re.compile(r"\\([\"\\])")
 
 
-def token_span(token: Token) -> Span:
+def positioned_span(token: Token) -> Span | None:
+    """The token's span, or None for a token without a position (Lark's end of input)."""
+    if token.line is None or token.column is None or token.end_line is None or token.end_column is None:
+        return None
     return Span(token.line, token.column, token.end_line, token.end_column)
+
+
+def token_span(token: Token) -> Span:
+    """The span of a token in the parse tree: the lexer gives every one of those its position."""
+    span = positioned_span(token)
+    if span is None:
+        raise ValueError(f"the {token.type} token {token.value!r} has no position")
+    return span
 
 
 def meta_span(meta) -> Span:
@@ -141,7 +152,11 @@ class AstBuilder(Transformer):
         return ast.Daily(meta_span(meta))
 
     def times_a_week(self, meta, c):
-        count = int(re.match(r"\d+", c[0]).group())
+        # Both spellings, TIMES_A_WEEK ("3x/week") and INT ("3" times a week), start with the count.
+        count_digits = re.match(r"\d+", c[0])
+        if count_digits is None:
+            raise ValueError(f"a times-a-week frequency without a count: {c[0]!r}")
+        count = int(count_digits.group())
         return ast.TimesAWeek(count, meta_span(meta))
 
     def on_days(self, meta, c):

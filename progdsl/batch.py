@@ -121,10 +121,10 @@ def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: Bui
     except OSError as exc:
         return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
     result = load_bytes(data, path)
-    if not result.ok:
+    if not result.ok or result.program is None:  # ok implies a program
         return Compiled(path, Checked(path, result))
     plan = build_plan(result.program, settings.start)
-    outputs = []
+    outputs: list[Rendered | Failed] = []
     for plugin in backends:
         try:
             backend = backend_for(plugin)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypedDict
 
 import click
 
@@ -16,7 +17,15 @@ from .version import __version__
 
 EXIT_OK, EXIT_ERRORS = 0, 1  # usage errors exit 2, through click
 
-_STYLES = {
+
+class _Style(TypedDict, total=False):
+    """The keyword arguments of click.style that progdsl's roles use."""
+
+    fg: str
+    bold: bool
+
+
+_STYLES: dict[str, _Style] = {
     "error": {"fg": "red", "bold": True},
     "warning": {"fg": "yellow", "bold": True},
     "location": {"bold": True},

@@ -47,7 +47,7 @@ def load_bytes(data: bytes, name: str, registry: Registry | None = None, *, opti
     """
     registry = registry or builtin_registry()
     source, diagnostics = decode(data, name)
-    if diagnostics:
+    if diagnostics or source is None:
         return _result(source or SourceFile(name, ""), None, diagnostics)
     tree, diagnostics = parse(source)
     if tree is None:
@@ -72,7 +72,7 @@ def load(path: str | Path, registry: Registry | None = None, *, options: CheckOp
 def parse_only(text: str, name: str = "<string>") -> tuple[ast.Program | None, list[Diagnostic]]:
     """Text → AST, for tools (and tests) that want the syntax alone."""
     source, diagnostics = decode(text.encode("utf-8"), name)
-    return (None, diagnostics) if diagnostics else parse(source)
+    return (None, diagnostics) if diagnostics or source is None else parse(source)
 
 
 def _result(source: SourceFile, program, diagnostics) -> Result:

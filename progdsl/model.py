@@ -166,6 +166,16 @@ class Session:
     span: Span
     header: Span  # the `session …:` line, or the phase's for its unnamed session
 
+    def frequency_for(self, prescription: Prescription) -> Frequency:
+        """How often one of this session's lines is done: its own frequency, else the session's.
+
+        A resolved program always has one of the two: a line with neither is E140.
+        """
+        frequency = prescription.frequency or self.frequency
+        if frequency is None:
+            raise ValueError(f"{prescription.written_name} has no frequency, nor has its session")
+        return frequency
+
 
 @dataclass(frozen=True)
 class Phase:

@@ -33,7 +33,10 @@ class WriteError(Exception):
 
 
 def _describe(exc: OSError) -> str:
-    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+    fallback = exc.strerror or str(exc)
+    if exc.errno is None:
+        return fallback
+    return _REASONS.get(exc.errno, fallback)
 
 
 def prepare_folder(folder: Path) -> None:

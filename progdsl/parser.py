@@ -12,7 +12,7 @@ from lark.exceptions import UnexpectedInput
 from lark.indenter import Indenter
 
 from . import ast
-from .ast_builder import AstBuilder
+from .ast_builder import AstBuilder, token_span
 from .diagnostics import Diagnostic, error
 from .resources import resource_dir
 from .source import SourceFile, Span
@@ -54,7 +54,7 @@ class BlockIndenter(Indenter):
     def handle_NL(self, token: Token):
         indent = len(token.rsplit("\n", 1)[1])
         if indent < self.indent_level[-1] and indent not in self.indent_level:
-            raise IndentMismatch(token.end_line, indent, tuple(self.indent_level))
+            raise IndentMismatch(token_span(token).end_line, indent, tuple(self.indent_level))
         yield from super().handle_NL(token)
 
 

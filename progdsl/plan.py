@@ -111,7 +111,8 @@ def is_due(frequency: model.Frequency, date: dt.date, day_in_phase: int) -> bool
             return True
         case model.Every(days=days):
             return day_in_phase % days == 0
-    return date.weekday() in weekdays_of(frequency)
+        case model.OnDays() | model.TimesAWeek():
+            return date.weekday() in frequency.weekdays
 
 
 # How long a session takes, for the calendar's event lengths and the session-length rule.
@@ -144,7 +145,7 @@ def estimated_seconds(dose: DayDose, seconds_per_rep: float) -> float:
     return SETUP_SECONDS + dose.sets * work * sides + (dose.sets - 1) * rest
 
 
-def _round_half_up(value: Fraction) -> int:
+def _round_half_up(value: Fraction | float) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
@@ -232,7 +233,7 @@ def build_plan(program: model.Program, start: dt.date | None = None) -> Plan:
                 due = tuple(
                     _day_dose(p, day)
                     for p in session.prescriptions
-                    if is_due(p.frequency or session.frequency, date, day)
+                    if is_due(session.frequency_for(p), date, day)
                 )
                 if due:
                     sessions.append(

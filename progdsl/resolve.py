@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from . import ast, model, wording
 from .diagnostics import Diagnostic, error
@@ -132,14 +133,15 @@ class Resolver:
             case ast.OnDays(days=days):
                 return self._weekdays(node, days)
             case ast.Every(interval=interval):
-                days = to_days(interval.quantity)
-                if days is None or not days.is_single or whole(days.low) is None or days.low < 1:
+                interval_days = to_days(interval.quantity)
+                if (interval_days is None or not interval_days.is_single or whole(interval_days.low) is None
+                        or interval_days.low < 1):
                     self.report("E143", f"`every {interval.quantity}` is not a number of days", interval.span,
                                 "write a whole number of days, such as `every 2 days` or `every 3d`")
                     return None
-                if not self.within(days.low, MAX_DAYS, "days between sessions", interval.span):
+                if not self.within(interval_days.low, MAX_DAYS, "days between sessions", interval.span):
                     return None
-                return model.Every(int(days.low), node.span)
+                return model.Every(int(interval_days.low), node.span)
         raise AssertionError(node)
 
     def _weekdays(self, node: ast.OnDays, days: tuple[ast.Atom, ...]) -> model.OnDays | None:
@@ -159,7 +161,7 @@ class Resolver:
 
     def program(self, node: ast.Program) -> model.Program | None:
         title: ast.Line | None = None
-        singles: dict[str, ast.HeaderLine] = {}
+        singles: dict[str, ast.Line | ast.Cleared] = {}
         equipment: list[model.EquipmentItem] = []
         flags: list[tuple[str, Span]] = []
         cautions: list[model.Remark] = []
@@ -227,12 +229,15 @@ class Resolver:
             self.report("E115", "the program has no phases", self.source.last_span,
                         'add a phase with its exercises, such as:\n    phase "Activate" 2w:\n      session daily:\n        clam_shell 3x12')
 
-        start = self.date(singles["start"].value) if "start" in singles else None
-        zone = self.zone(singles["timezone"].value) if "timezone" in singles else None
-        time = self.time(singles["time"].value) if "time" in singles else None
+        start_atom = _header_value(singles.get("start"), ast.Atom)
+        zone_text = _header_value(singles.get("timezone"), ast.Text)
+        time_atom = _header_value(singles.get("time"), ast.Atom)
+        start = self.date(start_atom) if start_atom is not None else None
+        zone = self.zone(zone_text) if zone_text is not None else None
+        time = self.time(time_atom) if time_atom is not None else None
         cleared = None
-        if "cleared" in singles:
-            line = singles["cleared"]
+        line = singles.get("cleared")
+        if isinstance(line, ast.Cleared):
             when = self.date(line.date)
             if not line.by.value.strip():
                 self.report("E116", "`cleared` must say who cleared the client", line.by.span,
@@ -243,15 +248,16 @@ class Resolver:
         if self.diagnostics or title is None:
             return None
 
-        def text(keyword: str) -> str | None:
-            return singles[keyword].value.value if keyword in singles else None
+        def header_text(keyword: str) -> str | None:
+            value = _header_value(singles.get(keyword), ast.Text)
+            return value.value if value is not None else None
 
         return model.Program(
             source=self.source,
             title=title.value.value,
             title_span=title.span,
-            client=text("client"),
-            clinician=text("clinician"),
+            client=header_text("client"),
+            clinician=header_text("clinician"),
             start=start,
             timezone=zone,
             time=time,
@@ -310,7 +316,7 @@ class Resolver:
         notes, cautions, allows = self.remarks(node.items)
         sessions: list[model.Session] = []
         loose: list[ast.ExerciseLine] = []
-        loose_at = None
+        loose_at: int | None = None  # where the first loose line sits among the sessions
         for item in node.items:
             match item:
                 case ast.SessionBlock():
@@ -321,7 +327,7 @@ class Resolver:
                     if loose_at is None:
                         loose_at = len(sessions)
                     loose.append(item)
-        if loose:
+        if loose_at is not None:
             span = loose[0].span.to(loose[-1].span)
             unnamed = ast.SessionBlock(None, None, None, tuple(loose), span)
             session = self.session(unnamed, frequency, node)
@@ -446,21 +452,21 @@ class Resolver:
                                     modifier.span, "remove `each side`")
                     else:
                         each_side = modifier.span
-                case ast.Detail(keyword="rest", value=amount):
+                case ast.Detail(keyword="rest", value=ast.Amount() as amount):
                     value = self.seconds(amount, "rest")
                     rest = model.Seconds(value, modifier.span) if value else None
-                case ast.Detail(keyword="hold", value=amount):
+                case ast.Detail(keyword="hold", value=ast.Amount() as amount):
                     if dose is not None and dose.kind is not DoseKind.REPS:
                         self.report("E210", "`hold` is for a pause in each repetition; this dose is already timed",
                                     modifier.span, "remove it, or write the dose as repetitions")
                         continue
                     value = self.seconds(amount, "hold")
                     hold = model.Seconds(value, modifier.span) if value else None
-                case ast.Detail(keyword="tempo", value=pattern):
+                case ast.Detail(keyword="tempo", value=ast.Atom() as pattern):
                     tempo = re.sub(r"\s*[-–]\s*", "-", pattern.value)
-                case ast.Detail(keyword="band", value=colour):
+                case ast.Detail(keyword="band", value=ast.Atom() as colour):
                     band = model.Band(colour.value.lower(), modifier.span)
-                case ast.Detail(keyword="load", value=amount):
+                case ast.Detail(keyword="load", value=ast.Amount() as amount):
                     load = self.load(amount, modifier.span)
                 case ast.Detail(keyword="bodyweight"):
                     bodyweight = True
@@ -470,8 +476,10 @@ class Resolver:
                     notes.append(model.Remark(text.value, modifier.span))
                 case ast.Allow():
                     allows.append(modifier)
-                case _:
+                case ast.Daily() | ast.TimesAWeek() | ast.OnDays() | ast.Every():
                     frequency = self.frequency(modifier)
+                case _:  # the grammar gives each detail keyword one kind of value
+                    raise AssertionError(modifier)
         progression = self.progression(dose, progression_node) if dose and progression_node else None
         allowed = self.allows(allows)
         if dose is None or len(self.diagnostics) > errors_before:
@@ -504,17 +512,20 @@ class Resolver:
                         f"{exercise.name} is prescribed as {wording.dose_forms(exercise.dose)}")
             return None
         sets = 1 if node.sets is None else node.sets
+        in_unit: Range | None
         if kind is DoseKind.REPS:
-            amount = quantity.amount
+            in_unit = quantity.amount
         elif kind is DoseKind.HOLD:
-            amount = to_seconds(quantity)
+            in_unit = to_seconds(quantity)
         else:
-            amount = to_minutes(quantity)
+            in_unit = to_minutes(quantity)
+        # `_dose_kind` gives a hold or a bout only for a quantity in s, min or h, which both convert.
+        assert in_unit is not None, quantity
         unit = wording.unit_words(kind)
-        if whole(amount.low) is None or whole(amount.high) is None:
+        if whole(in_unit.low) is None or whole(in_unit.high) is None:
             self.report("E206", f"the dose must come to whole {unit}", node.amount.span)
             return None
-        amount = self._ordered(Range(int(amount.low), int(amount.high)), node.amount.span)
+        amount = self._ordered(Range(int(in_unit.low), int(in_unit.high)), node.amount.span)
         if amount is None:
             return None
         if sets < 1 or amount.low < 1:
@@ -593,6 +604,21 @@ class Resolver:
         if seconds is None:
             return None
         return whole(seconds.low / dose.kind.seconds_per_unit)
+
+
+_Value = TypeVar("_Value", ast.Text, ast.Atom)
+
+
+def _header_value(line: ast.Line | ast.Cleared | None, kind: type[_Value]) -> _Value | None:
+    """The value of a `keyword VALUE` header line, or None when the program has no such line.
+
+    The grammar fixes each keyword's kind of value (`start DATE`, `timezone STRING`, …).
+    """
+    if line is None:
+        return None
+    if not (isinstance(line, ast.Line) and isinstance(line.value, kind)):
+        raise TypeError(f"the header line {line} does not hold a {kind.__name__}")
+    return line.value
 
 
 def _modifier_kind(modifier: ast.Modifier) -> str | None:

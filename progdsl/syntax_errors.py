@@ -11,6 +11,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from . import lookalikes
+from .ast_builder import positioned_span
 from .diagnostics import Diagnostic, error
 from .registry import builtin_registry
 from .source import SourceFile, Span
@@ -113,14 +114,15 @@ def _unexpected(token: Token) -> str:
 
 
 def _token_span(token: Token, source: SourceFile) -> Span:
-    if token.type == "$END" or token.line is None:
+    span = positioned_span(token)
+    if token.type == "$END" or span is None:
         return source.last_span
     if token.type in ("_INDENT", "_DEDENT", "_NL"):
         if token.type == "_NL":
-            return Span.point(token.line, token.column)
+            return Span.point(span.line, span.col)
         # The indentation token borrows the newline's position; point at the line it indents.
-        return Span.point(token.end_line, token.end_column)
-    return Span(token.line, token.column, token.end_line, token.end_column)
+        return Span.point(span.end_line, span.end_col)
+    return span
 
 
 def _previous(parser: Lark) -> Token | None:
@@ -167,11 +169,13 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
             span,
             "write a colon at the end, as in: phase \"Activate\" 2w:",
         )
-    if expected == {"TIMES"} and previous is not None and previous.type == "INT":
+    number_span = positioned_span(previous) if previous is not None and previous.type == "INT" else None
+    unit_span = positioned_span(token)
+    if expected == {"TIMES"} and previous is not None and number_span is not None and unit_span is not None:
         return error(
             "E101",
             f"`{previous.value}{token.value}` is not a whole dose",
-            Span(previous.line, previous.column, token.end_line, token.end_column),
+            number_span.to(unit_span),
             "write sets and repetitions or time together, such as 3x12 or 3x30s, or one bout such as 20min",
         )
     help_text = _lookalike_near(source, span)

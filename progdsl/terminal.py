@@ -51,7 +51,7 @@ def exercise_table(exercises: list[Exercise]) -> Table:
 
 def exercise_detail(e: Exercise, registry: Registry) -> Group:
     def names(ids: tuple[str, ...]) -> str:
-        return ", ".join(f"{i} ({registry.get(i).name})" if registry.get(i) else i for i in ids) or "—"
+        return ", ".join(f"{i} ({exercise.name})" if (exercise := registry.get(i)) else i for i in ids) or "—"
 
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -112,7 +112,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         phases.append(f"{phase.name}", style="bold")
         phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {days(phase.days)}\n")
         for session in phase.sessions:
-            frequencies = {describe_frequency(p.frequency or session.frequency) for p in session.prescriptions}
+            frequencies = {describe_frequency(session.frequency_for(p)) for p in session.prescriptions}
             when = f" at {session.time:%H:%M}" if session.time else ""
             phases.append(f"  {session.name or 'exercises'}: {', '.join(sorted(frequencies))}{when}\n")
 
@@ -122,13 +122,14 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
     table.add_column("time", no_wrap=True)
     table.add_column("session")
     table.add_column("exercises, with that day's dose")
-    for session in plan.sessions:
-        name = f"{session.phase} / {session.session}" if session.session else session.phase
-        doses = "\n".join(f"{d.exercise.name} {describe_dose(d)}" for d in session.exercises)
+    for planned_session in plan.sessions:
+        name = (f"{planned_session.phase} / {planned_session.session}" if planned_session.session
+                else planned_session.phase)
+        doses = "\n".join(f"{d.exercise.name} {describe_dose(d)}" for d in planned_session.exercises)
         table.add_row(
-            session.date.isoformat(),
-            f"{session.date:%a}",
-            f"{session.time:%H:%M}" if session.time else "any time",
+            planned_session.date.isoformat(),
+            f"{planned_session.date:%a}",
+            f"{planned_session.time:%H:%M}" if planned_session.time else "any time",
             name,
             doses,
         )

@@ -26,6 +26,8 @@ from .units import Range
 from .vocabulary import DoseKind, Weekday
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from .plan import DayDose
 
 # ---- counting -------------------------------------------------------------------
@@ -57,7 +59,7 @@ def written_days(count: int) -> str:
     return f"{count // 7}w" if count % 7 == 0 else f"{count}d"
 
 
-def percent(fraction: float) -> str:
+def percent(fraction: float | Fraction) -> str:
     return f"{round(fraction * 100)}%"
 
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 
-from progdsl import loads, plugins
+from progdsl import __version__, loads, plugins
 from progdsl.backends import BackendError, RenderOptions, check_backend, load_backend, render
 from progdsl.cli import main
 from progdsl.plan import build_plan
@@ -30,7 +30,7 @@ def test_the_builtin_backends_are_registered_like_any_plugin():
     for name in ("json", "ics", "html", "pdf"):
         assert found[name].distribution == "progdsl" and found[name].builtin
         assert found[name].target == f"progdsl.backends.{name}:{name.capitalize() if name != 'ics' else 'Ics'}Backend"
-    assert found["json"].label == "backend 'json' (progdsl 0.1.0)"
+    assert found["json"].label == f"backend 'json' (progdsl {__version__})"
 
 
 def test_discovery_and_the_plugins_command_import_no_plugin():
@@ -65,7 +65,7 @@ def test_plugins_command_lists_every_group_with_distribution_and_version():
     result = CliRunner().invoke(main, ["plugins"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     json_row = next(line for line in result.output.splitlines() if " json " in line)
-    assert "progdsl" in json_row and "0.1.0" in json_row and "progdsl.backends.json:JsonBackend" in json_row
+    assert "progdsl" in json_row and __version__ in json_row and "progdsl.backends.json:JsonBackend" in json_row
     for kind in ("backend", "rule pack", "registry pack"):
         assert kind in result.output
 

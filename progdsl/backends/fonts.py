@@ -103,7 +103,11 @@ def _some_font_has_all(library: ctypes.CDLL, characters: str) -> bool:
 
 @cache
 def _printable(character: str) -> bool:
-    return _some_font_has_all(_fontconfig(), character)
+    """Whether some installed font has `character`; check_fonts asks only once fontconfig has loaded."""
+    library = _fontconfig()
+    if library is None:
+        raise RuntimeError("fontconfig could not be loaded, so no font can be asked about a character")
+    return _some_font_has_all(library, character)
 
 
 def suggested_font(character: str) -> tuple[str, str]:

@@ -318,9 +318,10 @@ def _card(plan: Plan, phase: int, number: int, line: model.Prescription,
 
 def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ...]:
     occurrences: dict[tuple[int, int, int], list[tuple[dt.date, DayDose]]] = defaultdict(list)
-    for planned in plan.sessions:
-        for dose in planned.exercises:
-            occurrences[planned.phase_index, planned.session_index, dose.line].append((planned.date, dose))
+    for planned_session in plan.sessions:
+        for dose in planned_session.exercises:
+            occurrences[planned_session.phase_index, planned_session.session_index, dose.line].append(
+                (planned_session.date, dose))
     names = _exercise_names(plan)
     phases = []
     for phase_index, planned in enumerate(plan.phases):
@@ -388,7 +389,7 @@ def _schedule(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tupl
 
 
 def _log(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[LogDay, ...]:
-    phase_of_day = {}
+    phase_of_day: dict[dt.date, int] = {}
     for planned in plan.sessions:
         phase_of_day.setdefault(planned.date, planned.phase_index)
     started: set[int] = set()

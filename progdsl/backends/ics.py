@@ -56,6 +56,11 @@ class IcsBackend:
         zone = ZoneInfo(plan.program.timezone) if plan.program.timezone else None
         reminder = options.setting(plan, "reminder")
         seconds_per_rep = options.setting(plan, "seconds_per_rep")
+        # Both are `seconds`/`duration` settings: whole seconds (and None for `set reminder none`).
+        if reminder is not None and not isinstance(reminder, int):
+            raise TypeError(f"the reminder setting is {reminder!r}, not a whole number of seconds")
+        if not isinstance(seconds_per_rep, int):
+            raise TypeError(f"the seconds_per_rep setting is {seconds_per_rep!r}, not a whole number of seconds")
         stamp = options.stamp(plan)
         previous = _previous_versions(options.previous)
         calendar = _calendar(plan)
@@ -231,9 +236,3 @@ def _sequence(content: str, previous: tuple[int, str] | None) -> int:
         return 0
     before, before_content = previous
     return before if before_content == content else before + 1
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """A naive time is taken to be UTC, as SOURCE_DATE_EPOCH is."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-

@@ -46,10 +46,10 @@ def _time(value) -> str | None:
     return None if value is None else value.strftime("%H:%M")
 
 
-def _frequency(frequency: model.Frequency | None) -> dict | None:
+def _frequency(frequency: model.Frequency | None) -> dict[str, str | int | list[str]] | None:
     if frequency is None:
         return None
-    found = {"form": _FORMS[type(frequency)], "text": describe_frequency(frequency)}
+    found: dict[str, str | int | list[str]] = {"form": _FORMS[type(frequency)], "text": describe_frequency(frequency)}
     weekdays = weekdays_of(frequency)
     if weekdays is not None:
         found["weekdays"] = [Weekday(day).code for day in weekdays]

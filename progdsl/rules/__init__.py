@@ -26,6 +26,7 @@ from .base import (
     NAME_PATTERN,
     SECTIONS,
     WARNING,
+    Check,
     ProgramFacts,
     Rule,
     RuleContext,
@@ -187,7 +188,7 @@ def check_program(
         if item.check is None or item.code not in enabled:
             continue
         try:
-            found += _run(item, program, RuleContext(item, facts))
+            found += _run(item, item.check, program, RuleContext(item, facts))
         except Exception as exc:  # a failing rule is reported, and the others still run
             enabled.discard(item.code)
             found.append(
@@ -202,8 +203,8 @@ def check_program(
     return [d.with_severity(ERROR) for d in kept] if options.strict else kept
 
 
-def _run(item: Rule, program: model.Program, ctx: RuleContext) -> list[Diagnostic]:
-    found = list(item.check(program, ctx))
+def _run(item: Rule, check: Check, program: model.Program, ctx: RuleContext) -> list[Diagnostic]:
+    found = list(check(program, ctx))
     for diagnostic in found:
         if not isinstance(diagnostic, Diagnostic) or diagnostic.code != item.code:
             raise TypeError(f"yielded {diagnostic!r}, not a diagnostic with code {item.code}")

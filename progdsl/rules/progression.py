@@ -13,11 +13,12 @@ from math import ceil
 
 from .. import model
 from ..plan import amount_on
+from ..units import Number
 from ..wording import amount, days, percent, volume_words, written_days
 from .base import ERROR, WARNING, rule
 
 
-def _volume(dose: model.Dose, progression: model.Progression | None, day: int) -> int:
+def _volume(dose: model.Dose, progression: model.Progression | None, day: int) -> Number:
     return dose.sets * amount_on(dose, progression, day).low
 
 
@@ -28,7 +29,7 @@ def weekly_rise(progression: model.Progression) -> Fraction:
     amount, and the first week's rise is the largest share of the dose before it.
     A span shorter than a week rises by the whole amount within one week."""
     start, end = progression.start.low, progression.end.low
-    return Fraction(end - start, start) / Fraction(max(progression.days, 7), 7)
+    return Fraction(end - start) / Fraction(start) / Fraction(max(progression.days, 7), 7)
 
 
 @rule("S201", "progression-too-steep", WARNING, "A progression raises weekly volume faster than the limit (25%).")
@@ -101,7 +102,7 @@ def weekly_volumes(phase: model.Phase, day: int) -> dict[tuple[str, str], tuple[
     for session in phase.sessions:
         for p in session.prescriptions:
             key = (p.exercise.id, p.dose.kind)
-            volumes[key] += _sessions_a_week(p.frequency or session.frequency) * _volume(p.dose, p.progression, day)
+            volumes[key] += _sessions_a_week(session.frequency_for(p)) * _volume(p.dose, p.progression, day)
             first.setdefault(key, p)
     return {key: (volume, first[key]) for key, volume in volumes.items()}
 

@@ -51,7 +51,7 @@ def _findings(program: model.Program, ctx: RuleContext, kind: str, measures) -> 
         limits: Limits = getattr(p.exercise, kind)
         for key, value, span, how in measures(p):
             limit = limits.get(key)
-            if not _outside(value, limit) or (kind == "recommended" and _outside(value, p.exercise.safe.get(key))):
+            if limit is None or not _outside(value, limit) or (kind == "recommended" and _outside(value, p.exercise.safe.get(key))):
                 continue
             def words(r: Range, key: str = key) -> str:
                 return limit_value(key, r)

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from .base import WARNING, rule
+
+if TYPE_CHECKING:
+    from ..plan import DayDose
 
 # Strengthening, for this rule: the categories that load a muscle to fatigue, at stage 2 or 3.
 STRENGTHENING = ("strength", "core")
@@ -49,7 +53,7 @@ def strengthening_on_consecutive_days(program, ctx):
     if plan is None:
         return
     lines = {p.span.line: p for _, _, p in program.prescriptions()}
-    by_date = defaultdict(list)
+    by_date: defaultdict[dt.date, list[DayDose]] = defaultdict(list)
     for session in plan.sessions:
         by_date[session.date] += [
             d for d in session.exercises if d.exercise.category in STRENGTHENING and d.exercise.stage >= 2
