@@ -277,6 +277,19 @@ def test_a_template_that_tries_to_run_code_fails_that_backend_and_writes_nothing
     assert not marker.exists()
 
 
+def test_a_program_that_names_a_template_folder_is_not_built(programs, tmp_path):
+    clinic = programs / "clinic"
+    (clinic / "partials").mkdir(parents=True)
+    (clinic / "partials" / "brand.html").write_text("<p>Riverside Physio</p>")
+    (programs / "good.prog").write_text(GOOD.replace("start 2026-12-07\n", 'start 2026-12-07\nset template "clinic"\n'))
+    out = tmp_path / "out"
+    result = build(str(programs / "good.prog"), "--to", "html", "-o", str(out), "-j", "1")
+    assert result.exit_code == 1 and files(out) == []
+    assert "good.prog:3:1: E152 error:" in result.stderr and "--template-dir" in result.stderr
+    checked = CliRunner().invoke(main, ["check", str(programs / "good.prog")])
+    assert checked.exit_code == 1 and "E152" in checked.output and "All clear" not in checked.output
+
+
 # ---- what backends receive ----------------------------------------------------------------
 
 

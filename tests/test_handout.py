@@ -23,6 +23,7 @@ from progdsl.backends.html import HtmlBackend
 from progdsl.backends.pdf import PdfBackend
 from progdsl.plan import build_plan
 from progdsl.rules import catalog
+from progdsl.settings import SETTINGS
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -346,15 +347,6 @@ def test_a_clinic_template_can_extend_the_builtin_one_and_replace_a_block(tmp_pa
     assert "Staying safe" in text
 
 
-def test_a_program_names_its_template_folder_relative_to_itself(tmp_path):
-    clinic = tmp_path / "clinic"
-    (clinic / "styles").mkdir(parents=True)
-    (clinic / "styles" / "theme.css").write_text(":root { --accent: #123456; }")
-    html = html_of('set template "clinic"\n' + LANGUAGE_EXAMPLE, name=str(tmp_path / "sam.prog"))
-    assert "--accent: #123456;" in html
-    assert "--accent: #17656f;" not in html
-
-
 # Ways out of a template into Python: each would run `touch MARKER` if the sandbox let it.
 ESCAPES = {
     "cycler globals": "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
@@ -402,6 +394,13 @@ def test_the_builtin_templates_render_the_same_in_the_sandbox():
             handout = build_handout(plan)
             expected = plain.get_template("handout.html").render(handout=handout, page_size=css_size)
             assert render_html(plan, RenderOptions({"page_size": size})) == expected, program.name
+
+
+def test_only_the_command_line_names_the_template_folder(tmp_path):
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    assert RenderOptions().setting(plan, "template") is None
+    assert RenderOptions({"template": str(tmp_path)}).setting(plan, "template") == str(tmp_path)
+    assert "template" not in SETTINGS  # so no program line can reach it (E152)
 
 
 def test_template_problems_are_reported_clearly(tmp_path):

@@ -2,8 +2,9 @@
 
 The PDF backend prints this same HTML, so both come from one set of Jinja2
 templates: the built-in ones in `templates/`, or a clinic's folder in front of
-them (`--template-dir DIR` or the program's `set template "DIR"`), where any
-template the clinic does not provide falls back to the built-in one. The
+them (`--template-dir DIR`, the `template` override), where any template the
+clinic does not provide falls back to the built-in one. Only the clinic chooses
+the folder: a program cannot (`set template` is error E152). The
 built-in templates are also reachable as `builtin/NAME`, so a clinic's template
 can extend the one it replaces. See docs/templates.md.
 
@@ -43,16 +44,14 @@ MEDIA_TYPES = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/w
 def template_folders(plan: Plan, options: RenderOptions) -> tuple[Path, ...]:
     """Where templates are looked up, first match wins: the clinic's folder, then the built-in one.
 
-    A folder given on the command line is taken from the working directory; one
-    named by the program's `set template` line, from the program file's folder.
+    The clinic's folder is the `template` override (`--template-dir`), taken from
+    the working directory when relative; never anything the program says.
     """
     builtin = resource_dir("templates").resolve()
-    chosen = options.setting(plan, "template")
+    chosen = options.overrides.get("template")
     if not chosen:
         return (builtin,)
     folder = Path(str(chosen)).expanduser()
-    if "template" not in options.overrides and not folder.is_absolute():
-        folder = Path(plan.program.source.name).parent / folder
     if not folder.is_dir():
         raise HandoutError(f"the template folder '{chosen}' does not exist (looked for {folder})")
     return (folder.resolve(), builtin)
