@@ -334,7 +334,7 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
 @click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False),
               help="Paper size of the handout (overrides `set page_size`).")
 @click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
-              help="Folder of handout templates that override the built-in ones (overrides `set template`).")
+              help="Folder of handout templates that override the built-in ones; they run sandboxed.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).")
 def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs) -> None:

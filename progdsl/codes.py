@@ -637,8 +637,8 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         "E151", "invalid-setting-value", "A setting is given a value it cannot take.",
         """
         What it means
-            Each setting takes one kind of value: a percentage, a time with its unit, a
-            choice from a list, or a text in quotes. The help says what this one takes.
+            Each setting takes one kind of value: a percentage, a time with its unit, or
+            a choice from a list. The help says what this one takes.
 
         Example
             program "Walking"
@@ -649,6 +649,30 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         Fix
             program "Walking"
             set page_size a4
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
+    ErrorCode(
+        "E152", "template-in-program", "A program names a folder of handout templates.",
+        """
+        What it means
+            Handout templates run when the handout is built, so which ones run is the
+            clinic's choice, made when it builds: a program is data, and may come from
+            anywhere. A program therefore cannot choose them. `set template` was a
+            setting in progdsl 0.1; it is refused now, whatever folder it names.
+            Remove the line and choose the templates on the command line instead:
+            `progdsl build walking.prog --to pdf --template-dir clinic` (the project
+            config will also be able to name the folder).
+
+        Example
+            program "Walking"
+            set template "clinic"
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
             phase "Walk" 2w daily:
               walking 20min
         """,

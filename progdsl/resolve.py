@@ -17,7 +17,7 @@ from . import ast, model, wording
 from .diagnostics import Diagnostic, error
 from .lookalikes import lookalike_hint
 from .registry import Exercise, Registry
-from .settings import SETTINGS, convert
+from .settings import NOT_FOR_PROGRAMS, SETTINGS, convert
 from .source import SourceFile, Span
 from .suggest import close_matches
 from .units import Quantity, Range, to_days, to_minutes, to_seconds, whole
@@ -282,6 +282,10 @@ class Resolver:
         return found
 
     def setting(self, node: ast.Setting) -> model.Setting | None:
+        if node.key.value in NOT_FOR_PROGRAMS:
+            message, hint = NOT_FOR_PROGRAMS[node.key.value]
+            self.report("E152", message, node.span, hint)
+            return None
         spec = SETTINGS.get(node.key.value)
         if spec is None:
             hint = wording.did_you_mean(close_matches(node.key.value, SETTINGS, n=1))

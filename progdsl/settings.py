@@ -11,7 +11,7 @@ from .units import TIME_UNITS, whole
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
-    kind: str  # percent, minutes, seconds, duration, choice, text
+    kind: str  # percent, minutes, seconds, duration, choice
     default: object
     summary: str
     choices: tuple[str, ...] = ()
@@ -39,19 +39,24 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec(
             "page_size", "choice", "a4", "paper size of the handout", choices=("a4", "letter"),
         ),
-        SettingSpec(
-            "template", "text", None, "folder of handout templates that override the built-in ones",
-        ),
     )
+}
+
+# Things a program may not choose with `set`, with the message and help its line gets (E152).
+# The handout's templates run at build time, so which templates run is the clinic's choice,
+# made when it builds; a program is data, which a clinic may receive from anywhere.
+NOT_FOR_PROGRAMS: dict[str, tuple[str, str]] = {
+    "template": (
+        "a program cannot choose its handout templates: they are chosen on the command line",
+        "remove this line, and build with `progdsl build FILE --template-dir FOLDER` (the project"
+        " config will also be able to name the folder); templates run when the handout is built,"
+        " so the clinic chooses them, not the program file",
+    ),
 }
 
 
 def convert(spec: SettingSpec, value: ast.Atom | ast.Text | ast.Amount) -> object:
     """The setting's value in its kind's unit; raises ValueError with a reason."""
-    if spec.kind == "text":
-        if not isinstance(value, ast.Text):
-            raise ValueError('write it in double quotes, such as "clinic/templates"')
-        return value.value
     if spec.kind == "choice":
         word = value.value if isinstance(value, (ast.Atom, ast.Text)) else None
         if word not in spec.choices:

@@ -254,6 +254,42 @@ def test_a_backend_that_raises_leaves_the_previous_output_alone(installed, progr
     assert (out / "good.raises").read_text() == "from last time"
 
 
+
+# ---- templates are the clinic's choice, and run sandboxed ------------------------------
+
+
+def test_a_template_that_tries_to_run_code_fails_that_backend_and_writes_nothing(programs, tmp_path):
+    marker = tmp_path / "MARKER"
+    clinic = tmp_path / "clinic"
+    (clinic / "partials").mkdir(parents=True)
+    (clinic / "partials" / "brand.html").write_text(
+        '{{ cycler.__init__.__globals__.os.popen("id; touch MARKER").read() }}'.replace("MARKER", str(marker)))
+    out = tmp_path / "out"
+    result = build(str(programs / "good.prog"), "--to", "html", "--to", "pdf", "--to", "json",
+                   "--template-dir", str(clinic), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1
+    assert files(out) == ["good.json"]
+    for name in ("html", "pdf"):
+        line = next(line for line in result.stderr.splitlines() if f"backend '{name}'" in line)
+        assert f"{programs / 'good.prog'}: backend '{name}': the template partials/brand.html" in line, line
+        assert "unsafe" in line and "failed:" not in line  # a message for the user, not a bug report
+    assert "Traceback" not in result.output and "uid=" not in result.output
+    assert not marker.exists()
+
+
+def test_a_program_that_names_a_template_folder_is_not_built(programs, tmp_path):
+    clinic = programs / "clinic"
+    (clinic / "partials").mkdir(parents=True)
+    (clinic / "partials" / "brand.html").write_text("<p>Riverside Physio</p>")
+    (programs / "good.prog").write_text(GOOD.replace("start 2026-12-07\n", 'start 2026-12-07\nset template "clinic"\n'))
+    out = tmp_path / "out"
+    result = build(str(programs / "good.prog"), "--to", "html", "-o", str(out), "-j", "1")
+    assert result.exit_code == 1 and files(out) == []
+    assert "good.prog:3:1: E152 error:" in result.stderr and "--template-dir" in result.stderr
+    checked = CliRunner().invoke(main, ["check", str(programs / "good.prog")])
+    assert checked.exit_code == 1 and "E152" in checked.output and "All clear" not in checked.output
+
+
 # ---- what backends receive ----------------------------------------------------------------
 
 

@@ -216,10 +216,22 @@ def test_E150_unknown_setting_suggests_the_nearest():
 
 
 @pytest.mark.parametrize(
-    "line", ["set reminder 10kg", "set page_size a3", "set weekly_increase_limit 0%", "set template clinic"]
+    "line", ["set reminder 10kg", "set page_size a3", "set weekly_increase_limit 0%"]
 )
 def test_E151_bad_setting_value(line):
     assert only_error(HEADER + line + "\n" + OK_PHASE) == ("E151", 2)
+
+
+@pytest.mark.parametrize("line", ['set template "clinic"', "set template clinic", 'set template "/srv/evil"'])
+def test_E152_a_program_cannot_choose_its_templates(line):
+    """Templates are code: a program (data from anywhere) must not pick which runs."""
+    result = loads(HEADER + line + "\n" + OK_PHASE, "t.prog")
+    (d,) = result.diagnostics
+    assert (d.code, d.span.line, d.span.col) == ("E152", 2, 1) and result.program is None
+    assert "not a setting" not in d.message and "template" in d.message
+    assert "--template-dir" in d.help
+    text = render_text(d, result.source)
+    assert text.startswith("t.prog:2:1: E152 error:") and "= help:" in text
 
 
 def test_E160_allow_without_a_reason():

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from html.parser import HTMLParser
 
+import jinja2
 import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -29,6 +30,7 @@ from progdsl.backends.html import HtmlBackend
 from progdsl.backends.pdf import PdfBackend
 from progdsl.plan import build_plan
 from progdsl.rules import catalog
+from progdsl.settings import SETTINGS
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -471,13 +473,60 @@ def test_a_clinic_template_can_extend_the_builtin_one_and_replace_a_block(tmp_pa
     assert "Staying safe" in text
 
 
-def test_a_program_names_its_template_folder_relative_to_itself(tmp_path):
+# Ways out of a template into Python: each would run `touch MARKER` if the sandbox let it.
+ESCAPES = {
+    "cycler globals": "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "joiner globals": "{{ joiner.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "lipsum globals": "{{ lipsum.__globals__.os.popen('touch MARKER').read() }}",
+    "asset globals": "{{ asset.__globals__['__builtins__']['__import__']('os').popen('touch MARKER').read() }}",
+    "subclasses": "{% for c in ''.__class__.__mro__[1].__subclasses__() %}"
+                  "{% if c.__name__ == 'Popen' %}{{ c('touch MARKER', shell=True) }}{% endif %}{% endfor %}",
+    "handout internals": "{{ handout.__class__.__init__.__globals__ }}",
+    "changing a list": "{% set seen = [] %}{{ seen.append('MARKER') }}",  # the sandbox is immutable too
+}
+
+
+@pytest.mark.parametrize("backend", [HtmlBackend, PdfBackend], ids=["html", "pdf"])
+@pytest.mark.parametrize("markup", list(ESCAPES.values()), ids=list(ESCAPES))
+def test_a_template_that_tries_to_run_code_stops_the_build_and_runs_nothing(tmp_path, backend, markup):
+    marker = tmp_path / "MARKER"
     clinic = tmp_path / "clinic"
-    (clinic / "styles").mkdir(parents=True)
-    (clinic / "styles" / "theme.css").write_text(":root { --accent: #123456; }")
-    html = html_of('set template "clinic"\n' + LANGUAGE_EXAMPLE, name=str(tmp_path / "sam.prog"))
-    assert "--accent: #123456;" in html
-    assert "--accent: #17656f;" not in html
+    (clinic / "partials").mkdir(parents=True)
+    (clinic / "partials" / "brand.html").write_text(markup.replace("MARKER", str(marker)))
+    with pytest.raises(HandoutError) as failure:
+        backend().render(plan_of(LANGUAGE_EXAMPLE), RenderOptions({"template": str(clinic)}))
+    message = str(failure.value)
+    assert "partials/brand.html" in message and "unsafe" in message, message
+    assert not marker.exists()
+
+
+def test_the_builtin_templates_render_the_same_in_the_sandbox():
+    """Every template, built-in or the clinic's, runs in Jinja2's immutable sandbox, and the
+    built-in ones print exactly what they printed before it: the same bytes for every program."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from progdsl.backends.html import environment, render_html, template_folders
+
+    for program in sorted(PROGRAMS.glob("*.prog")):
+        plan = plan_of(program.read_text(), str(program))
+        folders = template_folders(plan, RenderOptions())
+        sandboxed = environment(folders)
+        assert isinstance(sandboxed, ImmutableSandboxedEnvironment)
+        plain = jinja2.Environment(loader=sandboxed.loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                   trim_blocks=True, lstrip_blocks=True)
+        plain.filters.update(sandboxed.filters)
+        plain.globals.update(sandboxed.globals)
+        for size, css_size in (("a4", "A4"), ("letter", "letter")):
+            handout = build_handout(plan)
+            expected = plain.get_template("handout.html").render(handout=handout, page_size=css_size)
+            assert render_html(plan, RenderOptions({"page_size": size})) == expected, program.name
+
+
+def test_only_the_command_line_names_the_template_folder(tmp_path):
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    assert RenderOptions().setting(plan, "template") is None
+    assert RenderOptions({"template": str(tmp_path)}).setting(plan, "template") == str(tmp_path)
+    assert "template" not in SETTINGS  # so no program line can reach it (E152)
 
 
 def test_template_problems_are_reported_clearly(tmp_path):

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from ..plugins import BACKENDS, Plugin, PluginError, failure, find, load
+from ..settings import NOT_FOR_PROGRAMS
 
 if TYPE_CHECKING:
     from ..plan import Plan
@@ -43,7 +44,8 @@ class RenderOptions:
 
     `overrides` holds settings by their `set` key (see `progdsl.settings.SETTINGS`):
     a value given on the command line wins over the program's `set` line, which
-    wins over the setting's default. `timestamp` comes from SOURCE_DATE_EPOCH and
+    wins over the setting's default. It may also hold `template`, the clinic's
+    folder of handout templates (`--template-dir`), which no program can set. `timestamp` comes from SOURCE_DATE_EPOCH and
     is None when it is not set; backends that need a time of creation must then
     derive one from the plan, so that the same program gives the same bytes.
     `previous` is the file this build will replace, when there is one, so that a
@@ -63,8 +65,15 @@ class RenderOptions:
         return dt.datetime.combine(plan.start, dt.time(), dt.UTC)
 
     def setting(self, plan: Plan, key: str) -> object:
-        """The command line's value, else the program's `set` line, else the default."""
-        return self.overrides[key] if key in self.overrides else plan.program.setting(key)
+        """The command line's value, else the program's `set` line, else the default.
+
+        For `template`, which no program may set, the command line's value or None.
+        """
+        if key in self.overrides:
+            return self.overrides[key]
+        if key in NOT_FOR_PROGRAMS:
+            return None
+        return plan.program.setting(key)
 
 
 class Backend(Protocol):

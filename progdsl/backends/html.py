@@ -2,13 +2,18 @@
 
 The PDF backend prints this same HTML, so both come from one set of Jinja2
 templates: the built-in ones in `templates/`, or a clinic's folder in front of
-them (`--template-dir DIR` or the program's `set template "DIR"`), where any
-template the clinic does not provide falls back to the built-in one. The
+them (`--template-dir DIR`, the `template` override), where any template the
+clinic does not provide falls back to the built-in one. Only the clinic chooses
+the folder: a program cannot (`set template` is error E152). The
 built-in templates are also reachable as `builtin/NAME`, so a clinic's template
 can extend the one it replaces. See docs/templates.md.
 
-Autoescaping is on for every template: nothing a program says reaches the HTML
-unescaped.
+Every template, built-in or the clinic's, runs in Jinja2's immutable sandbox:
+it can print the handout's data, call the filters and `asset()`, and loop and
+branch, but not reach Python's internals (attributes starting with `_`, function
+globals) or change the data it is given. A template that tries stops the build
+with a message naming it. Autoescaping is on for every template: nothing a
+program says reaches the HTML unescaped.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..resources import resource_dir
 from ..wording import day_and_date, long_date, short_date
@@ -38,16 +44,14 @@ MEDIA_TYPES = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/w
 def template_folders(plan: Plan, options: RenderOptions) -> tuple[Path, ...]:
     """Where templates are looked up, first match wins: the clinic's folder, then the built-in one.
 
-    A folder given on the command line is taken from the working directory; one
-    named by the program's `set template` line, from the program file's folder.
+    The clinic's folder is the `template` override (`--template-dir`), taken from
+    the working directory when relative; never anything the program says.
     """
     builtin = resource_dir("templates").resolve()
-    chosen = options.setting(plan, "template")
+    chosen = options.overrides.get("template")
     if not chosen:
         return (builtin,)
     folder = Path(str(chosen)).expanduser()
-    if "template" not in options.overrides and not folder.is_absolute():
-        folder = Path(plan.program.source.name).parent / folder
     if not folder.is_dir():
         raise HandoutError(f"the template folder '{chosen}' does not exist (looked for {folder})")
     return (folder.resolve(), builtin)
@@ -74,15 +78,15 @@ def asset_data_uri(folders: tuple[Path, ...], name: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def environment(folders: tuple[Path, ...]) -> jinja2.Environment:
-    """The Jinja2 environment for a list of template folders (kept, so templates compile once)."""
+def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+    """The sandboxed Jinja2 environment for a list of template folders (kept, so templates compile once)."""
     builtin = jinja2.FileSystemLoader(folders[-1])
     loader = jinja2.ChoiceLoader([
         *(jinja2.FileSystemLoader(folder) for folder in folders[:-1]),
         builtin,
         jinja2.PrefixLoader({"builtin": builtin}),
     ])
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -100,8 +104,34 @@ def render_html(plan: Plan, options: RenderOptions, folders: tuple[Path, ...] | 
     page_size = options.setting(plan, "page_size")
     if page_size not in PAGE_SIZES:
         raise HandoutError(f"unknown page size '{page_size}'; choose " + " or ".join(PAGE_SIZES))
-    template = environment(folders).get_template(ENTRY_TEMPLATE)
-    return template.render(handout=build_handout(plan), page_size=PAGE_SIZES[page_size])
+    handout = build_handout(plan)
+    try:
+        template = environment(folders).get_template(ENTRY_TEMPLATE)
+        return template.render(handout=handout, page_size=PAGE_SIZES[page_size])
+    except SecurityError as exc:
+        raise HandoutError(
+            f"{_template_at_fault(exc, folders)} tried something unsafe, so no handout was made: {exc} "
+            "Templates run in a sandbox that lets them print the handout's data but not reach into Python; "
+            "see docs/templates.md"
+        ) from exc
+
+
+def _template_at_fault(exc: BaseException, folders: tuple[Path, ...]) -> str:
+    """`the template NAME (line N, in FOLDER)` for the innermost template in the error's traceback.
+
+    Jinja2 rewrites the traceback of an error raised while rendering so that each
+    template's frames carry the template's file name and line.
+    """
+    found = "a template"
+    frame = exc.__traceback__
+    while frame is not None:
+        path = Path(frame.tb_frame.f_code.co_filename)
+        folder = next((f for f in folders if path.is_relative_to(f)), None)
+        if folder is not None:
+            where = "built in" if folder == folders[-1] else f"in {folder}"
+            found = f"the template {path.relative_to(folder).as_posix()} (line {frame.tb_lineno}, {where})"
+        frame = frame.tb_next
+    return found
 
 
 class HtmlBackend:
