@@ -283,13 +283,13 @@ class Resolver:
 
     def setting(self, node: ast.Setting) -> model.Setting | None:
         if node.key.value in NOT_FOR_PROGRAMS:
-            message, hint = NOT_FOR_PROGRAMS[node.key.value]
-            self.report("E152", message, node.span, hint)
+            message, instead = NOT_FOR_PROGRAMS[node.key.value]
+            self.report("E152", message, node.span, instead)
             return None
         spec = SETTINGS.get(node.key.value)
         if spec is None:
-            hint = wording.did_you_mean(close_matches(node.key.value, SETTINGS, n=1))
-            hint = hint or "known settings: " + ", ".join(SETTINGS)
+            close = wording.did_you_mean(close_matches(node.key.value, SETTINGS, n=1))
+            hint = close or "known settings: " + ", ".join(SETTINGS)
             self.report("E150", f"`{node.key.value}` is not a setting", node.key.span, hint)
             return None
         try:
