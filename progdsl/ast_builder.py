@@ -77,6 +77,7 @@ class AstBuilder(Transformer):
     timezone = _line("timezone")
     caution = _line("caution")
     note = line_note = _line("note")
+    registry = _line("registry")
     start_date = _line("start", _atom)
     default_time = _line("time", _atom)
 

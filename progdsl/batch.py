@@ -40,6 +40,7 @@ class BuildSettings:
     start: dt.date | None = None
     overrides: Mapping[str, object] = field(default_factory=dict)
     timestamp: dt.datetime | None = None
+    registries: tuple[str, ...] = ()  # `--registry` paths, added to every program's
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: Bui
         data = Path(path).read_bytes()
     except OSError as exc:
         return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
-    result = load_bytes(data, path)
+    result = load_bytes(data, path, registries=settings.registries)
     if not result.ok or result.program is None:  # ok implies a program
         return Compiled(path, Checked(path, result))
     plan = build_plan(result.program, settings.start)

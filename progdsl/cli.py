@@ -56,16 +56,46 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _load(given: str, options=None):
+def _load(given: str, options=None, registries: tuple[str, ...] = ()):
     from .compiler import load_bytes
 
     if given == "-":
-        return load_bytes(sys.stdin.buffer.read(), "<stdin>", options=options)
+        return load_bytes(sys.stdin.buffer.read(), "<stdin>", options=options, registries=registries)
     try:
         data = Path(given).read_bytes()
     except OSError as exc:
         raise click.FileError(given, exc.strerror) from exc
-    return load_bytes(data, given, options=options)
+    return load_bytes(data, given, options=options, registries=registries)
+
+
+_REGISTRY = click.option(
+    "--registry", "registries", multiple=True, metavar="PATH",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A clinic's registry file (TOML) to add to the built-in one; repeatable. See docs/registry.md.",
+)
+
+
+def _registry(registries: tuple[str, ...]):
+    """The built-in registry with the clinic's (the project config above the working folder's,
+    installed packages', and `--registry` files); its faults are printed and exit 1."""
+    from . import plugins
+    from .registry import builtin_registry, find_project_config
+
+    config = find_project_config(Path.cwd())
+    if not (registries or config or plugins.discover(plugins.REGISTRIES)):
+        return builtin_registry()
+    from .clinic import registry_with, sources_for
+    from .diagnostics import render_text
+    from .source import SourceFile
+
+    sources, diagnostics = sources_for(config, registries)
+    registry, found = registry_with(sources)
+    diagnostics += found
+    for diagnostic in diagnostics:
+        click.echo(render_text(diagnostic, SourceFile("<registry>", ""), style=_style) + "\n", err=True)
+    if registry is None or any(d.is_error for d in diagnostics):
+        sys.exit(EXIT_ERRORS)
+    return registry
 
 
 def _rule_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -97,8 +127,9 @@ def main() -> None:
               help="Run only these safety rules: codes or prefixes (S4 is a family); repeatable or comma-separated.")
 @click.option("--ignore", multiple=True, metavar="CODE", callback=_rule_codes,
               help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.")
+@_REGISTRY
 def check(paths: tuple[str, ...], output_format: str, strict: bool, select: tuple[str, ...],
-          ignore: tuple[str, ...]) -> None:
+          ignore: tuple[str, ...], registries: tuple[str, ...]) -> None:
     """Check program files (or folders of them; `-` reads standard input).
 
     Exits 0 when there are no errors (warnings allowed), 1 when any file has errors.
@@ -107,7 +138,7 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, select: tupl
     from .rules import CheckOptions
 
     options = CheckOptions(select, ignore, strict)
-    results = [_load(given, options) for given in _program_paths(paths)]
+    results = [_load(given, options, registries) for given in _program_paths(paths)]
     errors = sum(len(r.errors) for r in results)
     warnings = sum(len(r.warnings) for r in results)
     if output_format == "json":
@@ -139,14 +170,14 @@ def _equipment() -> list[str]:
 @click.argument("query", required=False, default="")
 @click.option("--region", type=click.Choice(_regions()), help="Only exercises for this region.")
 @click.option("--equipment", type=click.Choice(_equipment()), help="Only exercises that use this equipment.")
-def exercises(query: str, region: str | None, equipment: str | None) -> None:
+@_REGISTRY
+def exercises(query: str, region: str | None, equipment: str | None, registries: tuple[str, ...]) -> None:
     """List the exercise registry, or search it (by name, alias, category, region, target or equipment)."""
-    from .registry import builtin_registry
     from .terminal import console, exercise_table
     from .vocabulary import Region
     from .wording import did_you_mean
 
-    registry = builtin_registry()
+    registry = _registry(registries)
     found = registry.search(query, Region(region) if region else None, equipment)
     if not found:
         hint = did_you_mean(registry.suggest(query)) if query else None
@@ -156,13 +187,13 @@ def exercises(query: str, region: str | None, equipment: str | None) -> None:
 
 @main.command()
 @click.argument("name")
-def exercise(name: str) -> None:
+@_REGISTRY
+def exercise(name: str, registries: tuple[str, ...]) -> None:
     """Show one exercise in full: doses, ranges, instructions, cautions, variants, and where it comes from."""
-    from .registry import builtin_registry
     from .terminal import console, exercise_detail
     from .wording import did_you_mean
 
-    registry = builtin_registry()
+    registry = _registry(registries)
     found = registry.get(name)
     if found is None:
         hint = did_you_mean(registry.suggest(name)) or "`progdsl exercises` lists them all"
@@ -337,7 +368,9 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
               help="Folder of handout templates that override the built-in ones; they run sandboxed.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).")
-def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs) -> None:
+@_REGISTRY
+def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs,
+          registries) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
 
     A file with errors writes nothing. One bad file, backend or output does not stop
@@ -360,7 +393,8 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
         overrides["page_size"] = page_size.lower()
     if template_dir:
         overrides["template"] = str(template_dir.resolve())
-    settings = BuildSettings(output_dir, start, overrides, _source_date_epoch())
+    settings = BuildSettings(output_dir, start, overrides, _source_date_epoch(),
+                             tuple(str(Path(r).resolve()) for r in registries))
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [
         plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
@@ -402,12 +436,13 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
 @main.command()
 @click.argument("path")
 @_START
-def plan(path: str, start) -> None:
+@_REGISTRY
+def plan(path: str, start, registries) -> None:
     """Show the dated plan of one program: every session with that day's doses (`-` reads standard input)."""
     from .plan import build_plan
     from .terminal import console, plan_view
 
-    result = _load(path)
+    result = _load(path, registries=registries)
     _print_diagnostics(result)
     if not result.ok:
         sys.exit(EXIT_ERRORS)

@@ -998,6 +998,267 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
               glute_bridge 3x12 rest 60s
         """,
     ),
+    # ---- a clinic's registry file (progdsl.registry_schema, progdsl.clinic) ----
+    ErrorCode(
+        "E301", "registry-not-toml", "A registry file is not valid TOML, or cannot be read.",
+        """
+        What it means
+            A clinic's registry file is TOML, in the shape of progdsl's own registry
+            (docs/registry.md). This one breaks TOML's rules, so none of its entries can be
+            read; the caret points where the TOML reader gave up. A file that is missing its
+            closing quote or bracket is the usual cause. The same code reports a registry that
+            cannot be read at all, or is not UTF-8 text.
+
+        Example
+            [towel_slide]
+            name = "Towel slide
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+        """,
+    ),
+    ErrorCode(
+        "E302", "unknown-registry-field", "An entry has a field the registry schema does not have.",
+        """
+        What it means
+            Every field of a registry entry is listed in docs/registry.md. A field that is not
+            there is most often a misspelling, and would otherwise be silently ignored: an entry
+            that means to say how to do it safely would not.
+
+        Example
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+            cautoins = ["Stop if your shoulder pinches."]
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+            cautions = ["Stop if your shoulder pinches."]
+        """,
+    ),
+    ErrorCode(
+        "E303", "missing-registry-field", "An entry leaves out a field every entry needs.",
+        """
+        What it means
+            A clinic entry needs `name`, `category`, `dose`, `one_sided` and `instructions`;
+            every other field has a default. Without these progdsl cannot check a dose or print
+            the handout.
+
+        Example
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+        """,
+    ),
+    ErrorCode(
+        "E304", "invalid-registry-value", "A field's value is of the wrong type or shape.",
+        """
+        What it means
+            Each field takes one kind of value (docs/registry.md): text, a list of text, true or
+            false, a whole number, or a table of ranges. This value is another kind, such as
+            text where the schema wants true or false, or an id a program could not write.
+
+        Example
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = "no"
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+        """,
+    ),
+    ErrorCode(
+        "E305", "unknown-registry-word", "A category, dose form, region, position, balance or equipment word that does not exist.",
+        """
+        What it means
+            Some fields take one of a fixed list of words, the ones progdsl knows: a `category`
+            such as `mobility` or `strength`, the dose forms `reps`, `hold` and `duration`, the
+            regions, positions, balance levels and equipment of docs/registry.md. This word is
+            not one of them.
+
+        Example
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["repetitions"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+        """,
+    ),
+    ErrorCode(
+        "E306", "backwards-registry-range", "A range in `safe` or `recommended` runs backwards.",
+        """
+        What it means
+            A range is written [low, high]. Here the first number is larger than the second, so
+            no dose could be inside it.
+
+        Example
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+
+            [towel_slide.safe]
+            sets = [5, 1]
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+
+            [towel_slide.safe]
+            sets = [1, 5]
+        """,
+    ),
+    ErrorCode(
+        "E307", "invalid-registry-image", "An entry's image is outside the registry's folder, missing, or not a PNG, JPEG or SVG.",
+        """
+        What it means
+            An `image` is a path relative to the registry file, to a PNG, JPEG or SVG file in
+            the registry's folder or a folder under it. A path that leads out of that folder
+            (with `..` or from the root) is refused, so that a registry cannot put any file of
+            the computer on a handout.
+
+        Example
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+            image = "../pictures/towel_slide.png"
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+            image = "towel_slide.png"
+        """,
+    ),
+    ErrorCode(
+        "E308", "unknown-linked-exercise", "An `easier` or `harder` id is in no loaded registry.",
+        """
+        What it means
+            `easier` and `harder` name other exercises by id, in the built-in registry or in a
+            registry loaded with this one. No registry has this id: it is misspelt, or its
+            registry is not loaded.
+
+        Example
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+            easier = ["ankle_pump"]
+
+        Fix
+            [towel_slide]
+            name = "Towel slide"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+            easier = ["ankle_pumps"]
+        """,
+    ),
+    ErrorCode(
+        "E309", "exercise-defined-twice", "An entry's id is already built in, or defined by another registry.",
+        """
+        What it means
+            Two entries with one id would make a program mean different exercises depending on
+            which registry was read last. The message names the file that defines the id first.
+            To replace that entry on purpose, say so with `override = true`.
+
+        Example
+            [clam_shell]
+            name = "Clam shell"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+
+        Fix
+            [clam_shell]
+            name = "Clam shell"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Sit at a table with a towel under your hand and slide it forward and back."]
+            override = true
+        """,
+    ),
+    ErrorCode(
+        "E310", "registry-not-found", "A registry file named by a program or a project config does not exist.",
+        """
+        What it means
+            A program's `registry \"FILE.toml\"` line names a registry file relative to the
+            program file; a project config's `registries` are relative to the config file. There
+            is no file at this path.
+
+        Example
+            program "Walks"
+            registry "clinic/no_such_file.toml"
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walks"
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
 )
 
 

@@ -5,13 +5,14 @@ Each stage returns `(value, diagnostics)`; a stage with errors stops the ones af
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ast, model
-from .diagnostics import Diagnostic, has_errors, sort_key
+from .diagnostics import Diagnostic, error, has_errors, sort_key
 from .parser import decode, parse
-from .registry import Registry, builtin_registry
+from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
 from .rules import CheckOptions, check_program
 from .source import SourceFile
@@ -39,23 +40,57 @@ class Result:
         return [d for d in self.diagnostics if not d.is_error]
 
 
-def load_bytes(data: bytes, name: str, registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
+def load_bytes(data: bytes, name: str, registry: Registry | None = None, *, options: CheckOptions | None = None,
+               registries: Sequence[str | Path] = ()) -> Result:
     """Check a program given as bytes; `name` is what diagnostics call the file.
+
+    Without a `registry`, the program is checked against the built-in one and every clinic
+    registry in use: its own `registry` lines, `registries` (paths, as `--registry` gives
+    them), the project config above it and installed registry packages (docs/registry.md).
+    A fault in any of those is reported in that file, and the program is not compiled.
 
     A program that binds is then checked by the safety rules; `options` chooses which
     rules run and whether warnings count as errors (`progdsl.rules.CheckOptions`).
     """
-    registry = registry or builtin_registry()
     source, diagnostics = decode(data, name)
     if diagnostics or source is None:
         return _result(source or SourceFile(name, ""), None, diagnostics)
     tree, diagnostics = parse(source)
     if tree is None:
         return _result(source, None, diagnostics)
+    if registry is None:
+        registry, diagnostics = registry_for(tree, source, registries)
+        if registry is None:
+            return _result(source, None, diagnostics)
     program, diagnostics = resolve(tree, source, registry)
     if program is not None:
         diagnostics = [*diagnostics, *check_program(program, options or CheckOptions())]
     return _result(source, program, diagnostics)
+
+
+def registry_for(tree: ast.Program, source: SourceFile, paths: Sequence[str | Path] = ()) -> tuple[Registry | None, list[Diagnostic]]:
+    """The registry a program is checked against; None when a clinic registry has errors.
+    The built-in one, from the cache, when no clinic registry is in use."""
+    from . import plugins
+
+    lines = [item for item in tree.items if isinstance(item, ast.Line) and item.keyword == "registry"]
+    folder = Path.cwd() if source.name.startswith("<") else Path(source.name).parent
+    config = find_project_config(folder.resolve())
+    if not (lines or paths or config or plugins.discover(plugins.REGISTRIES)):
+        return builtin_registry(), []
+    from .clinic import Source, registry_with, sources_for
+
+    sources, diagnostics = sources_for(config, paths)
+    for line in lines:
+        file = folder / line.value.value
+        if file.is_file():
+            sources.append(Source(str(file), file))
+        else:
+            diagnostics.append(error("E310", f"the registry `{line.value.value}` does not exist", line.value.span,
+                                     "the path is relative to the program file"))
+    registry, found = registry_with(sources)
+    diagnostics += found
+    return (None if has_errors(diagnostics) else registry), diagnostics
 
 
 def loads(text: str, name: str = "<string>", registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
@@ -63,10 +98,11 @@ def loads(text: str, name: str = "<string>", registry: Registry | None = None, *
     return load_bytes(text.encode("utf-8"), name, registry, options=options)
 
 
-def load(path: str | Path, registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
+def load(path: str | Path, registry: Registry | None = None, *, options: CheckOptions | None = None,
+         registries: Sequence[str | Path] = ()) -> Result:
     """Check the program in a file."""
     path = Path(path)
-    return load_bytes(path.read_bytes(), str(path), registry, options=options)
+    return load_bytes(path.read_bytes(), str(path), registry, options=options, registries=registries)
 
 
 def parse_only(text: str, name: str = "<string>") -> tuple[ast.Program | None, list[Diagnostic]]:

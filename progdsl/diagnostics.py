@@ -26,6 +26,8 @@ class Diagnostic:
     message: str
     span: Span
     help: str | None = None
+    # The file the fault is in when it is not the program being checked (a registry file).
+    source: SourceFile | None = None
 
     @property
     def is_error(self) -> bool:
@@ -35,8 +37,8 @@ class Diagnostic:
         return replace(self, severity=severity)
 
 
-def error(code: str, message: str, span: Span, help: str | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, span, help)
+def error(code: str, message: str, span: Span, help: str | None = None, *, source: SourceFile | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, help, source)
 
 
 def warning(code: str, message: str, span: Span, help: str | None = None) -> Diagnostic:
@@ -48,7 +50,9 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple:
-    return (diagnostic.span, diagnostic.code)
+    """Faults in other files (registries) first, by file; then by position and code."""
+    other = diagnostic.source
+    return (other is None, other.name if other else "", diagnostic.span, diagnostic.code)
 
 
 # ---------------------------------------------------------------------------
@@ -72,7 +76,9 @@ def render_text(
     style=lambda text, role: text,
 ) -> str:
     """The diagnostic as ruff-style text. `style(text, role)` may add colour;
-    roles are `error`, `warning`, `location`, `gutter`, `caret` and `help`."""
+    roles are `error`, `warning`, `location`, `gutter`, `caret` and `help`.
+    A diagnostic that carries its own source (a registry file's) renders against that."""
+    source = diagnostic.source or source
     span = diagnostic.span
     severity = diagnostic.severity.value
     header = (
@@ -105,6 +111,7 @@ def render_text(
 
 
 def to_json(diagnostic: Diagnostic, source: SourceFile) -> dict:
+    source = diagnostic.source or source
     span = diagnostic.span
     return {
         "file": source.name,

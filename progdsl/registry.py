@@ -1,8 +1,8 @@
 """The exercise registry: what each exercise is, the doses it takes, its safe ranges.
 
-The built-in data lives in `progdsl/data/exercises/*.toml`; plugins add more
-through the `progdsl.registries` entry-point group (a function returning a
-mapping of the same shape).
+The built-in data lives in `progdsl/data/exercises/*.toml`. A clinic's own registries
+(files, project config, `progdsl.registries` entry points) are checked by
+`progdsl.registry_schema` and added by `progdsl.clinic` (docs/registry.md).
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ class Exercise:
     eyes_closed: bool = False
     quick_position_change: bool = False
     origin: str = "progdsl"  # the registry the entry came from: "progdsl", or a file or package
+    image: str | None = None  # a picture's absolute path, inside its registry's folder
+    credit: str | None = None  # who made the picture
 
     @classmethod
     def from_table(cls, id: str, table: Mapping, origin: str = "progdsl") -> Exercise:
@@ -97,6 +99,8 @@ class Exercise:
             eyes_closed=bool(table.get("eyes_closed", False)),
             quick_position_change=bool(table.get("quick_position_change", False)),
             origin=origin,
+            image=table.get("image"),
+            credit=table.get("credit"),
         )
 
 
@@ -190,8 +194,37 @@ def region_info() -> dict[Region, RegionInfo]:
     }
 
 
+def builtin_file(id: str) -> Path | None:
+    """The built-in data file that defines `id`, for messages that name it."""
+    import re
+
+    header = re.compile(rf"^\[{re.escape(id)}\]", re.MULTILINE)
+    return next((path for path in sorted(DATA_DIR.glob("*.toml")) if header.search(path.read_text("utf-8"))), None)
+
+
 @cache
 def builtin_registry() -> Registry:
     files = sorted(DATA_DIR.glob("*.toml"))
     tables = cached("registry", fingerprint(files), load_tables)
     return Registry(Exercise.from_table(id, table) for id, table in tables.items())
+
+
+CONFIG_FILES = ("progdsl.toml", "pyproject.toml")
+
+
+def find_project_config(start: Path) -> Path | None:
+    """The nearest `progdsl.toml`, or `pyproject.toml` with a `[tool.progdsl]` table, in
+    `start` or a folder above it. Looks at the text only, so finding none imports nothing."""
+    import re
+
+    tool = re.compile(r"^\s*\[\s*tool\.progdsl\s*\]", re.MULTILINE)
+    for folder in (start, *start.parents):
+        if (folder / "progdsl.toml").is_file():
+            return folder / "progdsl.toml"
+        pyproject = folder / "pyproject.toml"
+        try:
+            if pyproject.is_file() and tool.search(pyproject.read_text(encoding="utf-8", errors="replace")):
+                return pyproject
+        except OSError:
+            continue
+    return None

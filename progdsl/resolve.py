@@ -207,6 +207,8 @@ class Resolver:
                     cautions.append(model.Remark(text.value, item.span))
                 case ast.Line(keyword="note", value=text):
                     notes.append(model.Remark(text.value, item.span))
+                case ast.Line(keyword="registry"):
+                    pass  # loaded before resolving (progdsl.compiler.registry_for)
                 case ast.Allow():
                     allows += self.allows([item])
                 case ast.Setting():

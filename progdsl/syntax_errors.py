@@ -56,7 +56,7 @@ _IN_CONTEXT = {
 
 _HEADER_WORDS = {
     "program", "client", "clinician", "start", "timezone", "time", "equipment",
-    "flags", "cleared", "set",
+    "flags", "cleared", "set", "registry",
 }
 _MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
 _FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}

@@ -68,6 +68,8 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
     facts.add_row("easier", names(e.easier))
     facts.add_row("harder", names(e.harder))
     facts.add_row("from", "progdsl's built-in registry" if e.origin == "progdsl" else e.origin)
+    if e.image:
+        facts.add_row("image", e.image + (f" ({e.credit})" if e.credit else ""))
 
     ranges = Table(title="ranges", title_justify="left")
     ranges.add_column("")

@@ -29,6 +29,9 @@ FILE_LEVEL = {
     "E006": b'program "T"\nnote "' + b"x" * 2_000 + b'"\nphase "Walk" 2w daily:\n  walking 20min\n',
 }
 
+# Codes whose example is a registry file (TOML), not a program: checked as a clinic registry.
+REGISTRY_FILE = {e.code for e in CODES if "E301" <= e.code <= "E309"}
+
 # A code in quotes, as the parser and the resolver pass it to `error(...)`.
 _REPORTED = re.compile(r"""["'](E\d{3})["']""")
 
@@ -66,13 +69,32 @@ def test_names_are_unique_across_the_e_codes_and_the_rules():
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("entry", [e for e in CODES if e.code not in FILE_LEVEL], ids=lambda e: e.code)
+@pytest.mark.parametrize("entry", [e for e in CODES if e.code not in {*FILE_LEVEL, *REGISTRY_FILE}], ids=lambda e: e.code)
 def test_the_example_reports_the_code_and_the_fix_checks_clean(entry):
     sections = entry.sections()
     example = loads(sections["Example"] + "\n", f"{entry.code}-example.prog")
     assert [d.code for d in example.diagnostics] == [entry.code], example.diagnostics
     fixed = loads(sections["Fix"] + "\n", f"{entry.code}-fixed.prog")
     assert fixed.ok and fixed.diagnostics == (), fixed.diagnostics
+
+
+def registry_codes(text: str, folder) -> list[str]:
+    from progdsl.clinic import Source, registry_with
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "towel_slide.png").write_bytes(b"\x89PNG\r\n")
+    path = folder / "clinic.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    _, diagnostics = registry_with([Source(str(path), path)])
+    assert all(d.source is not None and d.source.name == str(path) for d in diagnostics)
+    return [d.code for d in diagnostics]
+
+
+@pytest.mark.parametrize("entry", [e for e in CODES if e.code in REGISTRY_FILE], ids=lambda e: e.code)
+def test_a_registry_example_reports_the_code_and_its_fix_checks_clean(entry, tmp_path):
+    sections = entry.sections()
+    assert registry_codes(sections["Example"], tmp_path / "example") == [entry.code]
+    assert registry_codes(sections["Fix"], tmp_path / "fixed") == []
 
 
 @pytest.mark.parametrize("code", FILE_LEVEL)
