@@ -423,3 +423,16 @@ def test_the_example_programs_have_no_safety_errors(example_programs):
     for path in example_programs:
         result = loads(path.read_text(encoding="utf-8"), str(path))
         assert result.ok, [(d.code, d.span.line, d.message) for d in result.errors]
+
+
+# ---- S507 unknown equipment
+
+
+def test_unknown_equipment_is_a_warning_with_a_did_you_mean():
+    text = one_line("walking 20min", header="equipment foam_rollr, mat")
+    assert found(text) == [("S507", 2)]
+    assert "did you mean `foam_roller`?" in message("S507", text)
+
+
+def test_known_equipment_and_weights_are_not_reported():
+    assert found(one_line("walking 20min", header="equipment mat, ankle_weight, mini_band(green)")) == []
