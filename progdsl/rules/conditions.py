@@ -43,7 +43,9 @@ def _flags(program, words) -> list[str]:
 
 
 def _quoted(words) -> str:
-    return " and ".join(f"`{word}`" for word in words)
+    """`a`, `b` and `c`."""
+    quoted = [f"`{word}`" for word in words]
+    return " and ".join(filter(None, (", ".join(quoted[:-1]), quoted[-1])))
 
 
 def _alternatives(exercise, keep) -> list[str]:
