@@ -112,13 +112,22 @@ class Cleared:
 
 
 @dataclass(frozen=True)
+class Surgery:
+    """`surgery "WHAT, WHERE" YYYY-MM-DD`: an operation and its date."""
+
+    text: Text
+    date: Atom
+    span: Span
+
+
+@dataclass(frozen=True)
 class Setting:
     key: Atom
     value: Atom | Text | Amount
     span: Span
 
 
-HeaderLine = Line | Allow | Equipment | Flags | Cleared | Setting
+HeaderLine = Line | Allow | Equipment | Flags | Cleared | Surgery | Setting
 
 
 # ---- exercise lines ----------------------------------------------------------

@@ -94,6 +94,9 @@ class AstBuilder(Transformer):
     def cleared(self, meta, c):
         return ast.Cleared(_text(c[0]), _atom(c[1]), meta_span(meta))
 
+    def surgery(self, meta, c):
+        return ast.Surgery(_text(c[0]), _atom(c[1]), meta_span(meta))
+
     def allow(self, meta, c):
         return ast.Allow(_atom(c[0]), _text(c[1]), meta_span(meta))
 

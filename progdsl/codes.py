@@ -395,6 +395,27 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
+        "E117", "surgery-without-text", "A `surgery` line does not say what the operation was.",
+        """
+        What it means
+            A `surgery` line records an operation and its date, so that the safety rules
+            can keep early work on the operated part of the body gentle. The text names the
+            operation and the body part; an empty text names neither.
+
+        Example
+            program "Walking"
+            surgery "" 2026-11-02
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
+            surgery "ACL reconstruction, left knee" 2026-11-02
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
+    ErrorCode(
         "E120", "invalid-date", "A date that is not on the calendar.",
         """
         What it means

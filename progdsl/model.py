@@ -13,7 +13,7 @@ from .registry import Exercise
 from .settings import SETTINGS
 from .source import SourceFile, Span
 from .units import Number, Range
-from .vocabulary import DoseKind
+from .vocabulary import DoseKind, Region
 
 # Nx/week → weekdays (0 = Monday). Rest days never fall two in a row when they can
 # be kept apart, and sessions are spaced as evenly as seven days allow.
@@ -206,6 +206,17 @@ class Clearance:
 
 
 @dataclass(frozen=True)
+class Surgery:
+    """An operation the client has had: the text as written, its date, and the regions
+    its words name (`vocabulary.surgery_regions`: "ACL reconstruction, left knee" is the knee)."""
+
+    text: str
+    date: dt.date
+    regions: tuple[Region, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Setting:
     key: str
     value: object
@@ -230,6 +241,7 @@ class Program:
     allows: tuple[Allow, ...]
     settings: tuple[Setting, ...]
     phases: tuple[Phase, ...]
+    surgeries: tuple[Surgery, ...] = ()
 
     @property
     def days(self) -> int:

@@ -178,7 +178,7 @@ def default_start(today: dt.date | None = None) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
-def _day_dose(p: model.Prescription, day_in_phase: int) -> DayDose:
+def day_dose(p: model.Prescription, day_in_phase: int) -> DayDose:
     return DayDose(
         exercise=p.exercise,
         kind=p.dose.kind,
@@ -231,7 +231,7 @@ def build_plan(program: model.Program, start: dt.date | None = None) -> Plan:
             for day in range(phase.days):
                 date = phase_start + dt.timedelta(days=day)
                 due = tuple(
-                    _day_dose(p, day)
+                    day_dose(p, day)
                     for p in session.prescriptions
                     if is_due(session.frequency_for(p), date, day)
                 )

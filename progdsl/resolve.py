@@ -21,7 +21,7 @@ from .settings import NOT_FOR_PROGRAMS, SETTINGS, convert
 from .source import SourceFile, Span
 from .suggest import close_matches
 from .units import Quantity, Range, to_days, to_minutes, to_seconds, whole
-from .vocabulary import DoseKind, Region, Weekday
+from .vocabulary import DoseKind, Region, Weekday, surgery_regions
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})$")
@@ -168,6 +168,7 @@ class Resolver:
         notes: list[model.Remark] = []
         allows: list[model.Allow] = []
         settings: list[model.Setting] = []
+        surgeries: list[model.Surgery] = []
         phases: list[model.Phase] = []
         first_day = 0
         seen_phase: ast.PhaseBlock | None = None
@@ -211,6 +212,10 @@ class Resolver:
                     pass  # loaded before resolving (progdsl.compiler.registry_for)
                 case ast.Allow():
                     allows += self.allows([item])
+                case ast.Surgery():
+                    surgery = self.surgery(item)
+                    if surgery is not None:
+                        surgeries.append(surgery)
                 case ast.Setting():
                     setting = self.setting(item)
                     if setting is not None:
@@ -271,7 +276,18 @@ class Resolver:
             allows=tuple(allows),
             settings=tuple(settings),
             phases=tuple(phases),
+            surgeries=tuple(surgeries),
         )
+
+    def surgery(self, node: ast.Surgery) -> model.Surgery | None:
+        when = self.date(node.date)
+        if not node.text.value.strip():
+            self.report("E117", "`surgery` must say what the operation was", node.text.span,
+                        'name the operation and the body part, such as: surgery "ACL reconstruction, left knee" 2026-11-02')
+            return None
+        # A text that names no known body part is kept, with no regions: S607 warns about it.
+        regions = surgery_regions(node.text.value)
+        return model.Surgery(node.text.value, when, regions, node.span) if when is not None else None
 
     def allows(self, nodes) -> list[model.Allow]:
         found = []

@@ -8,6 +8,7 @@ so that a translation has one place to go.
 from __future__ import annotations
 
 import enum
+import re
 
 
 class DoseKind(enum.StrEnum):
@@ -99,6 +100,26 @@ class Region(enum.StrEnum):
     BALANCE = "balance"
     CARDIO = "cardio"
     BREATHING_PELVIC_FLOOR = "breathing_pelvic_floor"
+
+
+# Words in a `surgery` line's text and the region each names: "ACL reconstruction, left
+# knee" is the knee. A text may name several regions; one that names none is a warning (S607).
+SURGERY_REGION_WORDS: dict[str, Region] = {
+    **dict.fromkeys(("neck", "cervical"), Region.NECK),
+    **dict.fromkeys(("shoulder", "rotator", "subacromial", "clavicle", "collarbone", "humerus"), Region.SHOULDER),
+    **dict.fromkeys(("elbow", "wrist", "hand", "finger", "thumb", "carpal", "forearm", "radius"), Region.ELBOW_WRIST_HAND),
+    **dict.fromkeys(("thoracic",), Region.THORACIC),
+    **dict.fromkeys(("back", "lumbar", "spine", "spinal", "discectomy", "microdiscectomy", "laminectomy"), Region.LUMBAR),
+    **dict.fromkeys(("hip", "femur"), Region.HIP),
+    **dict.fromkeys(("knee", "acl", "pcl", "mcl", "menisectomy", "meniscectomy", "meniscus", "patella", "patellar", "tkr", "tka"), Region.KNEE),
+    **dict.fromkeys(("ankle", "foot", "achilles", "heel", "toe", "bunion"), Region.ANKLE_FOOT),
+}
+
+
+def surgery_regions(text: str) -> tuple[Region, ...]:
+    """The regions a surgery's text names, in the order it names them (see SURGERY_REGION_WORDS)."""
+    found = [SURGERY_REGION_WORDS.get(word) for word in re.findall(r"[a-z]+", text.lower())]
+    return tuple(dict.fromkeys(region for region in found if region))
 
 
 class Position(enum.StrEnum):

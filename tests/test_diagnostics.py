@@ -128,6 +128,24 @@ def test_E116_clearance_without_a_name():
     assert only_error(HEADER + 'cleared " " 2026-01-01\n' + OK_PHASE) == ("E116", 2)
 
 
+def test_E117_surgery_without_text_and_E120_its_bad_date():
+    assert only_error(HEADER + 'surgery "" 2026-01-01\n' + OK_PHASE) == ("E117", 2)
+    assert only_error(HEADER + 'surgery "Knee arthroscopy" 2026-02-30\n' + OK_PHASE) == ("E120", 2)
+
+
+def test_surgery_lines_repeat_and_their_regions_come_from_their_words():
+    from progdsl import loads
+
+    program = loads(
+        HEADER + 'surgery "ACL reconstruction, left knee" 2026-11-02\n'
+        'surgery "Rotator cuff repair" 2025-03-01\n' + OK_PHASE
+    ).program
+    assert [(s.text, s.date.isoformat(), s.regions) for s in program.surgeries] == [
+        ("ACL reconstruction, left knee", "2026-11-02", ("knee",)),
+        ("Rotator cuff repair", "2025-03-01", ("shoulder",)),
+    ]
+
+
 @pytest.mark.parametrize("date", ["2026-02-30", "2026-13-01", "2026-00-10", "2027-02-29"])
 def test_E120_invalid_dates(date):
     assert only_error(HEADER + f"start {date}\n" + OK_PHASE) == ("E120", 2)

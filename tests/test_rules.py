@@ -423,3 +423,100 @@ def test_the_example_programs_have_no_safety_errors(example_programs):
     for path in example_programs:
         result = loads(path.read_text(encoding="utf-8"), str(path))
         assert result.ok, [(d.code, d.span.line, d.message) for d in result.errors]
+
+
+# ---- S507 unknown equipment
+
+
+def test_unknown_equipment_is_a_warning_with_a_did_you_mean():
+    text = one_line("walking 20min", header="equipment foam_rollr, mat")
+    assert found(text) == [("S507", 2)]
+    assert "did you mean `foam_roller`?" in message("S507", text)
+
+
+def test_known_equipment_and_weights_are_not_reported():
+    assert found(one_line("walking 20min", header="equipment mat, ankle_weight, mini_band(green)")) == []
+
+
+# ---- S6xx conditions
+
+
+def program(header: str, *exercises: str, length: str = "2w") -> str:
+    """A program with these header lines and one session of these exercise lines (from line 5 on)."""
+    body = "".join(f"    {line}\n" for line in exercises)
+    return f'program "T"\n{header}\nphase "A" {length}:\n  session on mon wed fri:\n{body}'
+
+
+KNEE = 'start 2026-11-16\nsurgery "ACL reconstruction, left knee" 2026-11-02'
+
+
+def test_S601_fires_for_stage_3_loaded_or_impact_work_on_the_operated_region_in_the_early_weeks():
+    assert lines("S601", program(KNEE, "lunge 3x8 each side rest 60s")) == [6]
+    assert lines("S601", program(KNEE, "running 20min")) == [6]  # impact loads the knee
+    assert lines("S601", program(KNEE, "squat 3x10 load 8kg rest 60s")) == [6]
+    assert "from week 3 after \"ACL reconstruction, left knee\"" in message("S601", program(KNEE, "lunge 3x8 each side rest 60s"))
+
+
+def test_S601_is_quiet_for_gentle_work_other_regions_and_after_12_weeks():
+    assert lines("S601", program(KNEE, "quad_set 3x10 each side rest 30s")) == []
+    assert lines("S601", program(KNEE, "overhead_press 3x8 rest 60s")) == []  # the shoulder
+    late = 'start 2027-02-01\nsurgery "ACL reconstruction, left knee" 2026-11-02'
+    assert lines("S601", program(late, "lunge 3x8 each side rest 60s")) == []
+
+
+def test_S601_without_a_start_line_takes_every_phase_as_early():
+    text = program('surgery "Total knee replacement" 2026-11-02', "lunge 3x8 each side rest 60s")
+    assert lines("S601", text) == [5]
+    assert "no `start` line" in message("S601", text)
+
+
+def test_S607_surgery_naming_no_body_part():
+    assert lines("S607", program('surgery "Reconstruction" 2026-11-02', "walking 20min")) == [2]
+    assert lines("S607", program('surgery "Rotator cuff repair" 2026-11-02', "walking 20min")) == []
+
+
+def test_S602_falls_history_against_unsupported_or_eyes_closed_balance():
+    text = program("flags falls_history", "single_leg_stance_unsupported 3x20s each side rest 30s",
+                   "feet_together_eyes_closed 3x20s rest 30s")
+    assert lines("S602", text) == [5, 6]
+    assert lines("S602", program("flags falls_history", "single_leg_stance 3x20s each side rest 30s")) == []
+    assert lines("S602", program("flags mild_pain", "single_leg_stance_unsupported 3x20s each side rest 30s")) == []
+
+
+def test_S603_osteoporosis_against_loaded_spinal_flexion():
+    assert lines("S603", program("equipment mat\nflags osteoporosis", "curl_up 2x8 rest 30s")) == [6]
+    assert lines("S603", program("equipment mat\nflags osteoporosis", "dead_bug 2x8 each side rest 30s")) == []
+    assert lines("S603", program("equipment mat", "curl_up 2x8 rest 30s")) == []
+
+
+def test_S604_pregnancy_against_a_long_run_lying_on_the_back():
+    run = ("glute_bridge 3x12 rest 60s", "dead_bug 3x10 each side rest 60s", "pelvic_tilt 3x15 rest 30s")
+    assert lines("S604", program("equipment mat\nflags pregnancy_third_trimester", *run)) == [6]
+    assert lines("S604", program("equipment mat\nflags pregnancy", *run)) == [6]
+    assert lines("S604", program("equipment mat\nflags pregnancy_first_trimester", *run)) == []
+    broken = (run[0], "bird_dog 3x10 each side rest 60s", run[2])
+    assert lines("S604", program("equipment mat\nflags pregnancy_second_trimester", *broken)) == []
+
+
+def test_S605_hypertension_against_isometric_holds_over_30_seconds():
+    assert lines("S605", program("equipment mat\nflags hypertension", "plank 3x45s rest 60s")) == [6]
+    assert lines("S605", program("equipment mat\nflags hypertension", "plank 3x20s rest 60s progress to 40s over 2w")) == [6]
+    assert lines("S605", program("equipment mat\nflags hypertension", "plank 4x20s rest 60s")) == []
+    assert lines("S605", program("flags hypertension", "hamstring_stretch 3x45s each side")) == []  # a stretch
+    assert lines("S605", program("equipment mat", "plank 3x45s rest 60s")) == []
+
+
+def test_S606_dizziness_against_standing_straight_after_lying():
+    text = program("equipment mat\nflags vertigo", "glute_bridge 3x12 rest 60s", "squat 3x10 rest 60s")
+    assert lines("S606", text) == [7]
+    assert "`glute_bridge`" in message("S606", text)
+    seated = program("equipment mat, chair\nflags dizziness", "glute_bridge 3x12 rest 60s",
+                     "sit_to_stand 3x10 rest 60s", "squat 3x10 rest 60s")
+    assert lines("S606", seated) == []
+    assert lines("S606", program("equipment mat", "glute_bridge 3x12 rest 60s", "squat 3x10 rest 60s")) == []
+
+
+def test_the_condition_flags_and_their_synonyms_are_known():
+    assert lines("S403", program("flags falls_history, osteoporosis, hypertension, dizziness", "walking 20min")) == []
+    text = program("flags high_blood_pressure", "walking 20min")
+    assert "did you mean `hypertension`?" in message("S403", text)

@@ -12,7 +12,7 @@ from progdsl import loads, plugins
 from progdsl.diagnostics import error
 from progdsl.rules import ERROR, WARNING, Catalog, CheckOptions, catalog, check_program, load_catalog, rule
 
-BUILTIN_PACKS = {"ranges", "progression", "staging", "recovery", "red_flags", "practicality"}
+BUILTIN_PACKS = {"ranges", "progression", "staging", "recovery", "red_flags", "practicality", "conditions"}
 
 GOOD = 'program "T"\nequipment mat\nphase "A" 2w:\n  session daily:\n    clam_shell 3x12 rest 30-60s\n'
 
@@ -60,8 +60,8 @@ def test_the_built_in_packs_are_registered_as_entry_points():
 
 def test_every_code_is_unique_stable_and_kebab_named():
     codes = [r.code for r in catalog().rules]
-    assert len(codes) == len(set(codes)) == 26
-    assert {c[:2] for c in codes} == {"S0", "S1", "S2", "S3", "S4", "S5"}
+    assert len(codes) == len(set(codes)) == 34
+    assert {c[:2] for c in codes} == {"S0", "S1", "S2", "S3", "S4", "S5", "S6"}
 
 
 def test_a_rule_that_raises_is_reported_by_name_and_the_others_still_run():

@@ -1,8 +1,8 @@
 """The clinical safety-rule engine.
 
 Rules come from rule packs registered under the `progdsl.rules` entry-point group;
-the built-in packs (ranges, progression, staging, recovery, red_flags, practicality)
-register there exactly as a third-party pack would. A pack's entry point names a
+the built-in packs (ranges, progression, staging, recovery, red_flags, practicality,
+conditions) register there exactly as a third-party pack would. A pack's entry point names a
 `Rule` or a sequence of them, made with the `rule` decorator.
 
 `check_program` runs every selected rule over a bound program. A rule that raises

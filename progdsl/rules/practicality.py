@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import model
 from ..plan import estimated_seconds
 from ..suggest import close_matches
+from ..vocabulary import EQUIPMENT
 from ..wording import days, did_you_mean
 from .base import ERROR, MAX_PROGRAM_DAYS, WARNING, rule
 
@@ -314,6 +315,48 @@ def one_sided_without_each_side(program, ctx):
             )
 
 
+@rule("S507", "unknown-equipment", WARNING, "An `equipment` line names something progdsl does not know.")
+def unknown_equipment(program, ctx):
+    """
+    What it checks
+        Every item on the `equipment` lines against the equipment progdsl knows (the
+        words registry entries use: mat, chair, wall, step, bench, table, towel, wand,
+        strap, pillow, mini_band, resistance_band, door_anchor, dumbbell, kettlebell,
+        barbell, ankle_weight, putty, ball, stability_ball, foam_roller, massage_ball,
+        balance_pad),
+        and any item an exercise in the program needs.
+
+    Why it matters
+        The equipment line is the client's shopping list, and the handout prints it as
+        written. A misspelt item (`foam_rollr`) is printed as it stands, and the exercises
+        that need the real item are then reported as missing it (S501).
+
+    Example
+        program "Release"
+        equipment foam_rollr
+        phase "Release" 2w:
+          session 3x/week:
+            walking 20min
+
+    Use instead
+        program "Release"
+        equipment foam_roller
+        phase "Release" 2w:
+          session 3x/week:
+            walking 20min
+    """
+    known = set(EQUIPMENT).union(WEIGHTS, *(p.exercise.equipment for _, _, p in program.prescriptions()))
+    for item in program.equipment:
+        if item.name in known:
+            continue
+        close = did_you_mean(close_matches(item.name, sorted(known), n=2))
+        yield ctx.report(
+            item.span,
+            f"`{item.name}` is not equipment progdsl knows, and the handout will print it as written",
+            (f"{close} " if close else "") + "`progdsl explain S507` lists the equipment progdsl knows",
+        )
+
+
 RULES = (
     equipment_not_listed,
     band_colour_not_listed,
@@ -321,4 +364,5 @@ RULES = (
     too_many_exercises,
     program_too_long,
     one_sided_without_each_side,
+    unknown_equipment,
 )

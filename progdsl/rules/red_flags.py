@@ -39,6 +39,16 @@ OTHER_FLAGS = {
     "poor_posture": "slouches when sitting or standing",
     "overtraining": "has been training too hard",
     "mild_pain": "mild, settling pain",
+    # Conditions the S6xx rules read (progdsl.rules.conditions).
+    "falls_history": "has fallen, or nearly fallen, in the past year",
+    "osteoporosis": "osteoporosis: bones that break more easily",
+    "pregnancy": "pregnant; how far along is not recorded",
+    "pregnancy_first_trimester": "pregnant, up to 13 weeks",
+    "pregnancy_second_trimester": "pregnant, 14 to 27 weeks",
+    "pregnancy_third_trimester": "pregnant, 28 weeks or more",
+    "hypertension": "high blood pressure",
+    "dizziness": "dizzy spells or light-headedness",
+    "vertigo": "vertigo: a spinning feeling, such as with BPPV",
 }
 
 # Nerve symptoms: long stretch holds are eased into (S402).
@@ -54,6 +64,14 @@ _SYNONYMS = {
     "persistent_pain": "pain_over_2_weeks",
     "injury": "back_injury",
     "sitting": "prolonged_sitting",
+    "falls": "falls_history",
+    "fall_risk": "falls_history",
+    "history_of_falls": "falls_history",
+    "pregnant": "pregnancy",
+    "high_blood_pressure": "hypertension",
+    "dizzy": "dizziness",
+    "light_headedness": "dizziness",
+    "bppv": "vertigo",
 }
 
 
@@ -171,7 +189,10 @@ def unknown_flag(program, ctx):
         Every word on a `flags` line against the words the safety rules read. Besides the
         red flags (see `progdsl explain S401`), these are known: prolonged_sitting,
         muscle_soreness, weak_glutes, tight_hamstrings, tight_hip_flexors, poor_posture,
-        overtraining and mild_pain.
+        overtraining and mild_pain; and the conditions the S6xx rules read:
+        falls_history (S602), osteoporosis (S603), pregnancy, pregnancy_first_trimester,
+        pregnancy_second_trimester and pregnancy_third_trimester (S604), hypertension
+        (S605), dizziness and vertigo (S606).
 
     Why it matters
         No rule reads an unknown word. A misspelt red flag (`numbess`) or a synonym
