@@ -228,6 +228,31 @@ def test_local_time_holds_across_a_daylight_saving_change(zone, start, change):
     assert {s.astimezone(dt.UTC).time() for s in starts} != {starts[0].astimezone(dt.UTC).time()}
 
 
+@pytest.mark.parametrize("zone", ["Europe/London", "Australia/Sydney", "America/New_York", "Asia/Tokyo"])
+def test_the_vtimezone_has_one_observance_per_change_of_offset(zone):
+    """No RDATE and no RRULE: ical.js (Thunderbird) missed a change written as DTSTART plus RDATE.
+    Each observance starts at the change, on the clock before it, as RFC 5545 3.6.5 has it."""
+    header = f'program "A year"\nstart 2026-06-01\ntimezone "{zone}"\ntime 07:30\n'
+    plan = plan_of(header + 'phase "Only" 52w:\n  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n')
+    (timezone,) = Calendar.from_ical(render(plan)).walk("VTIMEZONE")
+    assert str(timezone["TZID"]) == zone
+    observances = timezone.subcomponents
+    assert all("RDATE" not in o and "RRULE" not in o for o in observances)
+    first, *changes = observances
+    assert first.decoded("TZOFFSETFROM") == first.decoded("TZOFFSETTO")
+    tz = zoneinfo.ZoneInfo(zone)
+    expected = []
+    moment = dt.datetime(2025, 12, 31, tzinfo=dt.UTC)
+    while moment < dt.datetime(2028, 1, 2, tzinfo=dt.UTC):
+        later = moment + dt.timedelta(hours=1)
+        if later.astimezone(tz).utcoffset() != moment.astimezone(tz).utcoffset():
+            before = moment.astimezone(tz).utcoffset()
+            expected.append((later.replace(tzinfo=None) + before, before, later.astimezone(tz).utcoffset()))
+        moment = later
+    assert [(o.decoded("DTSTART"), o.decoded("TZOFFSETFROM"), o.decoded("TZOFFSETTO")) for o in changes] == expected
+    assert len(changes) == (0 if zone == "Asia/Tokyo" else 4)
+
+
 def test_a_leap_day_start():
     plan = plan_of(program('start 2028-02-29\ntimezone "America/New_York"\ntime 19:00'))
     events = events_of(render(plan))

@@ -15,6 +15,10 @@ The choices that keep re-imports and rebuilds working (docs/calendar.md explains
   same program gives the same bytes.
 * Timed events last as long as the doses take (`_estimated_length`) and carry a DISPLAY alarm
   per the `reminder` setting; untimed sessions are all-day events that do not mark the day busy.
+* Time zones: the VTIMEZONE has one observance per change of offset, each with its own DTSTART,
+  TZOFFSETFROM and TZOFFSETTO and no RDATE or RRULE (`_vtimezone`). icalendar's own
+  `Timezone.from_tzinfo` folds the changes into one observance with DTSTART plus RDATE, and
+  ical.js (Thunderbird) then misses a change and shows months of events an hour off.
 * No recurring events. Folding runs of identical days into one RRULE event would shrink files by
   40–75 %, but a run's UID would then depend on where its run begins, and editing a progression
   moves those boundaries: a re-imported calendar would keep the old series beside the new one.
@@ -29,7 +33,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vText
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
 from ..plan import estimated_seconds
 from ..version import __version__
@@ -59,6 +63,8 @@ class IcsBackend:
         stamp = _utc(options.timestamp) if options.timestamp else _default_stamp(plan)
         previous = _previous_versions(options.previous)
         calendar = _calendar(plan)
+        if zone:
+            calendar.add_component(_vtimezone(zone, dt.date(plan.start.year, 1, 1), dt.date(plan.end.year + 1, 1, 1)))
         days_of_session: Counter[str] = Counter()
         for day in plan.sessions:
             days_of_session[day.key] += 1
@@ -68,10 +74,6 @@ class IcsBackend:
             event.add("sequence", _sequence(content, previous.get(str(event["UID"]))))
             event.add("dtstamp", stamp)
             calendar.add_component(event)
-        if zone:
-            calendar.add_missing_timezones(
-                first_date=dt.date(plan.start.year, 1, 1), last_date=dt.date(plan.end.year + 1, 1, 1)
-            )
         return calendar.to_ical()
 
 
@@ -94,6 +96,69 @@ def _calendar(plan: Plan) -> Calendar:
     if program.timezone:
         calendar.add("x-wr-timezone", vText(program.timezone))
     return calendar
+
+
+# Steps of the scan for offset changes (`_vtimezone`): well under the time between any two changes
+# of a zone in the IANA database since 1900, which are at least 166 hours apart.
+_SCAN_STEP = dt.timedelta(hours=6)
+
+
+def _vtimezone(zone: ZoneInfo, first: dt.date, last: dt.date) -> Timezone:
+    """The zone from `first` to `last` (a day more on each side, for any offset), in a form every parser
+    reads alike: a first observance for the offset in force at the start, then one observance per
+    change, whose DTSTART is the local time of the change on the clock before it (RFC 5545 3.6.5),
+    with no RDATE and no RRULE."""
+    timezone = Timezone()
+    timezone.add("tzid", zone.key)
+    timezone.add("comment", f"The offsets of {zone.key} from {first} to {last}, one change per observance.")
+    moment = dt.datetime.combine(first, dt.time(), dt.UTC) - dt.timedelta(days=1)
+    end = dt.datetime.combine(last, dt.time(), dt.UTC) + dt.timedelta(days=1)
+    before = _state(zone, moment)
+    timezone.add_component(_observance(before, before, moment))
+    while moment < end:
+        step = min(moment + _SCAN_STEP, end)
+        after = _state(zone, step)
+        if after != before:
+            change = _first_moment_of(zone, after, moment, step)
+            timezone.add_component(_observance(before, after, change))
+            before = after
+        moment = step
+    return timezone
+
+
+def _state(zone: ZoneInfo, moment: dt.datetime) -> tuple[dt.timedelta, bool, str]:
+    """The offset, whether it is daylight-saving time, and the zone's abbreviation at a UTC moment."""
+    local = moment.astimezone(zone)
+    return local.utcoffset() or dt.timedelta(), bool(local.dst()), local.tzname() or ""
+
+
+def _first_moment_of(zone: ZoneInfo, state: tuple, earliest: dt.datetime, latest: dt.datetime) -> dt.datetime:
+    """The first whole second after `earliest` and at most `latest` when `state` holds."""
+    low, high = earliest, latest  # the state does not hold at low; it holds at high
+    while high - low > dt.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle -= dt.timedelta(microseconds=middle.microsecond)
+        if middle == low:
+            break
+        if _state(zone, middle) == state:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _observance(
+    before: tuple[dt.timedelta, bool, str], after: tuple[dt.timedelta, bool, str], moment: dt.datetime
+) -> TimezoneStandard | TimezoneDaylight:
+    offset_from, _, _ = before
+    offset_to, daylight, name = after
+    observance = TimezoneDaylight() if daylight else TimezoneStandard()
+    observance.add("dtstart", (moment + offset_from).replace(tzinfo=None))
+    observance.add("tzoffsetfrom", offset_from)
+    observance.add("tzoffsetto", offset_to)
+    if name:
+        observance.add("tzname", name)
+    return observance
 
 
 def _event(
