@@ -19,6 +19,12 @@ The choices that keep re-imports and rebuilds working (docs/calendar.md explains
   TZOFFSETFROM and TZOFFSETTO and no RDATE or RRULE (`_vtimezone`). icalendar's own
   `Timezone.from_tzinfo` folds the changes into one observance with DTSTART plus RDATE, and
   ical.js (Thunderbird) then misses a change and shows months of events an hour off.
+* A session time the clocks skip or repeat on the day they change is read as RFC 5545 3.3.5 says:
+  a repeated time is its first occurrence, a skipped one is read with the offset before the
+  change (01:30 when the clocks go from 01:00 to 02:00 is 02:30). Parsers disagree there (ical.js
+  takes the second occurrence and the offset after the change), so that event is written in UTC,
+  and its description says which time is meant (`_when`). So is an event whose end falls in a
+  repeated hour. An event's end is its start plus its length in elapsed time.
 * No recurring events. Folding runs of identical days into one RRULE event would shrink files by
   40–75 %, but a run's UID would then depend on where its run begins, and editing a progression
   moves those boundaries: a re-imported calendar would keep the old series beside the new one.
@@ -35,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
+from .. import wording
 from ..plan import estimated_seconds
 from ..version import __version__
 from ..wording import days, describe_dose, describe_frequency
@@ -169,18 +176,48 @@ def _event(
     event = Event()
     event.add("uid", _uid(plan, day.key, day_number))
     event.add("summary", title)
-    event.add("description", _description(plan, day))
+    event.add("description", _description(plan, day, zone))
     if day.time is None:
         event.add("dtstart", day.date)
         event.add("dtend", day.date + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")
     else:
-        start = dt.datetime.combine(day.date, day.time, tzinfo=zone)
+        start, end = _when(day.date, day.time, zone, _estimated_length(day.exercises, seconds_per_rep))
         event.add("dtstart", start)
-        event.add("dtend", start + _estimated_length(day.exercises, seconds_per_rep))
+        event.add("dtend", end)
         if reminder is not None:
             event.add_component(_alarm(title, reminder))
     return event
+
+
+def _when(date: dt.date, time: dt.time, zone: ZoneInfo | None, length: dt.timedelta) -> tuple[dt.datetime, dt.datetime]:
+    """An event's start and end: local times in `zone` (floating without one), or UTC instants when
+    either is a local time the clocks skip or repeat (see the module's docstring)."""
+    if zone is None:
+        start = dt.datetime.combine(date, time)
+        return start, start + length
+    start = dt.datetime.combine(date, time, tzinfo=zone)  # fold=0: the first of a repeated time
+    end = (start.astimezone(dt.UTC) + length).astimezone(zone)
+    if _clear(start) and _clear(end):
+        return start, end
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _clear(moment: dt.datetime) -> bool:
+    """Whether a local time names one instant: it is neither skipped nor repeated by a clock change."""
+    return moment.replace(fold=0).utcoffset() == moment.replace(fold=1).utcoffset()
+
+
+def _clock_change(date: dt.date, time: dt.time, zone: ZoneInfo | None) -> str | None:
+    """For a session time the clocks skip or repeat that day, which time is meant."""
+    if zone is None:
+        return None
+    written = dt.datetime.combine(date, time, tzinfo=zone)
+    if _clear(written):
+        return None
+    meant = written.astimezone(dt.UTC).astimezone(zone)
+    repeated = (meant.hour, meant.minute) == (time.hour, time.minute)
+    return wording.clock_change(time, meant, repeated)
 
 
 def _alarm(title: str, seconds_before: int) -> Alarm:
@@ -211,10 +248,11 @@ def _bullets(heading: str, items: list[str]) -> list[str]:
     return [heading + ":\n" + "\n".join(f"• {item}" for item in items)] if items else []
 
 
-def _description(plan: Plan, day: PlannedSession) -> str:
+def _description(plan: Plan, day: PlannedSession, zone: ZoneInfo | None) -> str:
     """The day's doses, then the clinician's notes and cautions, and whose program it is.
     Each exercise's own instructions and cautions are left to the handout: a reminder is read
-    at a glance."""
+    at a glance. On a day the clocks skip or repeat the session's time, which time is meant comes
+    first."""
     program = plan.program
     phase = plan.phases[day.phase_index].phase
     session = phase.sessions[day.session_index]
@@ -232,7 +270,8 @@ def _description(plan: Plan, day: PlannedSession) -> str:
     if program.clinician:
         about.append(f"Clinician: {program.clinician}")
     sections = ["\n".join(doses), *_bullets("Notes", notes), *_bullets("Cautions", cautions), "\n".join(about)]
-    return "\n\n".join(sections)
+    change = _clock_change(day.date, day.time, zone) if day.time is not None else None
+    return "\n\n".join([change, *sections] if change else sections)
 
 
 def _calendar_description(plan: Plan) -> str:
