@@ -457,6 +457,29 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
               walking 20min
         """,
     ),
+    ErrorCode(
+        "E123", "date-out-of-range", "A date before 1900 or after 9988.",
+        """
+        What it means
+            `start` and `cleared` dates (and `--start` on the command line) are from
+            1900-01-01 to 9988-12-31. Calendar apps do not all read dates before 1900, and
+            a program, which may last 3,650 days, must end before the year 9999 so that
+            every date its outputs work out exists. A date outside these years is almost
+            always a slip in the year.
+
+        Example
+            program "Walking"
+            start 1026-12-07
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
+            start 2026-12-07
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
     # ---- phases and sessions ---------------------------------------------------
     ErrorCode(
         "E130", "phase-without-duration", "A phase does not say how long it lasts.",
