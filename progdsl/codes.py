@@ -480,6 +480,31 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
               walking 20min
         """,
     ),
+    ErrorCode(
+        "E124", "machine-time-zone", "A `timezone` that names a file of one computer's zone folder.",
+        """
+        What it means
+            Some names load as time zones on one computer but are not zones of the IANA
+            list, and mean something else, or nothing, on another: "localtime" is the
+            zone the computer building the calendar is set to, "posixrules" and "Factory"
+            are files of its zone database, and "posix/..." and "right/..." are copies of
+            every zone (the "right/" ones count leap seconds, which calendars do not). A
+            calendar built with one would depend on the computer. The help gives the
+            portable name where there is one: "right/UTC" is "UTC".
+
+        Example
+            program "Walking"
+            timezone "posix/Europe/London"
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
+            timezone "Europe/London"
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
     # ---- phases and sessions ---------------------------------------------------
     ErrorCode(
         "E130", "phase-without-duration", "A phase does not say how long it lasts.",

@@ -99,11 +99,20 @@ class Resolver:
 
         try:
             ZoneInfo(text.value)
-            return text.value
+            loads = True
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass
-        from .zones import suggest_zone
+            loads = False
+        from .zones import machine_bound, portable_equivalent, suggest_zone
 
+        why = machine_bound(text.value, loads)
+        if why is not None:
+            portable = portable_equivalent(text.value)
+            hint = (wording.did_you_mean([portable]) if portable
+                    else 'name the client\'s own zone, such as "Australia/Sydney" or "Europe/London"')
+            self.report("E124", f'"{text.value}" is not a portable time zone name', text.span, f"{why}; {hint}")
+            return None
+        if loads:
+            return text.value
         suggestion = suggest_zone(text.value)
         hint = (wording.did_you_mean([suggestion]) if suggestion
                 else 'use an IANA zone name such as "Australia/Sydney" or "Europe/London"')

@@ -191,6 +191,33 @@ def test_the_longest_program_from_the_last_start_builds_a_calendar():
     assert IcsBackend().render(plan, RenderOptions()).count(b"BEGIN:VEVENT") == 122
 
 
+@pytest.mark.parametrize(
+    "zone, suggestion",
+    [
+        ("localtime", None),
+        ("posixrules", None),
+        ("Factory", None),
+        ("right/UTC", "UTC"),
+        ("posix/Europe/London", "Europe/London"),
+        ("right/Australia/Sydney", "Australia/Sydney"),
+        ("posix/Europe/Lundon", "Europe/London"),
+    ],
+)
+def test_E124_machine_bound_zone_names_with_the_portable_one(zone, suggestion):
+    (d,) = loads(HEADER + f'timezone "{zone}"\n' + OK_PHASE).diagnostics
+    assert (d.code, d.span.line) == ("E124", 2)
+    assert "not a portable time zone name" in d.message
+    if suggestion:
+        assert d.help.endswith(f"did you mean `{suggestion}`?")
+    else:
+        assert "did you mean" not in d.help and "Europe/London" in d.help
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC", "Etc/GMT+5", "US/Eastern", "America/Argentina/Buenos_Aires"])
+def test_portable_zone_names_are_taken(zone):
+    assert loads(HEADER + f'timezone "{zone}"\n' + OK_PHASE).ok
+
+
 # ---- phases and sessions ----------------------------------------------------------
 
 
