@@ -65,6 +65,9 @@ def assert_starts_as_planned(data: bytes, plan: Plan) -> None:
         ("America/New_York", "2026-09-14", "07:30"),
         ("Asia/Tokyo", "2026-12-07", "07:30"),  # no daylight saving
         ("Pacific/Auckland", "2027-01-01", "00:30"),  # the first event before New Year in UTC
+        ("Europe/London", "1900-01-01", "07:30"),  # the earliest date progdsl takes
+        ("Europe/Amsterdam", "1900-01-01", "07:30"),  # +00:19:32, which ical.js reads as +00:19
+        ("Africa/Monrovia", "1971-06-01", "07:30"),  # -00:44:30 until 1972
     ],
 )
 def test_a_year_long_program_reads_the_same_in_ical_js(zone, start, time):

@@ -25,6 +25,8 @@ The choices that keep re-imports and rebuilds working (docs/calendar.md explains
   takes the second occurrence and the offset after the change), so that event is written in UTC,
   and its description says which time is meant (`_when`). So is an event whose end falls in a
   repeated hour. An event's end is its start plus its length in elapsed time.
+* So is an event in a zone whose offset then was not whole minutes, as local mean times were
+  before about 1940 (Amsterdam's +00:19:32 until 1937): ical.js drops the seconds of TZOFFSETTO.
 * No recurring events. Folding runs of identical days into one RRULE event would shrink files by
   40–75 %, but a run's UID would then depend on where its run begins, and editing a progression
   moves those boundaries: a re-imported calendar would keep the old series beside the new one.
@@ -198,7 +200,7 @@ def _when(date: dt.date, time: dt.time, zone: ZoneInfo | None, length: dt.timede
         return start, start + length
     start = dt.datetime.combine(date, time, tzinfo=zone)  # fold=0: the first of a repeated time
     end = (start.astimezone(dt.UTC) + length).astimezone(zone)
-    if _clear(start) and _clear(end):
+    if _clear(start) and _clear(end) and _whole_minutes(start) and _whole_minutes(end):
         return start, end
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
@@ -206,6 +208,11 @@ def _when(date: dt.date, time: dt.time, zone: ZoneInfo | None, length: dt.timede
 def _clear(moment: dt.datetime) -> bool:
     """Whether a local time names one instant: it is neither skipped nor repeated by a clock change."""
     return moment.replace(fold=0).utcoffset() == moment.replace(fold=1).utcoffset()
+
+
+def _whole_minutes(moment: dt.datetime) -> bool:
+    """Whether the zone's offset at a local time is whole minutes, as ical.js reads offsets."""
+    return (moment.utcoffset() or dt.timedelta()) % dt.timedelta(minutes=1) == dt.timedelta()
 
 
 def _clock_change(date: dt.date, time: dt.time, zone: ZoneInfo | None) -> str | None:
