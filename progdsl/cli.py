@@ -273,10 +273,17 @@ class _Date(click.ParamType):
     def convert(self, value, param, ctx):
         import datetime as dt
 
+        from .resolve import date_out_of_range
+
         try:
-            return dt.date.fromisoformat(str(value).strip())
+            day = dt.date.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"'{value}' is not a date written YYYY-MM-DD, such as 2026-12-07", param, ctx)
+        out_of_range = date_out_of_range(day)
+        if out_of_range is not None:
+            why, help = out_of_range
+            self.fail(f"'{value}' is {why} ({help})", param, ctx)
+        return day
 
 
 _START = click.option(

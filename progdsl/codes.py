@@ -478,6 +478,54 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
               walking 20min
         """,
     ),
+    ErrorCode(
+        "E123", "date-out-of-range", "A date before 1900 or after 9988.",
+        """
+        What it means
+            `start` and `cleared` dates (and `--start` on the command line) are from
+            1900-01-01 to 9988-12-31. Calendar apps do not all read dates before 1900, and
+            a program, which may last 3,650 days, must end before the year 9999 so that
+            every date its outputs work out exists. A date outside these years is almost
+            always a slip in the year.
+
+        Example
+            program "Walking"
+            start 1026-12-07
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
+            start 2026-12-07
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
+    ErrorCode(
+        "E124", "machine-time-zone", "A `timezone` that names a file of one computer's zone folder.",
+        """
+        What it means
+            Some names load as time zones on one computer but are not zones of the IANA
+            list, and mean something else, or nothing, on another: "localtime" is the
+            zone the computer building the calendar is set to, "posixrules" and "Factory"
+            are files of its zone database, and "posix/..." and "right/..." are copies of
+            every zone (the "right/" ones count leap seconds, which calendars do not). A
+            calendar built with one would depend on the computer. The help gives the
+            portable name where there is one: "right/UTC" is "UTC".
+
+        Example
+            program "Walking"
+            timezone "posix/Europe/London"
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
+            timezone "Europe/London"
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
     # ---- phases and sessions ---------------------------------------------------
     ErrorCode(
         "E130", "phase-without-duration", "A phase does not say how long it lasts.",

@@ -36,6 +36,24 @@ MAX_SETS = 100
 MAX_SECONDS = 3600  # rest between sets, pause in a repetition
 MAX_LOAD = 1000  # kg or lb
 MAX_DAYS = 3650  # a phase, the whole program, a progression's span, `every N days`
+# The dates a program may name (`start`, `cleared`, and `--start`). Calendar apps do not all read
+# dates before 1900 (ical.js among them), and a program of MAX_DAYS from the latest start ends in
+# 9998, so that every date the plan and its outputs work out, such as New Year after the last
+# day, stays before the year 9999, the last that Python's dates hold.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(9988, 12, 31)
+assert LATEST_DATE + dt.timedelta(days=MAX_DAYS) < dt.date(9999, 1, 1)
+
+
+def date_out_of_range(day: dt.date) -> tuple[str, str] | None:
+    """Why a date is outside EARLIEST_DATE..LATEST_DATE, and what to do: None when it is within."""
+    if day < EARLIEST_DATE:
+        return (f"before {EARLIEST_DATE}, the first date progdsl takes",
+                "calendar apps do not all read earlier dates; check the year")
+    if day > LATEST_DATE:
+        return (f"after {LATEST_DATE}, the last date progdsl takes",
+                f"a program of up to {MAX_DAYS:,} days from then must end before the year 9999; check the year")
+    return None
 
 
 @dataclass
@@ -54,14 +72,21 @@ class Resolver:
     def date(self, atom: ast.Atom) -> dt.date | None:
         match = _DATE.match(atom.value)
         try:
-            if match:
-                return dt.date(*map(int, match.groups()))
+            day = dt.date(*map(int, match.groups())) if match else None
         except ValueError as exc:
             self.report("E120", f"`{atom.value}` is not a date on the calendar ({exc})", atom.span,
                         "write dates as YYYY-MM-DD, such as 2026-12-07")
             return None
-        self.report("E120", f"`{atom.value}` is not a date", atom.span, "write dates as YYYY-MM-DD, such as 2026-12-07")
-        return None
+        if day is None:
+            self.report("E120", f"`{atom.value}` is not a date", atom.span,
+                        "write dates as YYYY-MM-DD, such as 2026-12-07")
+            return None
+        out_of_range = date_out_of_range(day)
+        if out_of_range is not None:
+            why, help = out_of_range
+            self.report("E123", f"`{atom.value}` is {why}", atom.span, help)
+            return None
+        return day
 
     def time(self, atom: ast.Atom) -> dt.time | None:
         match = _TIME.match(atom.value)
@@ -78,11 +103,20 @@ class Resolver:
 
         try:
             ZoneInfo(text.value)
-            return text.value
+            loads = True
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass
-        from .zones import suggest_zone
+            loads = False
+        from .zones import machine_bound, portable_equivalent, suggest_zone
 
+        why = machine_bound(text.value, loads)
+        if why is not None:
+            portable = portable_equivalent(text.value)
+            hint = (wording.did_you_mean([portable]) if portable
+                    else 'name the client\'s own zone, such as "Australia/Sydney" or "Europe/London"')
+            self.report("E124", f'"{text.value}" is not a portable time zone name', text.span, f"{why}; {hint}")
+            return None
+        if loads:
+            return text.value
         suggestion = suggest_zone(text.value)
         hint = (wording.did_you_mean([suggestion]) if suggestion
                 else 'use an IANA zone name such as "Australia/Sydney" or "Europe/London"')

@@ -99,6 +99,23 @@ def date_span(first: dt.date, last: dt.date) -> str:
     return f"{short_date(first)} – {short_date(last)}"
 
 
+def utc_offset(offset: dt.timedelta) -> str:
+    """`UTC+01:00`, `UTC-03:30`."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def clock_change(written: dt.time, meant: dt.datetime, repeated: bool) -> str:
+    """What a session time means on the day the clocks change, for a calendar event's description:
+    the first of a time that comes twice, the time an hour (the change) later for one skipped."""
+    at = f"{meant:%H:%M} {meant.tzname()} ({utc_offset(meant.utcoffset() or dt.timedelta())})"
+    if repeated:
+        return f"The clocks go back today, so {written:%H:%M} comes twice: this session is at the first {at}."
+    return f"The clocks go forward today and skip {written:%H:%M}: this session is at {at}."
+
+
 # ---- dose kinds and the registry's ranges ----------------------------------------
 
 _UNIT_WORDS = {DoseKind.REPS: "repetitions", DoseKind.HOLD: "seconds", DoseKind.DURATION: "minutes"}

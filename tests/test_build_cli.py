@@ -337,6 +337,8 @@ def test_start_applies_to_programs_without_a_start_line(installed, programs, tmp
         (["--reminder", "0m"], "'0m' is not a time"),
         (["--page-size", "a5"], "'a5' is not one of"),
         (["--start", "7/12/2026"], "YYYY-MM-DD"),
+        (["--start", "1899-12-31"], "before 1900-01-01"),
+        (["--start", "9989-01-01"], "after 9988-12-31"),
         (["--template-dir", "/no/such/folder"], "does not exist"),
     ],
 )

@@ -54,19 +54,26 @@ def assert_occurrences_match(data: bytes, plan: Plan) -> None:
         if day.time is None:
             assert (start, end) == (day.date, day.date + dt.timedelta(days=1))  # all-day, DTEND exclusive
             assert "VALARM" not in [c.name for c in event.subcomponents]
+        elif zone:
+            # The instant RFC 5545 means, also for a time the clocks skip or repeat that day (which
+            # the file gives in UTC, and recurring-ical-events shows in the calendar's zone).
+            assert utc(start) == utc(dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(zone)))
+            assert end > start
+            assert str(event["DTSTART"].params.get("TZID", zone)) == zone
         else:
             assert (start.date(), start.time()) == (day.date, day.time)
             assert end > start
-            if zone:
-                local = dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(zone))
-                assert start.utcoffset() == local.utcoffset()
-                assert str(event["DTSTART"].params["TZID"]) == zone
-            else:
-                assert start.tzinfo is None  # floating local time
+            assert start.tzinfo is None  # floating local time
         assert str(event["SUMMARY"]) == (day.session or plan.program.title)
         description = str(event["DESCRIPTION"])
         for dose in day.exercises:
             assert f"{dose.exercise.name} — {describe_dose(dose)}" in description
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """The instant in UTC: Python never finds a time in the hour the clocks repeat equal to a time
+    in another zone (PEP 495), so instants are compared in UTC."""
+    return moment.astimezone(dt.UTC)
 
 
 def _start_key(event) -> tuple:
@@ -87,12 +94,12 @@ def assert_vobject_reads(data: bytes, plan: Plan) -> None:
         start = event.dtstart.value
         if day.time is None:
             assert start == day.date
+        elif plan.program.timezone:
+            # vobject builds the zone from the file's VTIMEZONE, not from its own database.
+            planned = dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(plan.program.timezone))
+            assert utc(start) == utc(planned)
         else:
             assert (start.date(), start.time()) == (day.date, day.time)
-            if plan.program.timezone:
-                # vobject builds the zone from the file's VTIMEZONE, not from its own database.
-                expected = dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(plan.program.timezone))
-                assert start.utcoffset() == expected.utcoffset()
 
 
 def assert_lines_well_formed(data: bytes) -> None:
@@ -226,6 +233,84 @@ def test_local_time_holds_across_a_daylight_saving_change(zone, start, change):
     after = {s.utcoffset() for s in starts if s.date() > change}
     assert len(before) == len(after) == 1 and before != after
     assert {s.astimezone(dt.UTC).time() for s in starts} != {starts[0].astimezone(dt.UTC).time()}
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Australia/Sydney", "America/New_York", "Asia/Tokyo"])
+def test_the_vtimezone_has_one_observance_per_change_of_offset(zone):
+    """No RDATE and no RRULE: ical.js (Thunderbird) missed a change written as DTSTART plus RDATE.
+    Each observance starts at the change, on the clock before it, as RFC 5545 3.6.5 has it."""
+    header = f'program "A year"\nstart 2026-06-01\ntimezone "{zone}"\ntime 07:30\n'
+    plan = plan_of(header + 'phase "Only" 52w:\n  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n')
+    (timezone,) = Calendar.from_ical(render(plan)).walk("VTIMEZONE")
+    assert str(timezone["TZID"]) == zone
+    observances = timezone.subcomponents
+    assert all("RDATE" not in o and "RRULE" not in o for o in observances)
+    first, *changes = observances
+    assert first.decoded("TZOFFSETFROM") == first.decoded("TZOFFSETTO")
+    tz = zoneinfo.ZoneInfo(zone)
+    expected = []
+    moment = dt.datetime(2025, 12, 31, tzinfo=dt.UTC)
+    while moment < dt.datetime(2028, 1, 2, tzinfo=dt.UTC):
+        later = moment + dt.timedelta(hours=1)
+        if later.astimezone(tz).utcoffset() != moment.astimezone(tz).utcoffset():
+            before = moment.astimezone(tz).utcoffset()
+            expected.append((later.replace(tzinfo=None) + before, before, later.astimezone(tz).utcoffset()))
+        moment = later
+    assert [(o.decoded("DTSTART"), o.decoded("TZOFFSETFROM"), o.decoded("TZOFFSETTO")) for o in changes] == expected
+    assert len(changes) == (0 if zone == "Asia/Tokyo" else 4)
+
+
+def clock_change_events(zone: str, start: str, time: str) -> list:
+    """Three days at `time` from `start`; the second is the day the clocks change."""
+    text = f'program "Short"\nstart {start}\ntimezone "{zone}"\ntime {time}\nphase "Only" 3d:\n'
+    return events_of(render(plan_of(text + '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n')))
+
+
+def test_a_time_the_clocks_repeat_is_the_first_and_written_in_utc():
+    """RFC 5545 3.3.5 means the first 01:30, but ical.js reads 01:30 with a TZID as the second."""
+    before, change, after = clock_change_events("Europe/London", "2026-10-24", "01:30")
+    assert change.decoded("DTSTART") == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)  # 01:30 BST
+    assert change.decoded("DTEND") == dt.datetime(2026, 10, 25, 0, 40, tzinfo=dt.UTC)
+    assert "TZID" not in change["DTSTART"].params and "TZID" not in change["DTEND"].params
+    assert str(change["DESCRIPTION"]).startswith(
+        "The clocks go back today, so 01:30 comes twice: this session is at the first 01:30 BST (UTC+01:00).\n\n"
+    )
+    for day in (before, after):
+        assert str(day["DTSTART"].params["TZID"]) == "Europe/London"
+        assert "clocks" not in str(day["DESCRIPTION"])
+
+
+def test_a_time_the_clocks_skip_is_read_with_the_offset_before_the_change():
+    """01:30 when the clocks go from 01:00 to 02:00 is 01:30 GMT, which the clocks show as 02:30."""
+    _, change, after = clock_change_events("Europe/London", "2027-03-27", "01:30")
+    assert change.decoded("DTSTART") == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.UTC)
+    assert "TZID" not in change["DTSTART"].params
+    assert str(change["DESCRIPTION"]).startswith(
+        "The clocks go forward today and skip 01:30: this session is at 02:30 BST (UTC+01:00).\n\n"
+    )
+    assert after.decoded("DTSTART") == dt.datetime(2027, 3, 29, 1, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+
+
+def test_half_hour_changes_are_named_as_well():
+    _, change, _ = clock_change_events("Australia/Lord_Howe", "2027-04-03", "01:45")
+    assert str(change["DESCRIPTION"]).startswith(
+        "The clocks go back today, so 01:45 comes twice: this session is at the first 01:45 +11 (UTC+11:00)."
+    )
+
+
+def test_an_event_across_a_change_lasts_its_length_in_elapsed_time():
+    _, forward, _ = clock_change_events("Europe/London", "2027-03-27", "00:55")
+    london = zoneinfo.ZoneInfo("Europe/London")
+    assert forward.decoded("DTSTART") == dt.datetime(2027, 3, 28, 0, 55, tzinfo=london)
+    assert forward.decoded("DTEND") == dt.datetime(2027, 3, 28, 2, 5, tzinfo=london)  # 10 minutes later
+    assert "clocks" not in str(forward["DESCRIPTION"])
+    # Ending in the hour that comes twice: the end is only clear in UTC, and so the whole event is.
+    _, back, _ = clock_change_events("Europe/London", "2026-10-24", "00:55")
+    assert (back.decoded("DTSTART"), back.decoded("DTEND")) == (
+        dt.datetime(2026, 10, 24, 23, 55, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 0, 5, tzinfo=dt.UTC),
+    )
+    assert "clocks" not in str(back["DESCRIPTION"])
 
 
 def test_a_leap_day_start():

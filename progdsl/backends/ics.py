@@ -15,6 +15,18 @@ The choices that keep re-imports and rebuilds working (docs/calendar.md explains
   same program gives the same bytes.
 * Timed events last as long as the doses take (`_estimated_length`) and carry a DISPLAY alarm
   per the `reminder` setting; untimed sessions are all-day events that do not mark the day busy.
+* Time zones: the VTIMEZONE has one observance per change of offset, each with its own DTSTART,
+  TZOFFSETFROM and TZOFFSETTO and no RDATE or RRULE (`_vtimezone`). icalendar's own
+  `Timezone.from_tzinfo` folds the changes into one observance with DTSTART plus RDATE, and
+  ical.js (Thunderbird) then misses a change and shows months of events an hour off.
+* A session time the clocks skip or repeat on the day they change is read as RFC 5545 3.3.5 says:
+  a repeated time is its first occurrence, a skipped one is read with the offset before the
+  change (01:30 when the clocks go from 01:00 to 02:00 is 02:30). Parsers disagree there (ical.js
+  takes the second occurrence and the offset after the change), so that event is written in UTC,
+  and its description says which time is meant (`_when`). So is an event whose end falls in a
+  repeated hour. An event's end is its start plus its length in elapsed time.
+* So is an event in a zone whose offset then was not whole minutes, as local mean times were
+  before about 1940 (Amsterdam's +00:19:32 until 1937): ical.js drops the seconds of TZOFFSETTO.
 * No recurring events. Folding runs of identical days into one RRULE event would shrink files by
   40–75 %, but a run's UID would then depend on where its run begins, and editing a progression
   moves those boundaries: a re-imported calendar would keep the old series beside the new one.
@@ -29,8 +41,9 @@ from collections import Counter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vText
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
+from .. import wording
 from ..plan import estimated_seconds
 from ..version import __version__
 from ..wording import days, describe_dose, describe_frequency
@@ -64,6 +77,8 @@ class IcsBackend:
         stamp = options.stamp(plan)
         previous = _previous_versions(options.previous)
         calendar = _calendar(plan)
+        if zone:
+            calendar.add_component(_vtimezone(zone, dt.date(plan.start.year, 1, 1), dt.date(plan.end.year + 1, 1, 1)))
         days_of_session: Counter[str] = Counter()
         for day in plan.sessions:
             days_of_session[day.key] += 1
@@ -73,10 +88,6 @@ class IcsBackend:
             event.add("sequence", _sequence(content, previous.get(str(event["UID"]))))
             event.add("dtstamp", stamp)
             calendar.add_component(event)
-        if zone:
-            calendar.add_missing_timezones(
-                first_date=dt.date(plan.start.year, 1, 1), last_date=dt.date(plan.end.year + 1, 1, 1)
-            )
         return calendar.to_ical()
 
 
@@ -101,6 +112,69 @@ def _calendar(plan: Plan) -> Calendar:
     return calendar
 
 
+# Steps of the scan for offset changes (`_vtimezone`): well under the time between any two changes
+# of a zone in the IANA database since 1900, which are at least 166 hours apart.
+_SCAN_STEP = dt.timedelta(hours=6)
+
+
+def _vtimezone(zone: ZoneInfo, first: dt.date, last: dt.date) -> Timezone:
+    """The zone from `first` to `last` (a day more on each side, for any offset), in a form every parser
+    reads alike: a first observance for the offset in force at the start, then one observance per
+    change, whose DTSTART is the local time of the change on the clock before it (RFC 5545 3.6.5),
+    with no RDATE and no RRULE."""
+    timezone = Timezone()
+    timezone.add("tzid", zone.key)
+    timezone.add("comment", f"The offsets of {zone.key} from {first} to {last}, one change per observance.")
+    moment = dt.datetime.combine(first, dt.time(), dt.UTC) - dt.timedelta(days=1)
+    end = dt.datetime.combine(last, dt.time(), dt.UTC) + dt.timedelta(days=1)
+    before = _state(zone, moment)
+    timezone.add_component(_observance(before, before, moment))
+    while moment < end:
+        step = min(moment + _SCAN_STEP, end)
+        after = _state(zone, step)
+        if after != before:
+            change = _first_moment_of(zone, after, moment, step)
+            timezone.add_component(_observance(before, after, change))
+            before = after
+        moment = step
+    return timezone
+
+
+def _state(zone: ZoneInfo, moment: dt.datetime) -> tuple[dt.timedelta, bool, str]:
+    """The offset, whether it is daylight-saving time, and the zone's abbreviation at a UTC moment."""
+    local = moment.astimezone(zone)
+    return local.utcoffset() or dt.timedelta(), bool(local.dst()), local.tzname() or ""
+
+
+def _first_moment_of(zone: ZoneInfo, state: tuple, earliest: dt.datetime, latest: dt.datetime) -> dt.datetime:
+    """The first whole second after `earliest` and at most `latest` when `state` holds."""
+    low, high = earliest, latest  # the state does not hold at low; it holds at high
+    while high - low > dt.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle -= dt.timedelta(microseconds=middle.microsecond)
+        if middle == low:
+            break
+        if _state(zone, middle) == state:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _observance(
+    before: tuple[dt.timedelta, bool, str], after: tuple[dt.timedelta, bool, str], moment: dt.datetime
+) -> TimezoneStandard | TimezoneDaylight:
+    offset_from, _, _ = before
+    offset_to, daylight, name = after
+    observance = TimezoneDaylight() if daylight else TimezoneStandard()
+    observance.add("dtstart", (moment + offset_from).replace(tzinfo=None))
+    observance.add("tzoffsetfrom", offset_from)
+    observance.add("tzoffsetto", offset_to)
+    if name:
+        observance.add("tzname", name)
+    return observance
+
+
 def _event(
     plan: Plan, day: PlannedSession, day_number: int, zone: ZoneInfo | None, reminder: int | None, seconds_per_rep: int
 ) -> Event:
@@ -109,18 +183,53 @@ def _event(
     event = Event()
     event.add("uid", _uid(plan, day.key, day_number))
     event.add("summary", title)
-    event.add("description", _description(plan, day))
+    event.add("description", _description(plan, day, zone))
     if day.time is None:
         event.add("dtstart", day.date)
         event.add("dtend", day.date + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")
     else:
-        start = dt.datetime.combine(day.date, day.time, tzinfo=zone)
+        start, end = _when(day.date, day.time, zone, _estimated_length(day.exercises, seconds_per_rep))
         event.add("dtstart", start)
-        event.add("dtend", start + _estimated_length(day.exercises, seconds_per_rep))
+        event.add("dtend", end)
         if reminder is not None:
             event.add_component(_alarm(title, reminder))
     return event
+
+
+def _when(date: dt.date, time: dt.time, zone: ZoneInfo | None, length: dt.timedelta) -> tuple[dt.datetime, dt.datetime]:
+    """An event's start and end: local times in `zone` (floating without one), or UTC instants when
+    either is a local time the clocks skip or repeat (see the module's docstring)."""
+    if zone is None:
+        start = dt.datetime.combine(date, time)
+        return start, start + length
+    start = dt.datetime.combine(date, time, tzinfo=zone)  # fold=0: the first of a repeated time
+    end = (start.astimezone(dt.UTC) + length).astimezone(zone)
+    if _clear(start) and _clear(end) and _whole_minutes(start) and _whole_minutes(end):
+        return start, end
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _clear(moment: dt.datetime) -> bool:
+    """Whether a local time names one instant: it is neither skipped nor repeated by a clock change."""
+    return moment.replace(fold=0).utcoffset() == moment.replace(fold=1).utcoffset()
+
+
+def _whole_minutes(moment: dt.datetime) -> bool:
+    """Whether the zone's offset at a local time is whole minutes, as ical.js reads offsets."""
+    return (moment.utcoffset() or dt.timedelta()) % dt.timedelta(minutes=1) == dt.timedelta()
+
+
+def _clock_change(date: dt.date, time: dt.time, zone: ZoneInfo | None) -> str | None:
+    """For a session time the clocks skip or repeat that day, which time is meant."""
+    if zone is None:
+        return None
+    written = dt.datetime.combine(date, time, tzinfo=zone)
+    if _clear(written):
+        return None
+    meant = written.astimezone(dt.UTC).astimezone(zone)
+    repeated = (meant.hour, meant.minute) == (time.hour, time.minute)
+    return wording.clock_change(time, meant, repeated)
 
 
 def _alarm(title: str, seconds_before: int) -> Alarm:
@@ -151,10 +260,11 @@ def _bullets(heading: str, items: list[str]) -> list[str]:
     return [heading + ":\n" + "\n".join(f"• {item}" for item in items)] if items else []
 
 
-def _description(plan: Plan, day: PlannedSession) -> str:
+def _description(plan: Plan, day: PlannedSession, zone: ZoneInfo | None) -> str:
     """The day's doses, then the clinician's notes and cautions, and whose program it is.
     Each exercise's own instructions and cautions are left to the handout: a reminder is read
-    at a glance."""
+    at a glance. On a day the clocks skip or repeat the session's time, which time is meant comes
+    first."""
     program = plan.program
     phase = plan.phases[day.phase_index].phase
     session = phase.sessions[day.session_index]
@@ -172,7 +282,8 @@ def _description(plan: Plan, day: PlannedSession) -> str:
     if program.clinician:
         about.append(f"Clinician: {program.clinician}")
     sections = ["\n".join(doses), *_bullets("Notes", notes), *_bullets("Cautions", cautions), "\n".join(about)]
-    return "\n\n".join(sections)
+    change = _clock_change(day.date, day.time, zone) if day.time is not None else None
+    return "\n\n".join([change, *sections] if change else sections)
 
 
 def _calendar_description(plan: Plan) -> str:

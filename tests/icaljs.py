@@ -1,0 +1,103 @@
+"""Reading .ics files with Mozilla's ical.js, the parser in Thunderbird, as a second opinion.
+
+`ical_js()` installs the npm package `ical.js` (major version 2) once into tests/.icaljs/
+(gitignored) with `npm install --no-save --prefix`, and returns a reader, or skips the test
+with the reason when node or npm is missing or the install fails (no network, say).
+`utc_events(data)` is what Python's icalendar reads from the same file, in the same shape,
+to compare with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".icaljs"
+SCRIPT = HERE / "js" / "read_ics.mjs"
+PACKAGE = "ical.js@2"
+
+
+@dataclass(frozen=True)
+class IcalJs:
+    module: Path
+    version: str
+
+    def events(self, data: bytes) -> dict[str, tuple[str, str]]:
+        """UID → (start, end) as ical.js reads them, in the shape `utc_events` returns."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "calendar.ics"
+            path.write_bytes(data)
+            done = subprocess.run(
+                ["node", str(SCRIPT), str(self.module), str(path)], capture_output=True, text=True, timeout=120
+            )
+        assert done.returncode == 0, done.stderr
+        return {event["uid"]: (event["start"], event["end"]) for event in json.loads(done.stdout)}
+
+
+_installed: IcalJs | None = None
+_missing: str | None = None  # why ical.js cannot be had, once that is known
+
+
+def ical_js() -> IcalJs:
+    """The installed ical.js, installing it on first use; skips the calling test without it."""
+    global _installed, _missing
+    if _installed is not None:
+        return _installed
+    if _missing is not None:
+        pytest.skip(_missing)
+    try:
+        _installed = _install()
+    except pytest.skip.Exception as skipped:
+        _missing = str(skipped.msg)
+        raise
+    return _installed
+
+
+def _install() -> IcalJs:
+    for tool in ("node", "npm"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"`{tool}` is not on PATH: ical.js (Thunderbird's parser) cannot be run")
+    package = CACHE / "node_modules" / "ical.js"
+    if not (package / "package.json").is_file():
+        try:
+            done = subprocess.run(
+                ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(CACHE), PACKAGE],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.skip(f"`npm install {PACKAGE}` took over 5 minutes (no network?)")
+        if done.returncode != 0 or not (package / "package.json").is_file():
+            lines = [line for line in done.stderr.splitlines() if line.strip() and "complete log" not in line]
+            reason = "; ".join(lines[:3]) or f"exit status {done.returncode}"
+            pytest.skip(f"`npm install {PACKAGE}` failed (no network?): {reason}")
+    version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    return IcalJs(package / "dist" / "ical.js", version)
+
+
+def _instant(value: dt.date | dt.datetime) -> str:
+    """A value as read_ics.mjs prints it: a UTC instant to the millisecond, a floating local time,
+    or a date."""
+    if not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if value.tzinfo is None:
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def utc_events(data: bytes) -> dict[str, tuple[str, str]]:
+    """UID → (start, end) as Python's icalendar reads them."""
+    return {
+        str(event["UID"]): (_instant(event.decoded("DTSTART")), _instant(event.decoded("DTEND")))
+        for event in Calendar.from_ical(data).walk("VEVENT")
+    }
