@@ -139,7 +139,8 @@ class Registry:
         """The names closest to a misspelt one, best first, one per exercise.
 
         When `near` names regions (those of the rest of the program), an exercise in one of
-        them comes before any other, so a hurried reader is not sent to another body part.
+        them comes before any other, so a hurried reader is not sent to another body part;
+        and no suggestion is of a higher stage than the best one.
         """
         wanted = name.lower().replace("-", "_")
         close = close_matches(wanted, self._names, n=limit * 4)
@@ -152,6 +153,9 @@ class Registry:
             by_exercise.setdefault(target, target if target in close else known)
         regions = set(near)
         ranked = sorted(by_exercise, key=lambda target: not regions.intersection(self._by_id[target].regions))
+        if ranked:  # nothing harder than the best match: a misspelt balance drill never suggests a loaded lift
+            best = self._by_id[ranked[0]].stage
+            ranked = [target for target in ranked if self._by_id[target].stage <= best]
         return [by_exercise[target] for target in ranked][:limit]
 
     def search(self, query: str = "", region: Region | None = None, equipment: str | None = None) -> list[Exercise]:

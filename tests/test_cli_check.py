@@ -132,3 +132,18 @@ def test_check_does_not_import_the_heavy_backends(files):
     imported = {line.split("|")[-1].strip().split(".")[0] for line in process.stderr.splitlines() if "|" in line}
     assert "lark" in imported
     assert not imported & {"weasyprint", "jinja2", "rich", "icalendar"}
+
+
+@pytest.mark.parametrize("misspelt, program_region_line, expected, not_expected", [
+    ("external_rotaton", "pendulum 3x30s each side", "wand_external_rotation", "hip_rotations"),
+    ("single_leg_stanse", "sit_to_stand 3x8", "single_leg_stance", "single_leg_deadlift"),
+    ("hamstring_strech", "quad_set 2x10 each side", "hamstring_stretch", None),
+])
+def test_did_you_mean_stays_in_the_program_s_regions_and_stages(misspelt, program_region_line, expected, not_expected):
+    from progdsl import loads
+
+    text = f'program "T"\nphase "A" 2w daily:\n  {program_region_line}\n  {misspelt} 3x10\n'
+    (diagnostic,) = [d for d in loads(text).diagnostics if d.code == "E201"]
+    assert f"`{expected}`" in diagnostic.help
+    if not_expected:
+        assert not_expected not in diagnostic.help
