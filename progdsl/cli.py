@@ -58,11 +58,12 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
 
 def _load(given: str, options=None):
     from .compiler import load_bytes
+    from .parser import read_file, read_limited
 
     if given == "-":
-        return load_bytes(sys.stdin.buffer.read(), "<stdin>", options=options)
+        return load_bytes(read_limited(sys.stdin.buffer), "<stdin>", options=options)
     try:
-        data = Path(given).read_bytes()
+        data = read_file(given)
     except OSError as exc:
         raise click.FileError(given, exc.strerror) from exc
     return load_bytes(data, given, options=options)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import ast, model
 from .diagnostics import Diagnostic, has_errors, sort_key
-from .parser import decode, parse
+from .parser import decode, parse, read_file
 from .registry import Registry, builtin_registry
 from .resolve import resolve
 from .rules import CheckOptions, check_program
@@ -65,8 +65,7 @@ def loads(text: str, name: str = "<string>", registry: Registry | None = None, *
 
 def load(path: str | Path, registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
     """Check the program in a file."""
-    path = Path(path)
-    return load_bytes(path.read_bytes(), str(path), registry, options=options)
+    return load_bytes(read_file(path), str(path), registry, options=options)
 
 
 def parse_only(text: str, name: str = "<string>") -> tuple[ast.Program | None, list[Diagnostic]]:

@@ -76,5 +76,6 @@ def test_mutated_example_programs(data):
 
 @FUZZ
 @given(st.binary(max_size=400))
+@example(b"\0" * 2_000_001)  # /dev/zero, read up to the limit and one byte more: E005
 def test_random_bytes(data):
     assert_well_formed(data)

@@ -125,3 +125,43 @@ def test_a_build_killed_mid_write_leaves_the_old_file_whole(tmp_path):
     assert killed.returncode == -signal.SIGKILL
     assert (out / "glutes.json").read_bytes() == b"old"
     assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["glutes.json"]
+
+
+# ---- input larger than the limit is never read whole ------------------------------------
+
+
+def _limited_memory():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GB: far more than progdsl needs
+
+
+@pytest.mark.parametrize("how", ["file", "stdin"])
+def test_an_endless_input_is_refused_with_E005_not_a_memory_error(how):
+    """`progdsl plan /dev/zero`, or standard input that never ends, used to read until memory ran out."""
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run([sys.executable, "-m", "progdsl", "plan", "/dev/zero" if how == "file" else "-"],
+                              stdin=zeros, capture_output=True, text=True, timeout=60, preexec_fn=_limited_memory)
+    assert done.returncode == 1, done.stderr
+    assert "E005" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_large_file_is_not_held_in_memory(tmp_path):
+    import tracemalloc
+
+    from progdsl import load
+    from progdsl.batch import BuildSettings, compile_program
+    from progdsl.parser import MAX_BYTES
+
+    big = tmp_path / "big.prog"
+    with open(big, "wb") as stream:
+        stream.truncate(100_000_000)  # sparse: 100 MB of NUL bytes
+    tracemalloc.start()
+    try:
+        assert [d.code for d in load(big).diagnostics] == ["E005"]
+        compiled = compile_program(str(big), [], BuildSettings(tmp_path / "out"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [d.code for d in compiled.checked.result.diagnostics] == ["E005"]
+    assert peak < 4 * MAX_BYTES
