@@ -47,7 +47,12 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
         if given == "-" or path.is_file():
             found.append(given)
         elif path.is_dir():
-            programs = sorted(str(p) for p in path.rglob("*.prog"))
+            programs = []
+            for candidate in sorted(path.rglob("*.prog")):
+                if candidate.is_file():
+                    programs.append(str(candidate))
+                elif not candidate.is_dir():  # a FIFO would block the read for ever; a device never ends
+                    click.echo(f"note: skipped {candidate}: not a regular file", err=True)
             if not programs:
                 raise click.UsageError(f"no .prog files in folder '{given}'")
             found += programs

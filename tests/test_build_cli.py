@@ -392,3 +392,21 @@ def test_plan_reads_standard_input_and_takes_a_start():
     result = CliRunner().invoke(main, ["plan", "-", "--start", "2027-03-01"], input=program)
     assert result.exit_code == 0, result.output
     assert "2027-03-01" in result.stdout and "2027-03-07" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_fifo_in_a_folder_is_skipped_with_a_note_not_waited_on(command, tmp_path):
+    """A FIFO named *.prog used to block `check` and `build` for ever, waiting for a writer."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    (folder / "good.prog").write_text(GOOD)
+    os.mkfifo(folder / "waiting.prog")
+    extra = ["--to", "json", "-o", str(tmp_path / "out")] if command == "build" else []
+    done = subprocess.run([sys.executable, "-m", "progdsl", command, str(folder), *extra],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"note: skipped {folder / 'waiting.prog'}: not a regular file" in done.stderr
