@@ -36,6 +36,10 @@ MAX_SETS = 100
 MAX_SECONDS = 3600  # rest between sets, pause in a repetition
 MAX_LOAD = 1000  # kg or lb
 MAX_DAYS = 3650  # a phase, the whole program, a progression's span, `every N days`
+# Exercise doses in the whole plan (a line on each day it is done): a year of daily
+# sessions of 30 exercises is 10,950. Beyond the limit, building the plan and its
+# outputs would take gigabytes and minutes.
+MAX_PLANNED_DOSES = 100_000
 
 
 @dataclass
@@ -245,7 +249,7 @@ class Resolver:
             elif when is not None:
                 cleared = model.Clearance(line.by.value, when, line.span)
 
-        if self.diagnostics or title is None:
+        if self.diagnostics or title is None or not self.plan_fits(phases):
             return None
 
         def header_text(keyword: str) -> str | None:
@@ -270,6 +274,19 @@ class Resolver:
             settings=tuple(settings),
             phases=tuple(phases),
         )
+
+    def plan_fits(self, phases: list[model.Phase]) -> bool:
+        """Whether the plan stays within MAX_PLANNED_DOSES; E215 at the phase that passes it."""
+        total = 0
+        for phase in phases:
+            total += phase.planned_doses
+            if total > MAX_PLANNED_DOSES:
+                self.report("E215", f"by the end of this phase the plan holds {total:,} exercise doses; "
+                                    f"progdsl plans at most {MAX_PLANNED_DOSES:,}", phase.header,
+                            "a dose is one exercise line on one day: shorten the phases, or split the "
+                            "program into several programs")
+                return False
+        return True
 
     def allows(self, nodes) -> list[model.Allow]:
         found = []

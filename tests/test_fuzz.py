@@ -70,6 +70,7 @@ def test_random_token_soup(text):
 @FUZZ
 @given(mutated_program())
 @example(b'program "T"\nphase "P" 2w daily:\n  figure_four_stretch 3x4\r-60s each side\n')  # a token across lines
+@example(b'program "Ten years"\nphase "Long" 3650d daily:\n' + b"  walking 20min\n" * 30)  # E215: plan too large
 def test_mutated_example_programs(data):
     assert_well_formed(data)
 
