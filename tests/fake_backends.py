@@ -59,3 +59,15 @@ class Text:
 class Misnamed:
     name, suffix, media_type = "something_else", "txt", "text/plain"
     render = None
+
+
+class Hangs:
+    """Never returns, as a backend stuck on a lock or a network call would."""
+
+    name, suffix, media_type = "hangs", ".hangs", "text/plain"
+
+    def render(self, plan, options):
+        import time
+
+        while True:
+            time.sleep(60)
