@@ -71,3 +71,23 @@ class Hangs:
 
         while True:
             time.sleep(60)
+
+
+class Exits:
+    """Calls sys.exit, as a careless plugin might."""
+
+    name, suffix, media_type = "exits", ".exits", "text/plain"
+
+    def render(self, plan, options):
+        raise SystemExit(3)
+
+
+class PluginAbort(BaseException):
+    """A plugin's own exception that is not an Exception."""
+
+
+class Base:
+    name, suffix, media_type = "base", ".base", "text/plain"
+
+    def render(self, plan, options):
+        raise PluginAbort("gave up")
