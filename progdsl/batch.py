@@ -25,6 +25,7 @@ from . import plugins
 from .backends import RenderOptions, check_backend, render
 from .compiler import Result, load_bytes
 from .output import WriteError, prepare_folder, read_previous, write_atomically
+from .parser import read_file
 from .plan import build_plan
 from .pool import RECYCLE_AFTER, map_in_order
 
@@ -118,7 +119,7 @@ def backend_for(plugin: plugins.Plugin) -> Backend:
 def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Compiled:
     """Check, plan and render one program with each backend, writing nothing."""
     try:
-        data = Path(path).read_bytes()
+        data = read_file(path)
     except OSError as exc:
         return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
     result = load_bytes(data, path, registries=settings.registries)

@@ -47,7 +47,12 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
         if given == "-" or path.is_file():
             found.append(given)
         elif path.is_dir():
-            programs = sorted(str(p) for p in path.rglob("*.prog"))
+            programs = []
+            for candidate in sorted(path.rglob("*.prog")):
+                if candidate.is_file():
+                    programs.append(str(candidate))
+                elif not candidate.is_dir():  # a FIFO would block the read for ever; a device never ends
+                    click.echo(f"note: skipped {candidate}: not a regular file", err=True)
             if not programs:
                 raise click.UsageError(f"no .prog files in folder '{given}'")
             found += programs
@@ -58,11 +63,12 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
 
 def _load(given: str, options=None, registries: tuple[str, ...] = ()):
     from .compiler import load_bytes
+    from .parser import read_file, read_limited
 
     if given == "-":
-        return load_bytes(sys.stdin.buffer.read(), "<stdin>", options=options, registries=registries)
+        return load_bytes(read_limited(sys.stdin.buffer), "<stdin>", options=options, registries=registries)
     try:
-        data = Path(given).read_bytes()
+        data = read_file(given)
     except OSError as exc:
         raise click.FileError(given, exc.strerror) from exc
     return load_bytes(data, given, options=options, registries=registries)

@@ -1067,6 +1067,25 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
               glute_bridge 3x12 rest 60s
         """,
     ),
+    ErrorCode(
+        "E215", "plan-too-large", "The plan holds more than 100,000 exercise doses.",
+        """
+        What it means
+            A dose is one exercise line on one day it is done. progdsl plans at most
+            100,000 of them in a program: a year of daily sessions of 30 exercises is
+            10,950. A larger plan would take gigabytes of memory and minutes to build
+            into a handout or a calendar, so it is refused when the program is checked.
+            Weekly frequencies are counted at their most (a part week as if it held
+            every session day).
+
+        Example
+            A ten-year phase done daily with 30 exercise lines: 109,500 doses.
+
+        Fix
+            Plan a few weeks or months at a time, or split the program into several
+            programs.
+        """,
+    ),
     # ---- a clinic's registry file (progdsl.registry_schema, progdsl.clinic) ----
     ErrorCode(
         "E301", "registry-not-toml", "A registry file is not valid TOML, or cannot be read.",

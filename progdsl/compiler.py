@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import ast, model
 from .diagnostics import Diagnostic, error, has_errors, sort_key
-from .parser import decode, parse
+from .parser import decode, parse, read_file
 from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
 from .rules import CheckOptions, check_program
@@ -101,8 +101,7 @@ def loads(text: str, name: str = "<string>", registry: Registry | None = None, *
 def load(path: str | Path, registry: Registry | None = None, *, options: CheckOptions | None = None,
          registries: Sequence[str | Path] = ()) -> Result:
     """Check the program in a file."""
-    path = Path(path)
-    return load_bytes(path.read_bytes(), str(path), registry, options=options, registries=registries)
+    return load_bytes(read_file(path), str(path), registry, options=options, registries=registries)
 
 
 def parse_only(text: str, name: str = "<string>") -> tuple[ast.Program | None, list[Diagnostic]]:

@@ -64,6 +64,22 @@ class Every:
 Frequency = Daily | TimesAWeek | OnDays | Every
 
 
+def due_days_at_most(frequency: Frequency, days: int) -> int:
+    """On how many of `days` days in a row a frequency falls, as the planner counts them.
+
+    Exact for `daily` and `every N days`; for weekdays, the most any start day gives,
+    so that the count does not depend on the date the program starts."""
+    match frequency:
+        case Daily():
+            return days
+        case Every(days=interval):
+            return -(-days // interval)
+        case TimesAWeek() | OnDays():
+            count = len(frequency.weekdays)
+            weeks, rest = divmod(days, 7)
+            return weeks * count + min(rest, count)
+
+
 # ---- lines kept on the record -------------------------------------------------
 
 
@@ -189,6 +205,16 @@ class Phase:
     allows: tuple[Allow, ...]
     span: Span
     header: Span  # the `phase …:` line
+
+    @property
+    def planned_doses(self) -> int:
+        """How many exercise doses the plan holds for this phase, at most: a line's
+        due days summed over its lines, without building the plan."""
+        return sum(
+            due_days_at_most(session.frequency_for(prescription), self.days)
+            for session in self.sessions
+            for prescription in session.prescriptions
+        )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,12 @@ Each file is written to a temporary name in its destination folder, flushed to
 disk, then renamed over the destination, so a reader sees the old file or the
 new one and never a part of either. Any failure removes the temporary file and
 raises WriteError with a message for the user.
+
+A process killed while writing cannot remove its temporary file (`.NAME.xxxxxxxx.tmp`).
+The next write of NAME removes such leftovers once they are STALE_AFTER seconds old
+and no process holds them: a writer keeps its temporary file locked (`flock`) from
+creation to rename, and a lock dies with its process, so a concurrent build writing
+the same folder never loses the file it is writing.
 """
 
 from __future__ import annotations
@@ -11,9 +17,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: leftovers are judged by their age alone
+    fcntl = None  # type: ignore[assignment]
+
+STALE_AFTER = 60  # seconds since a temporary file was last written
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -73,11 +88,51 @@ def _file_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
+def _locked_elsewhere(handle: int) -> bool:
+    """Whether another process holds the lock on this open file."""
+    if fcntl is None:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    return False
+
+
+def remove_leftovers(path: Path, stale_after: float = STALE_AFTER) -> None:
+    """Remove the temporary files that killed writes of `path` left behind (see above)."""
+    leftover = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not leftover.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < stale_after:
+                continue
+            handle = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            if not _locked_elsewhere(handle):
+                os.unlink(entry.path)
+        except OSError:
+            pass
+        finally:
+            os.close(handle)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step; raises WriteError and leaves no trace on failure."""
+    remove_leftovers(path)
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # held until the file is renamed, or this process dies
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
@@ -24,6 +25,19 @@ MAX_LINE_CHARS = 2_000
 MAX_REPORTED = 20  # so one bad file cannot flood the terminal
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def read_limited(stream: BinaryIO) -> bytes:
+    """A program's bytes, but never more than MAX_BYTES + 1 of them: enough for `decode`
+    to refuse a file that is too large (E005) without holding it, or an endless one
+    (`/dev/zero`, a pipe that never closes) in memory."""
+    return stream.read(MAX_BYTES + 1)
+
+
+def read_file(path: str | Path) -> bytes:
+    """`read_limited` of a file; raises OSError."""
+    with open(path, "rb") as stream:
+        return read_limited(stream)
 
 
 def grammar_path() -> Path:
@@ -88,7 +102,7 @@ def decode(data: bytes, name: str) -> tuple[SourceFile | None, list[Diagnostic]]
         return None, [
             error(
                 "E005",
-                f"the file is {len(data):,} bytes; progdsl reads programs up to {MAX_BYTES:,} bytes",
+                f"the file is larger than {MAX_BYTES:,} bytes, the most progdsl reads in a program",
                 Span.point(1, 1),
                 "split the program, or check that this is the file you meant",
             )

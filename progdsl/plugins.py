@@ -118,5 +118,7 @@ def load(plugin: Plugin) -> object:
         for attribute in filter(None, attributes.strip().split(".")):
             loaded = getattr(loaded, attribute)
         return loaded
-    except Exception as exc:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit included: one plugin never stops the build
         raise PluginError(f"{plugin.label} failed to import: {failure(exc)}") from exc

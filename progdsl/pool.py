@@ -18,7 +18,9 @@ items are being worked on at any time.
 
 Workers are forked from a server process that has already imported the modules the
 caller names (the `forkserver` start method), so a fresh worker is ready in
-milliseconds; where there is no forkserver (Windows), workers are spawned.
+milliseconds; where there is no forkserver (Windows), workers are spawned. On Linux
+the fork server and the workers die with the process that started them
+(`progdsl.orphans`), even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from .orphans import die_with_parent
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -38,8 +42,8 @@ RECYCLE_AFTER = 25  # items per worker process; see benchmarks/README.md
 def _context(preload: Sequence[str]):
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(list(preload))
+    if method == "forkserver":  # the guard makes the server die with this process
+        context.set_forkserver_preload(["progdsl.forkserver_guard", *preload])
     return context
 
 
@@ -57,7 +61,7 @@ class _Pools:
     def submit(self, item) -> Future:
         if self.current is None or self.left == 0:
             self.retire()
-            self.current = ProcessPoolExecutor(self.jobs, mp_context=self.context)
+            self.current = ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=die_with_parent)
             self.left = self.quota
         self.left -= 1
         try:
@@ -68,7 +72,7 @@ class _Pools:
 
     def alone(self, item) -> Future:
         """Work on one item in a pool of its own, whose fate is then this item's alone."""
-        pool = ProcessPoolExecutor(1, mp_context=self.context)
+        pool = ProcessPoolExecutor(1, mp_context=self.context, initializer=die_with_parent)
         future = pool.submit(self.function, item)
         pool.shutdown(wait=False)
         self.retired.append(pool)

@@ -54,6 +54,10 @@ def date_out_of_range(day: dt.date) -> tuple[str, str] | None:
         return (f"after {LATEST_DATE}, the last date progdsl takes",
                 f"a program of up to {MAX_DAYS:,} days from then must end before the year 9999; check the year")
     return None
+# Exercise doses in the whole plan (a line on each day it is done): a year of daily
+# sessions of 30 exercises is 10,950. Beyond the limit, building the plan and its
+# outputs would take gigabytes and minutes.
+MAX_PLANNED_DOSES = 100_000
 
 
 @dataclass
@@ -286,7 +290,7 @@ class Resolver:
             elif when is not None:
                 cleared = model.Clearance(line.by.value, when, line.span)
 
-        if self.diagnostics or title is None:
+        if self.diagnostics or title is None or not self.plan_fits(phases):
             return None
 
         def header_text(keyword: str) -> str | None:
@@ -322,6 +326,18 @@ class Resolver:
         # A text that names no known body part is kept, with no regions: S607 warns about it.
         regions = surgery_regions(node.text.value)
         return model.Surgery(node.text.value, when, regions, node.span) if when is not None else None
+    def plan_fits(self, phases: list[model.Phase]) -> bool:
+        """Whether the plan stays within MAX_PLANNED_DOSES; E215 at the phase that passes it."""
+        total = 0
+        for phase in phases:
+            total += phase.planned_doses
+            if total > MAX_PLANNED_DOSES:
+                self.report("E215", f"by the end of this phase the plan holds {total:,} exercise doses; "
+                                    f"progdsl plans at most {MAX_PLANNED_DOSES:,}", phase.header,
+                            "a dose is one exercise line on one day: shorten the phases, or split the "
+                            "program into several programs")
+                return False
+        return True
 
     def allows(self, nodes) -> list[model.Allow]:
         found = []

@@ -59,3 +59,35 @@ class Text:
 class Misnamed:
     name, suffix, media_type = "something_else", "txt", "text/plain"
     render = None
+
+
+class Hangs:
+    """Never returns, as a backend stuck on a lock or a network call would."""
+
+    name, suffix, media_type = "hangs", ".hangs", "text/plain"
+
+    def render(self, plan, options):
+        import time
+
+        while True:
+            time.sleep(60)
+
+
+class Exits:
+    """Calls sys.exit, as a careless plugin might."""
+
+    name, suffix, media_type = "exits", ".exits", "text/plain"
+
+    def render(self, plan, options):
+        raise SystemExit(3)
+
+
+class PluginAbort(BaseException):
+    """A plugin's own exception that is not an Exception."""
+
+
+class Base:
+    name, suffix, media_type = "base", ".base", "text/plain"
+
+    def render(self, plan, options):
+        raise PluginAbort("gave up")

@@ -24,7 +24,9 @@ BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'
 def fakes(monkeypatch) -> tuple[plugins.Plugin, ...]:
     """Discovery sees the real JSON backend and fakes from tests/fake_backends.py."""
     return install_backends(monkeypatch, {
+        "base": ("fake_backends:Base", "acme-backends"),
         "crash": ("fake_backends:Crash", "acme-backends"),
+        "exits": ("fake_backends:Exits", "acme-backends"),
         "json": ("progdsl.backends.json:JsonBackend", "acme-backends"),
         "pid": ("fake_backends:Pid", "acme-backends"),
         "raises": ("fake_backends:Raises", "acme-backends"),
@@ -151,3 +153,16 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the other end closed: Linux raises EIO
         return b""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_backend_raising_system_exit_or_a_base_exception_costs_only_its_own_output(fakes, batch, tmp_path, jobs):
+    """SystemExit used to end the build with status 3 and nothing written; a BaseException, with a traceback."""
+    out = tmp_path / "out"
+    result = build(str(batch), "--to", "exits", "--to", "base", "--to", "json", "-o", str(out), "--jobs", jobs)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or (isinstance(result.exception, SystemExit) and result.exception.code == 1)
+    build(str(batch), "--to", "json", "-o", str(tmp_path / "json_only"), "--jobs", jobs)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (tmp_path / "json_only").iterdir())
+    assert "backend 'exits' failed: SystemExit: 3" in result.stderr
+    assert "backend 'base' failed: PluginAbort: gave up" in result.stderr

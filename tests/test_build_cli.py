@@ -394,3 +394,46 @@ def test_plan_reads_standard_input_and_takes_a_start():
     result = CliRunner().invoke(main, ["plan", "-", "--start", "2027-03-01"], input=program)
     assert result.exit_code == 0, result.output
     assert "2027-03-01" in result.stdout and "2027-03-07" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_fifo_in_a_folder_is_skipped_with_a_note_not_waited_on(command, tmp_path):
+    """A FIFO named *.prog used to block `check` and `build` for ever, waiting for a writer."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    (folder / "good.prog").write_text(GOOD)
+    os.mkfifo(folder / "waiting.prog")
+    extra = ["--to", "json", "-o", str(tmp_path / "out")] if command == "build" else []
+    done = subprocess.run([sys.executable, "-m", "progdsl", command, str(folder), *extra],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"note: skipped {folder / 'waiting.prog'}: not a regular file" in done.stderr
+
+
+def test_a_later_write_removes_what_a_killed_write_left_behind(tmp_path):
+    """A kill between creating the temporary file and renaming it used to leave it for ever."""
+    import fcntl
+    import time
+
+    from progdsl.output import STALE_AFTER, write_atomically
+
+    old = time.time() - STALE_AFTER - 5
+    names = {
+        "left": ".plan.json.k1ll3d_x.tmp",  # a killed build's, a minute old: removed
+        "fresh": ".plan.json.wr1t1ng0.tmp",  # another build may be writing it right now: kept
+        "held": ".plan.json.l0ck3d00.tmp",  # old, but locked by a build still writing: kept
+        "other": ".plan.json.ics.abcdefgh.tmp",  # another output's: kept
+        "mine": ".plan.json.notours.txt",  # not a temporary name: kept
+    }
+    for key, name in names.items():
+        (tmp_path / name).write_bytes(b"part of a file")
+        if key != "fresh":
+            os.utime(tmp_path / name, (old, old))
+    with open(tmp_path / names["held"], "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        write_atomically(tmp_path / "plan.json", b"{}")
+    assert sorted(files(tmp_path)) == sorted([*(n for k, n in names.items() if k != "left"), "plan.json"])

@@ -27,6 +27,8 @@ FILE_LEVEL = {
     "E004": b'program "Glutes\x1b"\nphase "Walk" 2w daily:\n  walking 20min\n',
     "E005": b"#" * 2_000_001,
     "E006": b'program "T"\nnote "' + b"x" * 2_000 + b'"\nphase "Walk" 2w daily:\n  walking 20min\n',
+    # Thirty lines would crowd the explanation; this is the program it describes.
+    "E215": b'program "Ten years"\nphase "Long" 3650d daily:\n' + b"  walking 20min\n" * 30,
 }
 
 # Codes whose example is a registry file (TOML), not a program: checked as a clinic registry.
@@ -110,6 +112,9 @@ def test_the_limits_in_the_explanations_are_the_ones_progdsl_applies():
 
     assert f"{MAX_BYTES:,}" in ERROR_CODES["E005"].summary
     assert f"{MAX_LINE_CHARS:,}" in ERROR_CODES["E006"].summary
+    from progdsl.resolve import MAX_PLANNED_DOSES
+
+    assert f"{MAX_PLANNED_DOSES:,}" in ERROR_CODES["E215"].summary
     e214 = " ".join(ERROR_CODES["E214"].doc.split())
     assert all(
         text in e214

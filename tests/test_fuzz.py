@@ -70,11 +70,13 @@ def test_random_token_soup(text):
 @FUZZ
 @given(mutated_program())
 @example(b'program "T"\nphase "P" 2w daily:\n  figure_four_stretch 3x4\r-60s each side\n')  # a token across lines
+@example(b'program "Ten years"\nphase "Long" 3650d daily:\n' + b"  walking 20min\n" * 30)  # E215: plan too large
 def test_mutated_example_programs(data):
     assert_well_formed(data)
 
 
 @FUZZ
 @given(st.binary(max_size=400))
+@example(b"\0" * 2_000_001)  # /dev/zero, read up to the limit and one byte more: E005
 def test_random_bytes(data):
     assert_well_formed(data)

@@ -125,3 +125,79 @@ def test_a_build_killed_mid_write_leaves_the_old_file_whole(tmp_path):
     assert killed.returncode == -signal.SIGKILL
     assert (out / "glutes.json").read_bytes() == b"old"
     assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["glutes.json"]
+
+
+# ---- input larger than the limit is never read whole ------------------------------------
+
+
+def _limited_memory():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GB: far more than progdsl needs
+
+
+@pytest.mark.parametrize("how", ["file", "stdin"])
+def test_an_endless_input_is_refused_with_E005_not_a_memory_error(how):
+    """`progdsl plan /dev/zero`, or standard input that never ends, used to read until memory ran out."""
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run([sys.executable, "-m", "progdsl", "plan", "/dev/zero" if how == "file" else "-"],
+                              stdin=zeros, capture_output=True, text=True, timeout=60, preexec_fn=_limited_memory)
+    assert done.returncode == 1, done.stderr
+    assert "E005" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_large_file_is_not_held_in_memory(tmp_path):
+    import tracemalloc
+
+    from progdsl import load
+    from progdsl.batch import BuildSettings, compile_program
+    from progdsl.parser import MAX_BYTES
+
+    big = tmp_path / "big.prog"
+    with open(big, "wb") as stream:
+        stream.truncate(100_000_000)  # sparse: 100 MB of NUL bytes
+    tracemalloc.start()
+    try:
+        assert [d.code for d in load(big).diagnostics] == ["E005"]
+        compiled = compile_program(str(big), [], BuildSettings(tmp_path / "out"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [d.code for d in compiled.checked.result.diagnostics] == ["E005"]
+    assert peak < 4 * MAX_BYTES
+
+
+# ---- a plan too large to build ------------------------------------------------------------
+
+# 5 KB of program that checked in a fraction of a second, then took gigabytes and half a
+# minute to build: ten years of daily sessions of 30 exercises.
+HUGE_PLAN = 'program "Ten years"\nphase "Long" 3650d daily:\n' + "  walking 20min\n" * 30
+
+
+def test_a_plan_too_large_to_build_is_refused_at_check_time():
+    assert error_codes(HUGE_PLAN) == [("E215", 2)]
+
+
+def test_the_plan_size_is_counted_at_the_phase_that_passes_the_limit():
+    phase = 'phase "Year {n}" 52w daily:\n' + "  walking 20min\n" * 30
+    text = HEADER + "".join(phase.format(n=n) for n in range(1, 5))  # 10,920 doses a year
+    assert "E215" not in [code for code, _ in error_codes(text)]
+    text = HEADER + "".join(phase.format(n=n) for n in range(1, 11))
+    assert error_codes(text) == [("E215", 2 + 31 * 9)]  # year 10 passes 100,000
+
+
+@pytest.mark.parametrize("frequency", ["daily", "every 3 days", "3x/week", "on mon sat", "5x/week"])
+@pytest.mark.parametrize("weeks_and_days", ["2w", "10d", "17d", "1d"])
+def test_the_counted_doses_are_never_fewer_than_the_planned_ones(frequency, weeks_and_days):
+    import datetime as dt
+
+    from progdsl.plan import build_plan
+
+    program = loads(f'{HEADER}phase "P" {weeks_and_days} {frequency}:\n  walking 20min\n  plank 3x20s\n').program
+    assert program is not None
+    (phase,) = program.phases
+    counts = {sum(len(s.exercises) for s in build_plan(program, dt.date(2026, 1, 5) + dt.timedelta(days=d)).sessions)
+              for d in range(7)}
+    assert phase.planned_doses >= max(counts)
+    if frequency in ("daily", "every 3 days"):
+        assert phase.planned_doses == max(counts)

@@ -90,7 +90,9 @@ def check_backend(plugin: Plugin, loaded: object) -> Backend:
         raise PluginError(f"{plugin.label} names {plugin.target}, which is not a class")
     try:
         backend = loaded()
-    except Exception as exc:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit included: one plugin never stops the build
         raise PluginError(f"{plugin.label} could not be created: {failure(exc)}") from exc
     problems = [
         f"`{attribute}` is not a non-empty string"
@@ -121,7 +123,9 @@ def render(backend: Backend, plan: Plan, options: RenderOptions) -> bytes:
         data = backend.render(plan, options)
     except BackendError as exc:
         raise PluginError(f"backend '{backend.name}': {exc}") from exc
-    except Exception as exc:
+    except KeyboardInterrupt:  # Ctrl-C stops the build, not just this backend
+        raise
+    except BaseException as exc:  # SystemExit and a plugin's own BaseException too cost only this output
         raise PluginError(f"backend '{backend.name}' failed: {failure(exc)}") from exc
     if not isinstance(data, bytes):
         raise PluginError(f"backend '{backend.name}' returned {type(data).__name__}, not bytes")
