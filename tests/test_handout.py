@@ -276,7 +276,7 @@ def test_pdf_bytes_do_not_depend_on_the_clock_when_fonttools_subsets_the_fonts(m
 
 @pytest.mark.parametrize("before", [None, "1767225600"])
 def test_source_date_epoch_is_set_only_while_printing(monkeypatch, before):
-    from progdsl.handout_print import source_date_epoch
+    from progdsl.backends.printing import source_date_epoch
 
     if before is None:
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
