@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import LANGUAGE_EXAMPLE, PROGRAMS
 
-from progdsl import load_bytes
+from progdsl import clock, load_bytes
 from progdsl.diagnostics import render_text
 
 SEEDS = [LANGUAGE_EXAMPLE] + [path.read_text(encoding="utf-8") for path in sorted(PROGRAMS.glob("*.prog"))]
@@ -78,3 +81,20 @@ def test_mutated_example_programs(data):
 @given(st.binary(max_size=400))
 def test_random_bytes(data):
     assert_well_formed(data)
+
+
+@FUZZ
+@given(st.text(max_size=60) | st.integers(min_value=-(10**20), max_value=10**20).map(str))
+@example("²")  # int() refuses it although str.isdigit() takes it
+@example("٣")  # int() reads it as 3
+@example("99999999999999")  # after the year 9000
+@example("9" * 400)
+@example("9" * 5000)  # int() refuses strings of over 4,300 digits
+def test_source_date_epoch_is_a_time_or_an_epoch_error(value):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", value.replace("\x00", ""))
+        try:
+            moment = clock.source_date_epoch()
+        except clock.EpochError:
+            return
+    assert moment is None or dt.datetime(1970, 1, 1, tzinfo=dt.UTC) <= moment < clock.LATEST
