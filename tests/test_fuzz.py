@@ -98,3 +98,15 @@ def test_source_date_epoch_is_a_time_or_an_epoch_error(value):
         except clock.EpochError:
             return
     assert moment is None or dt.datetime(1970, 1, 1, tzinfo=dt.UTC) <= moment < clock.LATEST
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(["BEGIN:VEVENT", "END:VEVENT", "UID:a", "UID:b", "SEQUENCE:1", "SEQUENCE:²",
+                                 "SEQUENCE:٣", "SEQUENCE:" + "9" * 5000, "SEQUENCE;X=1:2", "X-PROGDSL-CONTENT:h",
+                                 "\u00e9", " folded"]), max_size=30).map("\r\n".join))
+@example("BEGIN:VEVENT\r\nUID:a\r\nSEQUENCE:²\r\nEND:VEVENT")  # int() refuses `²`
+def test_a_previous_calendar_is_read_or_passed_over(text):
+    from progdsl.backends.ics import _previous_versions
+
+    for uid, (sequence, _) in _previous_versions(text.encode()).items():
+        assert uid and 0 <= sequence < 10**9
