@@ -225,13 +225,18 @@ class _Duration(click.ParamType):
     def convert(self, value, param, ctx) -> int:
         import re
 
+        from .settings import SETTINGS
         from .units import TIME_UNITS, UNIT_SPELLINGS
 
         factors = {"m": 60, **{word: TIME_UNITS[unit] for word, unit in UNIT_SPELLINGS.items() if unit in TIME_UNITS}}
         match = re.fullmatch(r"\s*(\d+)\s*([a-z]+)\s*", str(value).lower())
         if not match or match.group(2) not in factors or int(match.group(1)) == 0:
             self.fail(f"'{value}' is not a time before the session such as 15m, 90s or 1h", param, ctx)
-        return int(match.group(1)) * factors[match.group(2)]
+        seconds = int(match.group(1)) * factors[match.group(2)]
+        most = SETTINGS["reminder"].most or 0
+        if seconds > most * 60:
+            self.fail(f"'{value}' is more than progdsl accepts (at most {most:,} minutes, a week)", param, ctx)
+        return seconds
 
 
 class _Date(click.ParamType):
