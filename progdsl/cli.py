@@ -409,16 +409,16 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
 @_START
 def plan(path: str, start) -> None:
     """Show the dated plan of one program: every session with that day's doses (`-` reads standard input)."""
-    from .plan import build_plan
+    from .compiler import plan_of
     from .terminal import console, plan_view
 
-    result = _load(path)
+    _source_date_epoch()  # a value that is not a time stops here, before the plan reads it
+    dated, result = plan_of(_load(path), start)
     _print_diagnostics(result)
-    if not result.ok:
+    if dated is None:
         sys.exit(EXIT_ERRORS)
     out = console()
-    _source_date_epoch()  # a value that is not a time stops here, before the plan reads it
-    out.print(plan_view(build_plan(result.program, start), plain=not out.is_terminal))
+    out.print(plan_view(dated, plain=not out.is_terminal))
 
 
 @main.command(name="plugins")

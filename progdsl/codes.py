@@ -459,6 +459,29 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
     ),
     # ---- phases and sessions ---------------------------------------------------
     ErrorCode(
+        "E124", "program-ends-too-late", "A program whose last day falls after 9000-12-31.",
+        """
+        What it means
+            The program's start (its `start` line, or `build --start` and `plan --start`
+            for a program without one) plus the length of its phases reaches past
+            9000-12-31, the latest day progdsl plans. The limit leaves room for the dates
+            the safety rules and the calendar work out from the planned days. Such a date
+            is almost always a typing slip.
+
+        Example
+            program "Walking"
+            start 9000-12-25
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
+            start 2026-12-07
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
+    ErrorCode(
         "E130", "phase-without-duration", "A phase does not say how long it lasts.",
         """
         What it means

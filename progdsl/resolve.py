@@ -247,6 +247,9 @@ class Resolver:
             elif when is not None:
                 cleared = model.Clearance(line.by.value, when, line.span)
 
+        if start is not None and start_atom is not None:
+            self.last_day(start, first_day, start_atom.span)
+
         if self.diagnostics or title is None:
             return None
 
@@ -272,6 +275,12 @@ class Resolver:
             settings=tuple(settings),
             phases=tuple(phases),
         )
+
+    def last_day(self, start: dt.date, days: int, span: Span) -> None:
+        """E124 when the program's last day is after model.LATEST_DAY."""
+        if model.runs_past_latest_day(start, days):
+            message, help = wording.past_latest_day(start, days)
+            self.report("E124", message, span, help)
 
     def allows(self, nodes) -> list[model.Allow]:
         found = []

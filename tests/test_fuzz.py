@@ -73,7 +73,7 @@ def test_random_token_soup(text):
 @FUZZ
 @given(mutated_program())
 @example(b'program "T"\nphase "P" 2w daily:\n  figure_four_stretch 3x4\r-60s each side\n')  # a token across lines
-# Numbers at the edges (E214), which raised or crashed a rule:
+# Numbers and dates at the edges (E214, E124), which raised or crashed a rule:
 @example(b'program "T"\nphase "P" 2w daily:\n  clam_shell 3x1' + b"0" * 1000 + b' each side\n')
 @example(b'program "T"\nphase "P" 2w daily:\n  clam_shell 3x12 each side rest 1' + b"0" * 307 + b'h\n')
 @example(b'program "T"\nphase "P" 2w daily:\n  walking 1' + b"0" * 307 + b'h\n')
@@ -81,6 +81,8 @@ def test_random_token_soup(text):
 @example(b'program "T"\nset weekly_increase_limit ' + b"9" * 400 + b'%\nphase "P" 2w daily:\n'
          b'  clam_shell 3x12 each side progress from 8 over 2w\n')
 @example(b'program "T"\ntime 07:00\nset reminder 99999999999999999999h\nphase "P" 2w daily:\n  walking 20min\n')
+@example(b'program "T"\nstart 9999-12-31\nphase "P" 2w daily:\n  plank 3x20s\n')
+@example(b'program "T"\nstart 0001-01-01\nphase "P" 2w daily:\n  plank 3x20s\n')
 def test_mutated_example_programs(data):
     assert_well_formed(data)
 

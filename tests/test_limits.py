@@ -1,12 +1,16 @@
-"""Numbers at the edges: each is a diagnostic with a code, never a traceback."""
+"""Numbers and dates at the edges: each is a diagnostic with a code, never a traceback,
+and a program at the latest day builds with every backend."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from click.testing import CliRunner
 
 from progdsl import loads
 from progdsl.cli import main
+from progdsl.compiler import plan_of
 
 HUGE = "1" + "0" * 1000  # float() makes it infinity
 BIG = "1" + "0" * 307  # a float, whose int overflowed the float it met in seconds or minutes
@@ -68,10 +72,69 @@ def test_whole_and_fractional_amounts_within_the_limits_keep_their_codes():
     assert codes("clam_shell 3x12 each side progress from 8s over 2w") == ["E204"]
 
 
+# ---- the latest day ---------------------------------------------------------------------
+
+LATE = 'program "T"\nstart {start}\ntime 07:00\nequipment mat\nset reminder 168h\nphase "P" 2w daily:\n  plank 3x20s\n'
+
+
+@pytest.mark.parametrize("start", ["9000-12-19", "9999-12-01", "9999-12-31"])
+def test_a_program_past_the_latest_day_is_e124(start):
+    result = loads(LATE.format(start=start))
+    assert [d.code for d in result.diagnostics] == ["E124"]  # was S000 in S302 and S503
+    assert "9000-12-18 or earlier" in (result.diagnostics[0].help or "")
+
+
+@pytest.mark.parametrize("backend", ["json", "ics", "html", "pdf"])
+def test_a_program_ending_on_the_latest_day_builds_with_every_backend(backend, tmp_path):
+    program = tmp_path / "late.prog"
+    program.write_text(LATE.format(start="9000-12-18"))
+    result = CliRunner().invoke(main, ["build", str(program), "--to", backend, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+
+
+def test_rules_that_look_at_the_day_before_take_the_first_day_of_the_calendar():
+    result = loads(LATE.format(start="0001-01-01"))
+    assert "S000" not in [d.code for d in result.diagnostics]  # S302 overflowed
+
+
+def test_a_start_from_the_command_line_is_checked_at_the_plan():
+    result = loads('program "T"\nequipment mat\nphase "P" 2w daily:\n  plank 3x20s\n')
+    plan, checked = plan_of(result, dt.date(9999, 12, 31))
+    assert plan is None and [d.code for d in checked.errors] == ["E124"]
+    plan, checked = plan_of(result, dt.date(9000, 12, 18))
+    assert plan is not None and plan.end == dt.date(9000, 12, 31) and checked is result
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_start_past_the_latest_day_reports_each_program_and_builds_the_rest(tmp_path, jobs):
+    no_start = tmp_path / "a.prog"
+    no_start.write_text('program "A"\nequipment mat\nphase "P" 2w daily:\n  plank 3x20s\n')
+    (tmp_path / "b.prog").write_text('program "B"\nequipment mat\nphase "P" 2w daily:\n  glute_bridge 3x12\n')
+    dated = tmp_path / "c.prog"
+    dated.write_text('program "C"\nstart 2026-12-07\nequipment mat\nphase "P" 2w daily:\n  plank 3x20s\n')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(no_start), str(tmp_path / "b.prog"), str(dated), "--to", "json",
+                                       "-o", str(out), "--start", "9999-12-31", "--jobs", jobs])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # was OverflowError
+    assert result.stderr.count("E124") == 4  # the heading and the caret line of a.prog and b.prog
+    assert sorted(p.name for p in out.iterdir()) == ["c.json"]
+
+
+def test_plan_start_past_the_latest_day_is_e124(tmp_path):
+    program = tmp_path / "a.prog"
+    program.write_text('program "A"\nequipment mat\nphase "P" 2w daily:\n  plank 3x20s\n')
+    result = CliRunner().invoke(main, ["plan", str(program), "--start", "9999-12-31"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "E124" in result.stderr and "9000-12-18 or earlier" in result.stderr
+
+
 @pytest.mark.parametrize("reminder", ["99999999999999999999h", "10081m"])
 def test_a_reminder_beyond_a_week_is_a_usage_error(tmp_path, reminder):
     program = tmp_path / "a.prog"
-    program.write_text(PROGRAM.format(header="", line="plank 3x20s"))
+    program.write_text(LATE.format(start="2026-12-07"))
     result = CliRunner().invoke(main, ["build", str(program), "--to", "ics", "-o", str(tmp_path / "out"),
                                        "--reminder", reminder])
     assert result.exit_code == 2 and "at most 10,080 minutes" in result.stderr
