@@ -261,7 +261,9 @@ _START = click.option(
 
 def _say(text: str, err: bool = False) -> None:
     """Print a line to the current sys.stdout or sys.stderr: a progress bar moves those above itself,
-    where click.echo's own err=True stream would write underneath it."""
+    where click.echo's own err=True stream would write underneath it. A file name's bytes that
+    are not UTF-8 (lone surrogates in Python) are shown as U+FFFD rather than failing to print."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     click.echo(text, file=sys.stderr if err else sys.stdout)
 
 

@@ -120,3 +120,15 @@ def test_a_previous_calendar_is_read_or_passed_over(text):
 
     for uid, (sequence, _) in _previous_versions(text.encode()).items():
         assert uid and 0 <= sequence < 10**9
+
+
+@FUZZ
+@given(st.binary(min_size=1, max_size=40).filter(lambda name: b"/" not in name and b"\x00" not in name))
+@example(b"caf\xe9")  # Latin-1: the JSON backend raised UnicodeEncodeError
+def test_any_file_name_is_json_text(name):
+    import json
+    import os
+
+    from progdsl.backends.json import _file_name
+
+    json.dumps({"name": _file_name(os.fsdecode(name))}, ensure_ascii=False).encode("utf-8")
