@@ -73,6 +73,7 @@ def test_random_token_soup(text):
 @FUZZ
 @given(mutated_program())
 @example(b'program "T"\nphase "P" 2w daily:\n  figure_four_stretch 3x4\r-60s each side\n')  # a token across lines
+@example(b'program "T"\nequipment mat\nphase "P" 2w daily:\n  Clam-Shell 3x12 each side\n')  # was E101
 # Numbers and dates at the edges (E214, E124), which raised or crashed a rule:
 @example(b'program "T"\nphase "P" 2w daily:\n  clam_shell 3x1' + b"0" * 1000 + b' each side\n')
 @example(b'program "T"\nphase "P" 2w daily:\n  clam_shell 3x12 each side rest 1' + b"0" * 307 + b'h\n')
