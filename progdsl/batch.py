@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING
 
 from . import plugins
 from .backends import RenderOptions, check_backend, render
-from .compiler import Result, load_bytes
+from .compiler import Result, load_bytes, plan_of
 from .output import WriteError, prepare_folder, read_previous, write_atomically
 from .parser import read_file
-from .plan import build_plan
 from .pool import RECYCLE_AFTER, map_in_order
 
 if TYPE_CHECKING:
@@ -122,10 +121,9 @@ def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: Bui
         data = read_file(path)
     except OSError as exc:
         return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
-    result = load_bytes(data, path, registries=settings.registries)
-    if not result.ok or result.program is None:  # ok implies a program
+    plan, result = plan_of(load_bytes(data, path, registries=settings.registries), settings.start)
+    if plan is None:  # errors, or a plan that would end after the latest day (E125)
         return Compiled(path, Checked(path, result))
-    plan = build_plan(result.program, settings.start)
     outputs: list[Rendered | Failed] = []
     for plugin in backends:
         try:

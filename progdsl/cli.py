@@ -262,13 +262,18 @@ class _Duration(click.ParamType):
     def convert(self, value, param, ctx) -> int:
         import re
 
+        from .settings import SETTINGS
         from .units import TIME_UNITS, UNIT_SPELLINGS
 
         factors = {"m": 60, **{word: TIME_UNITS[unit] for word, unit in UNIT_SPELLINGS.items() if unit in TIME_UNITS}}
         match = re.fullmatch(r"\s*(\d+)\s*([a-z]+)\s*", str(value).lower())
         if not match or match.group(2) not in factors or int(match.group(1)) == 0:
             self.fail(f"'{value}' is not a time before the session such as 15m, 90s or 1h", param, ctx)
-        return int(match.group(1)) * factors[match.group(2)]
+        seconds = int(match.group(1)) * factors[match.group(2)]
+        most = SETTINGS["reminder"].most or 0
+        if seconds > most * 60:
+            self.fail(f"'{value}' is more than progdsl accepts (at most {most:,} minutes, a week)", param, ctx)
+        return seconds
 
 
 class _Date(click.ParamType):
@@ -300,7 +305,9 @@ _START = click.option(
 
 def _say(text: str, err: bool = False) -> None:
     """Print a line to the current sys.stdout or sys.stderr: a progress bar moves those above itself,
-    where click.echo's own err=True stream would write underneath it."""
+    where click.echo's own err=True stream would write underneath it. A file name's bytes that
+    are not UTF-8 (lone surrogates in Python) are shown as U+FFFD rather than failing to print."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     click.echo(text, file=sys.stderr if err else sys.stdout)
 
 
@@ -452,16 +459,16 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
 @_REGISTRY
 def plan(path: str, start, registries) -> None:
     """Show the dated plan of one program: every session with that day's doses (`-` reads standard input)."""
-    from .plan import build_plan
+    from .compiler import plan_of
     from .terminal import console, plan_view
 
-    result = _load(path, registries=registries)
+    _source_date_epoch()  # a value that is not a time stops here, before the plan reads it
+    dated, result = plan_of(_load(path, registries=registries), start)
     _print_diagnostics(result)
-    if not result.ok:
+    if dated is None:
         sys.exit(EXIT_ERRORS)
     out = console()
-    _source_date_epoch()  # a value that is not a time stops here, before the plan reads it
-    out.print(plan_view(build_plan(result.program, start), plain=not out.is_terminal))
+    out.print(plan_view(dated, plain=not out.is_terminal))
 
 
 @main.command(name="plugins")

@@ -18,11 +18,14 @@ def source_date_epoch() -> dt.datetime | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise EpochError(f"SOURCE_DATE_EPOCH is '{value}': it must be a whole number of seconds since 1970")
+    shown = value if len(value) <= 40 else f"{value[:20]}…({len(value)} characters)"
+    # ASCII digits only: str.isdigit also takes `²` and `٣`, which int() refuses or reads differently.
+    if not (value.isascii() and value.isdigit()):
+        raise EpochError(f"SOURCE_DATE_EPOCH is '{shown}': it must be a whole number of seconds since 1970")
+    # Compare lengths first: int() refuses strings of over 4,300 digits.
+    if len(value.lstrip("0")) > len(str(int(LATEST.timestamp()))) or int(value) >= LATEST.timestamp():
+        raise EpochError(f"SOURCE_DATE_EPOCH is {shown}: that is after the year 9000; set a time before it")
     seconds = int(value)
-    if seconds >= LATEST.timestamp():
-        raise EpochError(f"SOURCE_DATE_EPOCH is {value}: that is after the year 9000; set a time before it")
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 

@@ -479,14 +479,14 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E123", "date-out-of-range", "A date before 1900 or after 9988.",
+        "E123", "date-out-of-range", "A date before 1900 or after 9000.",
         """
         What it means
             `start` and `cleared` dates (and `--start` on the command line) are from
-            1900-01-01 to 9988-12-31. Calendar apps do not all read dates before 1900, and
-            a program, which may last 3,650 days, must end before the year 9999 so that
-            every date its outputs work out exists. A date outside these years is almost
-            always a slip in the year.
+            1900-01-01 to 9000-12-31. Calendar apps do not all read dates before 1900, and
+            no program may run past 9000-12-31 (E125), which keeps every date its outputs
+            work out far from the end of computers' calendars. A date outside these years
+            is almost always a slip in the year.
 
         Example
             program "Walking"
@@ -527,6 +527,29 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     # ---- phases and sessions ---------------------------------------------------
+    ErrorCode(
+        "E125", "program-ends-too-late", "A program whose last day falls after 9000-12-31.",
+        """
+        What it means
+            The program's start (its `start` line, or `build --start` and `plan --start`
+            for a program without one) plus the length of its phases reaches past
+            9000-12-31, the latest day progdsl plans. The limit leaves room for the dates
+            the safety rules and the calendar work out from the planned days. Such a date
+            is almost always a typing slip.
+
+        Example
+            program "Walking"
+            start 9000-12-25
+            phase "Walk" 2w daily:
+              walking 20min
+
+        Fix
+            program "Walking"
+            start 2026-12-07
+            phase "Walk" 2w daily:
+              walking 20min
+        """,
+    ),
     ErrorCode(
         "E130", "phase-without-duration", "A phase does not say how long it lasts.",
         """

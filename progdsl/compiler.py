@@ -5,13 +5,15 @@ Each stage returns `(value, diagnostics)`; a stage with errors stops the ones af
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ast, model
+from . import ast, model, wording
 from .diagnostics import Diagnostic, error, has_errors, sort_key
 from .parser import decode, parse, read_file
+from .plan import Plan, build_plan, default_start
 from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
 from .rules import CheckOptions, check_program
@@ -113,3 +115,20 @@ def parse_only(text: str, name: str = "<string>") -> tuple[ast.Program | None, l
 def _result(source: SourceFile, program, diagnostics) -> Result:
     ordered = tuple(sorted(diagnostics, key=sort_key))
     return Result(source, None if has_errors(ordered) else program, ordered)
+
+
+def plan_of(result: Result, start: dt.date | None = None) -> tuple[Plan | None, Result]:
+    """The dated plan of a program that checked clean, and its result.
+
+    `start` is used when the program has no `start` line (without either, the next Monday).
+    A plan whose last day would fall after `model.LATEST_DAY` is not made: the result
+    comes back with an E125 error on the program's title line instead.
+    """
+    if result.program is None or not result.ok:
+        return None, result
+    program = result.program
+    first = program.start or start or default_start()
+    if model.runs_past_latest_day(first, program.days):
+        message, help = wording.past_latest_day(first, program.days)
+        return None, _result(result.source, None, [*result.diagnostics, error("E125", message, program.title_span, help)])
+    return build_plan(program, first), result

@@ -15,6 +15,17 @@ from .source import SourceFile, Span
 from .units import Number, Range
 from .vocabulary import DoseKind, Region
 
+# The latest day a program may reach (E125). Well before date's own end (9999-12-31),
+# so that every date a rule or backend works out from a planned day (the day after, a
+# calendar's time zones to the next new year, an event's end) can still be held.
+LATEST_DAY = dt.date(9000, 12, 31)
+
+
+def runs_past_latest_day(first: dt.date, days: int) -> bool:
+    """Whether a program of `days` days starting on `first` reaches past LATEST_DAY."""
+    return first.toordinal() + max(days, 1) - 1 > LATEST_DAY.toordinal()
+
+
 # Nx/week → weekdays (0 = Monday). Rest days never fall two in a row when they can
 # be kept apart, and sessions are spaced as evenly as seven days allow.
 WEEKLY_SPREAD: dict[int, tuple[int, ...]] = {

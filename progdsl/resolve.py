@@ -17,7 +17,7 @@ from . import ast, model, wording
 from .diagnostics import Diagnostic, error
 from .lookalikes import lookalike_hint
 from .registry import Exercise, Registry
-from .settings import NOT_FOR_PROGRAMS, SETTINGS, convert
+from .settings import NOT_FOR_PROGRAMS, SETTINGS, convert, size_of
 from .source import SourceFile, Span
 from .suggest import close_matches
 from .units import Quantity, Range, to_days, to_minutes, to_seconds, whole
@@ -37,12 +37,10 @@ MAX_SECONDS = 3600  # rest between sets, pause in a repetition
 MAX_LOAD = 1000  # kg or lb
 MAX_DAYS = 3650  # a phase, the whole program, a progression's span, `every N days`
 # The dates a program may name (`start`, `cleared`, and `--start`). Calendar apps do not all read
-# dates before 1900 (ical.js among them), and a program of MAX_DAYS from the latest start ends in
-# 9998, so that every date the plan and its outputs work out, such as New Year after the last
-# day, stays before the year 9999, the last that Python's dates hold.
+# dates before 1900 (ical.js among them); no date may be later than the latest day a program may
+# reach (model.LATEST_DAY, E125), which leaves room for every date the outputs work out.
 EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(9988, 12, 31)
-assert LATEST_DATE + dt.timedelta(days=MAX_DAYS) < dt.date(9999, 1, 1)
+LATEST_DATE = model.LATEST_DAY
 
 
 def date_out_of_range(day: dt.date) -> tuple[str, str] | None:
@@ -52,7 +50,7 @@ def date_out_of_range(day: dt.date) -> tuple[str, str] | None:
                 "calendar apps do not all read earlier dates; check the year")
     if day > LATEST_DATE:
         return (f"after {LATEST_DATE}, the last date progdsl takes",
-                f"a program of up to {MAX_DAYS:,} days from then must end before the year 9999; check the year")
+                "progdsl's dates stop there, well before the year 9999 that computers' calendars end in; check the year")
     return None
 # Exercise doses in the whole plan (a line on each day it is done): a year of daily
 # sessions of 30 exercises is 10,950. Beyond the limit, building the plan and its
@@ -133,10 +131,11 @@ class Resolver:
             self.report("E209", f"{what} is a time, not `{amount.quantity}`", amount.span,
                         f"write it in seconds or minutes, such as `{what} 60s` or `{what} 1min`")
             return None
+        # Size first: a number too large to hold (infinity) is not whole either.
+        if not self.within(max(seconds.low, seconds.high), MAX_SECONDS, f"seconds of {what}", amount.span):
+            return None
         if whole(seconds.low) is None or whole(seconds.high) is None:
             self.report("E206", f"{what} must come to whole seconds", amount.span)
-            return None
-        if not self.within(seconds.high, MAX_SECONDS, f"seconds of {what}", amount.span):
             return None
         return self._ordered(Range(int(seconds.low), int(seconds.high)), amount.span)
 
@@ -172,12 +171,13 @@ class Resolver:
                 return self._weekdays(node, days)
             case ast.Every(interval=interval):
                 interval_days = to_days(interval.quantity)
+                if (interval_days is not None and interval_days.is_single
+                        and not self.within(interval_days.low, MAX_DAYS, "days between sessions", interval.span)):
+                    return None
                 if (interval_days is None or not interval_days.is_single or whole(interval_days.low) is None
                         or interval_days.low < 1):
                     self.report("E143", f"`every {interval.quantity}` is not a number of days", interval.span,
                                 "write a whole number of days, such as `every 2 days` or `every 3d`")
-                    return None
-                if not self.within(interval_days.low, MAX_DAYS, "days between sessions", interval.span):
                     return None
                 return model.Every(int(interval_days.low), node.span)
         raise AssertionError(node)
@@ -290,6 +290,9 @@ class Resolver:
             elif when is not None:
                 cleared = model.Clearance(line.by.value, when, line.span)
 
+        if start is not None and start_atom is not None:
+            self.last_day(start, first_day, start_atom.span)
+
         if self.diagnostics or title is None or not self.plan_fits(phases):
             return None
 
@@ -326,6 +329,7 @@ class Resolver:
         # A text that names no known body part is kept, with no regions: S607 warns about it.
         regions = surgery_regions(node.text.value)
         return model.Surgery(node.text.value, when, regions, node.span) if when is not None else None
+
     def plan_fits(self, phases: list[model.Phase]) -> bool:
         """Whether the plan stays within MAX_PLANNED_DOSES; E215 at the phase that passes it."""
         total = 0
@@ -338,6 +342,12 @@ class Resolver:
                             "program into several programs")
                 return False
         return True
+
+    def last_day(self, start: dt.date, days: int, span: Span) -> None:
+        """E125 when the program's last day is after model.LATEST_DAY."""
+        if model.runs_past_latest_day(start, days):
+            message, help = wording.past_latest_day(start, days)
+            self.report("E125", message, span, help)
 
     def allows(self, nodes) -> list[model.Allow]:
         found = []
@@ -359,6 +369,9 @@ class Resolver:
             close = wording.did_you_mean(close_matches(node.key.value, SETTINGS, n=1))
             hint = close or "known settings: " + ", ".join(SETTINGS)
             self.report("E150", f"`{node.key.value}` is not a setting", node.key.span, hint)
+            return None
+        size = size_of(spec, node.value)
+        if size is not None and spec.most is not None and not self.within(size, spec.most, spec.unit, node.value.span):
             return None
         try:
             return model.Setting(spec.key, convert(spec, node.value), node.span)
@@ -429,14 +442,15 @@ class Resolver:
                         f'say how long it lasts in days or weeks, such as: phase "{node.name.value}" 2w:')
             return None
         days = to_days(node.duration.quantity)
+        if days is not None and days.is_single and not self.within(days.low, MAX_DAYS, "days in a phase",
+                                                                    node.duration.span):
+            return None
         if days is None or not days.is_single or whole(days.low) is None:
             self.report("E131", f"a phase lasts a whole number of days or weeks, not `{node.duration.quantity}`",
                         node.duration.span, "such as 10d, 2w or 6 weeks")
             return None
         if days.low < 1:
             self.report("E131", "a phase must last at least one day", node.duration.span)
-            return None
-        if not self.within(days.low, MAX_DAYS, "days in a phase", node.duration.span):
             return None
         return int(days.low)
 
@@ -536,6 +550,9 @@ class Resolver:
                     hold = model.Seconds(value, modifier.span) if value else None
                 case ast.Detail(keyword="tempo", value=ast.Atom() as pattern):
                     tempo = re.sub(r"\s*[-–]\s*", "-", pattern.value)
+                    slowest = max((float(part) for part in tempo.split("-") if part.isdigit()), default=0)
+                    if not self.within(slowest, MAX_SECONDS, "seconds in one part of a tempo", pattern.span):
+                        tempo = None
                 case ast.Detail(keyword="band", value=ast.Atom() as colour):
                     band = model.Band(colour.value.lower(), modifier.span)
                 case ast.Detail(keyword="load", value=ast.Amount() as amount):
@@ -594,6 +611,9 @@ class Resolver:
         # `_dose_kind` gives a hold or a bout only for a quantity in s, min or h, which both convert.
         assert in_unit is not None, quantity
         unit = wording.unit_words(kind)
+        # Size first: a number too large to hold (infinity) is not whole either.
+        if not self.within(max(in_unit.low, in_unit.high), kind.max_amount, unit, node.amount.span):
+            return None
         if whole(in_unit.low) is None or whole(in_unit.high) is None:
             self.report("E206", f"the dose must come to whole {unit}", node.amount.span)
             return None
@@ -604,8 +624,7 @@ class Resolver:
             self.report("E207", "a dose needs at least one set and one " + unit.removesuffix("s"), node.span,
                         "write the number of sets first, then the amount, such as 3x12")
             return None
-        if not (self.within(sets, MAX_SETS, "sets", node.span)
-                and self.within(amount.high, kind.max_amount, unit, node.amount.span)):
+        if not self.within(sets, MAX_SETS, "sets", node.span):
             return None
         return model.Dose(kind, sets, amount, node.span)
 
@@ -638,11 +657,12 @@ class Resolver:
 
     def progression(self, dose: model.Dose, node: ast.Progress) -> model.Progression | None:
         span_days = to_days(node.over.quantity)
+        if (span_days is not None and span_days.is_single
+                and not self.within(span_days.low, MAX_DAYS, "days of progression", node.over.span)):
+            return None
         if span_days is None or not span_days.is_single or whole(span_days.low) is None:
             self.report("E212", f"a progression runs over days or weeks, not `{node.over.quantity}`", node.over.span,
                         "such as `over 10d` or `over 2w`")
-            return None
-        if not self.within(span_days.low, MAX_DAYS, "days of progression", node.over.span):
             return None
         days = int(span_days.low)
         if days < 2:
@@ -653,7 +673,11 @@ class Resolver:
             self.report("E213", "a progression starts or ends at one value, not a range", node.value.span,
                         "both ends of the dose's range move together; give the value for the low end")
             return None
-        target = self._progression_amount(dose, value)
+        in_unit = self._progression_amount(dose, value)
+        if in_unit is not None and not self.within(in_unit, dose.kind.max_amount, wording.unit_words(dose.kind),
+                                                   node.value.span):
+            return None
+        target = whole(in_unit) if in_unit is not None else None
         if target is None:
             self.report("E204", f"the progression `{value}` does not match the dose, which is in "
                         + wording.volume_words(dose.kind),
@@ -664,18 +688,21 @@ class Resolver:
             self.report("E207", f"the progression would start or end at {shifted}", node.value.span,
                         "a dose needs at least one repetition, or one second or minute")
             return None
+        if not self.within(shifted.high, dose.kind.max_amount, wording.unit_words(dose.kind), node.value.span):
+            return None
         start, end = (shifted, dose.amount) if node.direction == "from" else (dose.amount, shifted)
         return model.Progression(start, end, days, node.span)
 
     @staticmethod
-    def _progression_amount(dose: model.Dose, value: Quantity) -> int | None:
+    def _progression_amount(dose: model.Dose, value: Quantity) -> float | None:
+        """The progression's value in the dose's unit, or None when it is in another unit."""
         number = value.amount.low
         if dose.kind is DoseKind.REPS:
-            return whole(number) if value.unit is None else None
+            return number if value.unit is None else None
         seconds = to_seconds(value)
         if seconds is None:
             return None
-        return whole(seconds.low / dose.kind.seconds_per_unit)
+        return seconds.low / dose.kind.seconds_per_unit
 
 
 _Value = TypeVar("_Value", ast.Text, ast.Atom)

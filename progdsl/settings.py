@@ -15,6 +15,8 @@ class SettingSpec:
     default: object
     summary: str
     choices: tuple[str, ...] = ()
+    most: int | None = None  # the largest value accepted (E214), in `unit`
+    unit: str = ""
 
 
 SETTINGS: dict[str, SettingSpec] = {
@@ -23,18 +25,22 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec(
             "weekly_increase_limit", "percent", 25,
             "largest rise in weekly volume a progression (S201) or a new phase (S202) may make before a warning (percent)",
+            most=1000, unit="percent",
         ),
         SettingSpec(
             "session_minutes_limit", "minutes", 60,
             "estimated session length above which S503 warns (minutes)",
+            most=24 * 60, unit="minutes",
         ),
         SettingSpec(
             "seconds_per_rep", "seconds", 4,
             "pace S503 uses to estimate how long repetitions take (seconds per repetition)",
+            most=3600, unit="seconds",
         ),
         SettingSpec(
             "reminder", "duration", 30 * 60,
             "how long before a timed session the calendar reminds the client, or `none`",
+            most=7 * 24 * 60, unit="minutes",
         ),
         SettingSpec(
             "page_size", "choice", "a4", "paper size of the handout", choices=("a4", "letter"),
@@ -53,6 +59,21 @@ NOT_FOR_PROGRAMS: dict[str, tuple[str, str]] = {
         " so the clinic chooses them, not the program file",
     ),
 }
+
+
+def size_of(spec: SettingSpec, value: ast.Atom | ast.Text | ast.Amount) -> float | None:
+    """A number setting's value in `spec.unit`, to hold against `spec.most`; None when it is
+    not a number in a unit the setting takes (`convert` then says what is wrong)."""
+    if not isinstance(value, ast.Amount):
+        return None
+    quantity = value.quantity
+    number = max(quantity.amount.low, quantity.amount.high)
+    if spec.kind == "percent":
+        return number
+    factor = TIME_UNITS.get(quantity.unit or "")
+    if factor is None or spec.kind not in ("minutes", "seconds", "duration"):
+        return None
+    return number * factor / (1 if spec.unit == "seconds" else 60)
 
 
 def convert(spec: SettingSpec, value: ast.Atom | ast.Text | ast.Amount) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -25,8 +26,16 @@ _QUANTITY = re.compile(rf"{_NUMBER}(?: *[-–] *{_NUMBER})? *([a-z]*) *%?$")
 _SETS = re.compile(r"(\d+) *[x×] *(.+)$")
 
 
+# Numbers above this are read as infinity: every size limit (E214) is far below it, and
+# infinity stays a number through every conversion, where an int of hundreds of digits
+# overflows the float it meets (`int too large to convert to float`).
+HUGE = 10**15
+
+
 def _number(text: str) -> Number:
     value = float(text)
+    if value > HUGE:
+        return math.inf
     return int(value) if value.is_integer() and "." not in text else value
 
 
@@ -103,4 +112,6 @@ def to_days(quantity: Quantity) -> Range | None:
 
 def whole(value: Number) -> int | None:
     """`value` as an int when it is a whole number, else None."""
-    return int(value) if float(value).is_integer() else None
+    if isinstance(value, int):
+        return value
+    return int(value) if value.is_integer() else None

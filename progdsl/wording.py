@@ -82,6 +82,15 @@ def long_date(day: dt.date) -> str:
     return f"{day_name(day)} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def past_latest_day(first: dt.date, days_long: int) -> tuple[str, str]:
+    """E125's message and help: a program starting on `first` runs past model.LATEST_DAY."""
+    latest = model.LATEST_DAY
+    last_start = dt.date.fromordinal(latest.toordinal() - max(days_long, 1) + 1)
+    return (f"starting on {first.isoformat()}, the program's {days(max(days_long, 1))} would run past "
+            f"{latest.isoformat()}, the latest day progdsl plans",
+            f"start it on {last_start.isoformat()} or earlier")
+
+
 def short_date(day: dt.date) -> str:
     """`7 Dec`."""
     return f"{day.day} {MONTH_NAMES[day.month - 1]}"

@@ -338,7 +338,7 @@ def test_start_applies_to_programs_without_a_start_line(installed, programs, tmp
         (["--page-size", "a5"], "'a5' is not one of"),
         (["--start", "7/12/2026"], "YYYY-MM-DD"),
         (["--start", "1899-12-31"], "before 1900-01-01"),
-        (["--start", "9989-01-01"], "after 9988-12-31"),
+        (["--start", "9001-01-01"], "after 9000-12-31"),
         (["--template-dir", "/no/such/folder"], "does not exist"),
     ],
 )
@@ -349,10 +349,22 @@ def test_bad_options_are_usage_errors(programs, tmp_path, args, message):
     assert not (tmp_path / "out").exists()
 
 
-def test_bad_source_date_epoch_is_a_usage_error(programs, tmp_path):
-    result = build(str(programs / "good.prog"), "--to", "json", env={"SOURCE_DATE_EPOCH": "yesterday"})
-    assert result.exit_code == 2
+@pytest.mark.parametrize("command", ["build", "plan"])
+@pytest.mark.parametrize("value", [
+    "yesterday", "-5", "²", "٣",  # not ASCII digits: int() refuses `²`
+    "99999999999999",  # after the year 9000
+    "9" * 400, "9" * 5000,  # int() refuses strings of over 4,300 digits
+])
+def test_bad_source_date_epoch_is_a_usage_error(programs, tmp_path, command, value):
+    program = programs / "good.prog"
+    program.write_text(GOOD.replace("start 2026-12-07\n", ""))  # so the plan needs today
+    args = [str(program), "--to", "json", "-o", str(tmp_path / "out")] if command == "build" else [str(program)]
+    result = CliRunner().invoke(main, [command, *args], env={"SOURCE_DATE_EPOCH": value})
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "SOURCE_DATE_EPOCH" in result.stderr
+    assert len(result.stderr) < 400  # a huge value is shortened, not echoed whole
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("path", ["-", "no_such_file.prog"])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import LANGUAGE_EXAMPLE, PROGRAMS
 
-from progdsl import load_bytes
+from progdsl import clock, load_bytes
 from progdsl.diagnostics import render_text
 
 SEEDS = [LANGUAGE_EXAMPLE] + [path.read_text(encoding="utf-8") for path in sorted(PROGRAMS.glob("*.prog"))]
@@ -71,6 +74,17 @@ def test_random_token_soup(text):
 @given(mutated_program())
 @example(b'program "T"\nphase "P" 2w daily:\n  figure_four_stretch 3x4\r-60s each side\n')  # a token across lines
 @example(b'program "Ten years"\nphase "Long" 3650d daily:\n' + b"  walking 20min\n" * 30)  # E215: plan too large
+@example(b'program "T"\nequipment mat\nphase "P" 2w daily:\n  Clam-Shell 3x12 each side\n')  # was E101
+# Numbers and dates at the edges (E214, E125), which raised or crashed a rule:
+@example(b'program "T"\nphase "P" 2w daily:\n  clam_shell 3x1' + b"0" * 1000 + b' each side\n')
+@example(b'program "T"\nphase "P" 2w daily:\n  clam_shell 3x12 each side rest 1' + b"0" * 307 + b'h\n')
+@example(b'program "T"\nphase "P" 2w daily:\n  walking 1' + b"0" * 307 + b'h\n')
+@example(b'program "T"\nphase "P" 2w daily:\n  clam_shell 3x12 each side tempo ' + b"9" * 400 + b'-1-1\n')
+@example(b'program "T"\nset weekly_increase_limit ' + b"9" * 400 + b'%\nphase "P" 2w daily:\n'
+         b'  clam_shell 3x12 each side progress from 8 over 2w\n')
+@example(b'program "T"\ntime 07:00\nset reminder 99999999999999999999h\nphase "P" 2w daily:\n  walking 20min\n')
+@example(b'program "T"\nstart 9999-12-31\nphase "P" 2w daily:\n  plank 3x20s\n')
+@example(b'program "T"\nstart 0001-01-01\nphase "P" 2w daily:\n  plank 3x20s\n')
 def test_mutated_example_programs(data):
     assert_well_formed(data)
 
@@ -80,3 +94,44 @@ def test_mutated_example_programs(data):
 @example(b"\0" * 2_000_001)  # /dev/zero, read up to the limit and one byte more: E005
 def test_random_bytes(data):
     assert_well_formed(data)
+
+
+@FUZZ
+@given(st.text(max_size=60) | st.integers(min_value=-(10**20), max_value=10**20).map(str))
+@example("²")  # int() refuses it although str.isdigit() takes it
+@example("٣")  # int() reads it as 3
+@example("99999999999999")  # after the year 9000
+@example("9" * 400)
+@example("9" * 5000)  # int() refuses strings of over 4,300 digits
+def test_source_date_epoch_is_a_time_or_an_epoch_error(value):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", value.replace("\x00", ""))
+        try:
+            moment = clock.source_date_epoch()
+        except clock.EpochError:
+            return
+    assert moment is None or dt.datetime(1970, 1, 1, tzinfo=dt.UTC) <= moment < clock.LATEST
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(["BEGIN:VEVENT", "END:VEVENT", "UID:a", "UID:b", "SEQUENCE:1", "SEQUENCE:²",
+                                 "SEQUENCE:٣", "SEQUENCE:" + "9" * 5000, "SEQUENCE;X=1:2", "X-PROGDSL-CONTENT:h",
+                                 "\u00e9", " folded"]), max_size=30).map("\r\n".join))
+@example("BEGIN:VEVENT\r\nUID:a\r\nSEQUENCE:²\r\nEND:VEVENT")  # int() refuses `²`
+def test_a_previous_calendar_is_read_or_passed_over(text):
+    from progdsl.backends.ics import _previous_versions
+
+    for uid, (sequence, _) in _previous_versions(text.encode()).items():
+        assert uid and 0 <= sequence < 10**9
+
+
+@FUZZ
+@given(st.binary(min_size=1, max_size=40).filter(lambda name: b"/" not in name and b"\x00" not in name))
+@example(b"caf\xe9")  # Latin-1: the JSON backend raised UnicodeEncodeError
+def test_any_file_name_is_json_text(name):
+    import json
+    import os
+
+    from progdsl.backends.json import _file_name
+
+    json.dumps({"name": _file_name(os.fsdecode(name))}, ensure_ascii=False).encode("utf-8")

@@ -219,3 +219,12 @@ def test_byte_order_mark_is_skipped():
     from progdsl import load_bytes
 
     assert load_bytes(b'\xef\xbb\xbfprogram "T"\nphase "P" 1w daily:\n  walking 20min\n', "bom.prog").ok
+
+
+@pytest.mark.parametrize("written", ["Clam-Shell", "clam-shell", "CLAM_SHELL"])
+def test_hyphens_and_upper_case_in_exercise_names_are_forgiven(written):
+    # docs/language.md promises it; `Clam-Shell 3x12` was a syntax error (E101)
+    result = loads(f'program "T"\nequipment mat\nphase "P" 2w daily:\n  {written} 3x12 each side\n')
+    assert result.ok and result.diagnostics == (), result.diagnostics
+    prescription = result.program.phases[0].sessions[0].prescriptions[0]
+    assert prescription.exercise.id == "clam_shell" and prescription.written_name == written

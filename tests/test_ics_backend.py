@@ -471,6 +471,16 @@ def test_an_unreadable_previous_file_starts_the_sequence_afresh(previous):
     assert {sequence for _, sequence, _ in uid_sequence_summary(data)} == {0}
 
 
+@pytest.mark.parametrize("sequence", ["²", "٣", "9" * 5000, "-1", ""])
+def test_an_event_without_a_whole_number_sequence_is_passed_over(sequence):
+    first = render(plan_of(LANGUAGE_EXAMPLE))
+    assert first.count(b"SEQUENCE:0\r\n") > 1
+    edited = first.replace(b"SEQUENCE:0\r\n", f"SEQUENCE:{sequence}\r\n".encode(), 1)
+    again = render(plan_of(LANGUAGE_EXAMPLE), previous=edited)  # `²` raised ValueError here
+    assert {s for _, s, _ in uid_sequence_summary(again)} == {0}
+    assert again == first  # the other events are read back as before; the odd one starts afresh
+
+
 # ---- reproducible bytes -----------------------------------------------------------------
 
 

@@ -211,3 +211,19 @@ def test_schema_command_prints_the_shipped_schema():
 def test_backend_contract():
     backend = JsonBackend()
     assert (backend.name, backend.suffix, backend.media_type) == ("json", ".json", "application/json")
+
+
+def test_a_file_name_that_is_not_utf8_builds_json_with_replacement_characters(tmp_path):
+    import os
+
+    folder = os.fsencode(tmp_path)
+    program = os.path.join(folder, b"caf\xe9.prog")  # Latin-1 on disk, not UTF-8
+    with open(program, "wb") as file:
+        file.write(LANGUAGE_EXAMPLE.encode())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", os.fsdecode(program), "--to", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output  # was UnicodeEncodeError in the JSON backend
+    written = os.path.join(os.fsencode(out), b"caf\xe9.json")  # the file keeps the name's own bytes
+    with open(written, "rb") as file:
+        data = json.loads(file.read().decode("utf-8"))
+    assert data["program"]["name"] == "caf\ufffd"

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -311,6 +312,11 @@ def _calendar_description(plan: Plan) -> str:
 # ---- continuity with the file this build replaces ------------------------------
 
 
+# A SEQUENCE read back: ASCII digits only (str.isdigit takes `²`, which int() refuses),
+# and few enough that int() takes them and the next one stays a 32-bit integer.
+_SEQUENCE = re.compile(r"[0-9]{1,9}")
+
+
 def _previous_versions(data: bytes | None) -> dict[str, tuple[int, str]]:
     """UID → (SEQUENCE, content hash) of the events in the file this build replaces.
 
@@ -331,7 +337,7 @@ def _previous_versions(data: bytes | None) -> dict[str, tuple[int, str]]:
             event = {}
         elif name in ("UID", "SEQUENCE", CONTENT_HASH):
             event[name] = value
-        elif name == "END" and value == "VEVENT" and "UID" in event and event.get("SEQUENCE", "0").isdigit():
+        elif name == "END" and value == "VEVENT" and "UID" in event and _SEQUENCE.fullmatch(event.get("SEQUENCE", "0")):
             versions[event["UID"]] = (int(event.get("SEQUENCE", "0")), event.get(CONTENT_HASH, ""))
     return versions
 

@@ -8,6 +8,7 @@ file ends with a newline. `progdsl schema` prints the schema.
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 
 from .. import model
@@ -88,13 +89,20 @@ def _allow(record: AllowRecord) -> dict:
     return {"code": record.code, "reason": record.reason, "where": record.where, "line": record.line}
 
 
+def _file_name(name: str) -> str:
+    """A file name as JSON text. A name that is not UTF-8 on disk reaches Python with its
+    bytes as lone surrogates (surrogateescape), which JSON cannot encode as UTF-8: each
+    such byte becomes U+FFFD here; the output files keep the name's own bytes."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
 def _program(plan: Plan) -> dict:
     program = plan.program
     return {
         "title": program.title,
         "client": program.client,
         "clinician": program.clinician,
-        "name": plan.name,
+        "name": _file_name(plan.name),
         "start": _date(plan.start),
         "end": _date(plan.end),
         "days": (plan.end - plan.start).days + 1,

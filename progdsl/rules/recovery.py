@@ -60,7 +60,8 @@ def strengthening_on_consecutive_days(program, ctx):
         ]
     reported: set[int] = set()
     for date in sorted(by_date):
-        before = by_date.get(date - dt.timedelta(days=1), ())
+        # 0001-01-01 has no day before it that a date can hold
+        before = by_date.get(date - dt.timedelta(days=1), ()) if date > dt.date.min else ()
         for today in by_date[date]:
             if today.line in reported:
                 continue
