@@ -115,14 +115,17 @@ def main(runs: int = 5) -> None:
     weasyprint.HTML(string=html).write_pdf()
 
     fonts = font_configuration()
-    seconds = median_seconds({
-        "build_plan": lambda: build_plan(result.program),
-        "html": lambda: render_html(plan, options),
-        "font check": lambda: check_fonts(html),
-        "render": lambda: backend.render(plan, options),
-        "alone": lambda: weasyprint.HTML(string=html).write_pdf(),
-        "kept": lambda: weasyprint.HTML(string=html).write_pdf(font_config=fonts),
-    }, runs)
+    seconds = median_seconds(
+        {
+            "build_plan": lambda: build_plan(result.program),
+            "html": lambda: render_html(plan, options),
+            "font check": lambda: check_fonts(html),
+            "render": lambda: backend.render(plan, options),
+            "alone": lambda: weasyprint.HTML(string=html).write_pdf(),
+            "kept": lambda: weasyprint.HTML(string=html).write_pdf(font_config=fonts),
+        },
+        runs,
+    )
     pages = len(weasyprint.HTML(string=html).render().pages)
     print(f"12 weeks, 4 phases, {len(plan.sessions)} dated sessions, {pages} pages; median of {runs} runs")
     render = seconds["render"]

@@ -59,15 +59,20 @@ def one_worker(folder: Path, program: Path, count: int) -> None:
     import json
 
     paths = [str(p) for p in inputs.handouts(folder, count, program)]
-    records = json.loads(subprocess.run([PYTHON, "-c", ONE_WORKER, str(folder), *paths], capture_output=True,
-                                        check=True, text=True).stdout)
+    records = json.loads(
+        subprocess.run(
+            [PYTHON, "-c", ONE_WORKER, str(folder), *paths], capture_output=True, check=True, text=True
+        ).stdout
+    )
     seconds = [s for s, _ in records]
     rss = [r for _, r in records]
     steady = statistics.median(seconds[3:])
     warmed = min(5, count - 2)  # caches fill over the first few documents
     growth = (rss[-1] - rss[warmed]) / (count - 1 - warmed)
-    print(f"| {program.name} | {seconds[0]:.2f} s | {steady:.2f} s | {seconds[0] - steady:.2f} s | "
-          f"{rss[warmed]:.0f} → {rss[-1]:.0f} MB | {growth:.3f} MB |")
+    print(
+        f"| {program.name} | {seconds[0]:.2f} s | {steady:.2f} s | {seconds[0] - steady:.2f} s | "
+        f"{rss[warmed]:.0f} → {rss[-1]:.0f} MB | {growth:.3f} MB |"
+    )
 
 
 def main() -> None:
@@ -79,7 +84,9 @@ def main() -> None:
         folder = Path(name)
         large_program = inputs.write(folder, "large.prog", inputs.HANDOUT)
         print("One process printing handouts one after another:\n")
-        print("| program | first document | each after | first's extra | RSS after warm-up → end | growth per document |")
+        print(
+            "| program | first document | each after | first's extra | RSS after warm-up → end | growth per document |"
+        )
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
         one_worker(folder / "small", EXAMPLE, small)
         one_worker(folder / "large", large_program, large)

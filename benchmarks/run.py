@@ -67,10 +67,13 @@ def _ratio_row(figure: str, subject: float, floor: float, ceiling: float) -> Row
 
 
 def check_start_up(effort: Effort) -> Row:
-    times = interleaved({
-        "floor": process([PYTHON, "-c", "import click, lark"]),
-        "check": process([*progdsl_command(), "check", str(EXAMPLE)]),
-    }, effort.light)
+    times = interleaved(
+        {
+            "floor": process([PYTHON, "-c", "import click, lark"]),
+            "check": process([*progdsl_command(), "check", str(EXAMPLE)]),
+        },
+        effort.light,
+    )
     return _ratio_row(f"`progdsl check {EXAMPLE.name}`, whole process", times["check"], times["floor"], 1.3)
 
 
@@ -81,10 +84,13 @@ def long_check(effort: Effort) -> Row:
     text = inputs.long_program()
     data = text.encode()
     parser = lark_parser()  # the grammar is loaded before timing starts
-    times = interleaved({
-        "parse": lambda: parser.parse(text),
-        "check": lambda: load_bytes(data, "long.prog"),
-    }, effort.heavy)
+    times = interleaved(
+        {
+            "parse": lambda: parser.parse(text),
+            "check": lambda: load_bytes(data, "long.prog"),
+        },
+        effort.heavy,
+    )
     lines = text.count("\n")
     return _ratio_row(f"check of a {lines:,}-line program vs Lark's parse", times["check"], times["parse"], 2.0)
 
@@ -94,12 +100,16 @@ def pdf_build(folder: Path, effort: Effort) -> Row:
     process([*progdsl_command(), "build", str(program), "--to", "html", "-o", str(folder)])()
     html = folder / "handout.html"
     write_pdf = "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
-    times = interleaved({
-        "weasyprint": process([PYTHON, "-c", write_pdf, str(html), str(folder / "alone.pdf")]),
-        "build": process([*progdsl_command(), "build", str(program), "--to", "pdf", "-o", str(folder / "pdf")]),
-    }, effort.heavy)
-    return _ratio_row("`progdsl build --to pdf` (12-week handout), whole process", times["build"],
-                      times["weasyprint"], 1.15)
+    times = interleaved(
+        {
+            "weasyprint": process([PYTHON, "-c", write_pdf, str(html), str(folder / "alone.pdf")]),
+            "build": process([*progdsl_command(), "build", str(program), "--to", "pdf", "-o", str(folder / "pdf")]),
+        },
+        effort.heavy,
+    )
+    return _ratio_row(
+        "`progdsl build --to pdf` (12-week handout), whole process", times["build"], times["weasyprint"], 1.15
+    )
 
 
 def batch_speed_up(folder: Path, effort: Effort) -> Row:
@@ -107,13 +117,30 @@ def batch_speed_up(folder: Path, effort: Effort) -> Row:
     inputs.handouts(programs, effort.batch, EXAMPLE)
 
     def build(jobs: int):
-        return process([*progdsl_command(), "build", str(programs), "--to", "pdf", "-o", str(folder / f"out{jobs}"),
-                        "--jobs", str(jobs)])
+        return process(
+            [
+                *progdsl_command(),
+                "build",
+                str(programs),
+                "--to",
+                "pdf",
+                "-o",
+                str(folder / f"out{jobs}"),
+                "--jobs",
+                str(jobs),
+            ]
+        )
 
     times = interleaved({"one": build(1), "two": build(2)}, effort.batch_runs, warm_up=False)
     speed_up = times["one"] / times["two"]
-    return Row(f"{effort.batch} handouts, `--jobs 2` vs `--jobs 1`", _seconds(times["two"]), _seconds(times["one"]),
-               speed_up, "speed-up ≥ 1.7", speed_up >= 1.7)
+    return Row(
+        f"{effort.batch} handouts, `--jobs 2` vs `--jobs 1`",
+        _seconds(times["two"]),
+        _seconds(times["one"]),
+        speed_up,
+        "speed-up ≥ 1.7",
+        speed_up >= 1.7,
+    )
 
 
 def year_outputs(folder: Path, effort: Effort) -> list[Row]:
@@ -121,12 +148,18 @@ def year_outputs(folder: Path, effort: Effort) -> list[Row]:
     progdsl = progdsl_command()
     rows = []
     for backend in ("ics", "json"):
-        times = interleaved({
-            "check": process([*progdsl, "check", str(program)]),
-            "build": process([*progdsl, "build", str(program), "--to", backend, "-o", str(folder / "year")]),
-        }, effort.light)
-        rows.append(_ratio_row(f"`--to {backend}`, 52 weeks of daily sessions, vs `progdsl check`",
-                               times["build"], times["check"], 1.5))
+        times = interleaved(
+            {
+                "check": process([*progdsl, "check", str(program)]),
+                "build": process([*progdsl, "build", str(program), "--to", backend, "-o", str(folder / "year")]),
+            },
+            effort.light,
+        )
+        rows.append(
+            _ratio_row(
+                f"`--to {backend}`, 52 weeks of daily sessions, vs `progdsl check`", times["build"], times["check"], 1.5
+            )
+        )
     return rows
 
 
@@ -144,8 +177,14 @@ def phase_scaling(effort: Effort) -> tuple[Row, dict[int, float]]:
 
     times = interleaved({size: (lambda size=size: check_and_plan(size)) for size in sizes}, effort.heavy)
     exponent = fitted_exponent(sizes, [times[size] for size in sizes])
-    row = Row("check and plan, 1 → 1000 phases: fitted exponent", f"{exponent:.2f}", "—", exponent,
-              "linear (≤ 1.1)", exponent <= 1.1)
+    row = Row(
+        "check and plan, 1 → 1000 phases: fitted exponent",
+        f"{exponent:.2f}",
+        "—",
+        exponent,
+        "linear (≤ 1.1)",
+        exponent <= 1.1,
+    )
     return row, times
 
 
@@ -153,8 +192,10 @@ def print_table(rows: list[Row]) -> None:
     print("| figure | measured | floor | ratio | goal | met? |")
     print("| --- | ---: | ---: | ---: | --- | --- |")
     for row in rows:
-        print(f"| {row.figure} | {row.measured} | {row.floor} | {row.ratio:.2f} | {row.goal} | "
-              f"{'yes' if row.met else '**no**'} |")
+        print(
+            f"| {row.figure} | {row.measured} | {row.floor} | {row.ratio:.2f} | {row.goal} | "
+            f"{'yes' if row.met else '**no**'} |"
+        )
 
 
 def print_memory(folder: Path, effort: Effort) -> None:
@@ -164,24 +205,32 @@ def print_memory(folder: Path, effort: Effort) -> None:
     for count in effort.memory_batches:
         programs = folder / f"memory_{count}"
         inputs.handouts(programs, count, EXAMPLE)
-        peak = peak_memory([*progdsl_command(), "build", str(programs), "--to", "pdf", "-o", str(programs / "out"),
-                            "--jobs", "2"])
-        print(f"| {count} | {peak.seconds:.1f} s | {peak.largest:.0f} MB RSS | {peak.total:.0f} MB PSS | "
-              f"{peak.processes} |")
+        peak = peak_memory(
+            [*progdsl_command(), "build", str(programs), "--to", "pdf", "-o", str(programs / "out"), "--jobs", "2"]
+        )
+        print(
+            f"| {count} | {peak.seconds:.1f} s | {peak.largest:.0f} MB RSS | {peak.total:.0f} MB PSS | "
+            f"{peak.processes} |"
+        )
 
 
 def print_subsetter(folder: Path, effort: Effort) -> None:
     program = inputs.write(folder, "handout.prog", inputs.HANDOUT)
     args = ["build", str(program), "--to", "pdf", "-o", str(folder / "subset")]
-    times = interleaved({
-        "with": process([PYTHON, "-c", WITH_SUBSETTER, *args]),
-        "without": process([PYTHON, "-c", WITHOUT_SUBSETTER, *args]),
-    }, effort.heavy)
+    times = interleaved(
+        {
+            "with": process([PYTHON, "-c", WITH_SUBSETTER, *args]),
+            "without": process([PYTHON, "-c", WITHOUT_SUBSETTER, *args]),
+        },
+        effort.heavy,
+    )
     print("\n`progdsl build --to pdf` (12-week handout), whole process, by how WeasyPrint subsets fonts:\n")
     print("| font subsetting | time | ratio |")
     print("| --- | ---: | ---: |")
     print(f"| HarfBuzz (`libharfbuzz-subset0`) | {_seconds(times['with'])} | 1.00 |")
-    print(f"| fontTools (the library missing) | {_seconds(times['without'])} | {times['without'] / times['with']:.2f} |")
+    print(
+        f"| fontTools (the library missing) | {_seconds(times['without'])} | {times['without'] / times['with']:.2f} |"
+    )
 
 
 def main() -> None:
@@ -204,9 +253,11 @@ def main() -> None:
         print("\nCheck and plan by phases: " + ", ".join(f"{size}: {_seconds(t)}" for size, t in phase_times.items()))
         print_memory(folder, effort)
         print_subsetter(folder, effort)
-    print(f"\n{'Quick' if effort is QUICK else 'Full'} run: medians of {effort.light} (under a second) or {effort.heavy} "
-          f"runs, {effort.batch_runs} for the batch; Python {sys.version.split()[0]}; "
-          f"{time.perf_counter() - started:.0f} s in all.")
+    print(
+        f"\n{'Quick' if effort is QUICK else 'Full'} run: medians of {effort.light} (under a second) or {effort.heavy} "
+        f"runs, {effort.batch_runs} for the batch; Python {sys.version.split()[0]}; "
+        f"{time.perf_counter() - started:.0f} s in all."
+    )
 
 
 if __name__ == "__main__":

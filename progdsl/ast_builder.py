@@ -118,9 +118,7 @@ class AstBuilder(Transformer):
 
     def session(self, meta, c):
         name, frequency, at, *items = c
-        return ast.SessionBlock(
-            _text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta)
-        )
+        return ast.SessionBlock(_text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta))
 
     def at_time(self, meta, c):
         return ast.AtTime(_atom(c[0]), meta_span(meta))

@@ -136,8 +136,13 @@ def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: Bui
     return Compiled(path, Checked(path, result), plan.name, tuple(outputs))
 
 
-def compile_programs(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings,
-                     jobs: int = 1, recycle_after: int = RECYCLE_AFTER) -> Iterator[Compiled]:
+def compile_programs(
+    paths: Sequence[str],
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    jobs: int = 1,
+    recycle_after: int = RECYCLE_AFTER,
+) -> Iterator[Compiled]:
     """`compile_program` for every path, in the order given; `jobs` above 1 compiles in
     that many worker processes, each replaced after `recycle_after` programs."""
     if jobs > 1 and len(paths) > 1:
@@ -146,8 +151,9 @@ def compile_programs(paths: Sequence[str], backends: Sequence[plugins.Plugin], s
     return (compile_program(path, backends, settings) for path in paths)
 
 
-def build_files(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings,
-                jobs: int = 1) -> Iterator[Report]:
+def build_files(
+    paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings, jobs: int = 1
+) -> Iterator[Report]:
     """Build every program with every backend into `settings.folder`, one report per
     program in the order given; `jobs` above 1 compiles in that many worker processes."""
     claimed: dict[str, str] = {}  # output name -> the program that claimed it
@@ -167,8 +173,11 @@ def _write(program: Compiled, folder: Path, claimed: dict[str, str]) -> Iterable
     if program.name is None:
         return
     if claimed.setdefault(program.name, path) != path:
-        yield Failed(path, None, f"not built: its outputs would replace those of {claimed[program.name]} "
-                                 f"(both are named '{program.name}')")
+        yield Failed(
+            path,
+            None,
+            f"not built: its outputs would replace those of {claimed[program.name]} (both are named '{program.name}')",
+        )
         return
     try:
         prepare_folder(folder)

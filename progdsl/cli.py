@@ -75,7 +75,10 @@ def _load(given: str, options=None, registries: tuple[str, ...] = ()):
 
 
 _REGISTRY = click.option(
-    "--registry", "registries", multiple=True, metavar="PATH",
+    "--registry",
+    "registries",
+    multiple=True,
+    metavar="PATH",
     type=click.Path(exists=True, dir_okay=False),
     help="A clinic's registry file (TOML) to add to the built-in one; repeatable. See docs/registry.md.",
 )
@@ -126,16 +129,38 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print diagnostics.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics.",
+)
 @click.option("--strict", is_flag=True, help="Treat safety-rule warnings as errors.")
-@click.option("--select", multiple=True, metavar="CODE", callback=_rule_codes,
-              help="Run only these safety rules: codes or prefixes (S4 is a family); repeatable or comma-separated.")
-@click.option("--ignore", multiple=True, metavar="CODE", callback=_rule_codes,
-              help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODE",
+    callback=_rule_codes,
+    help="Run only these safety rules: codes or prefixes (S4 is a family); repeatable or comma-separated.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE",
+    callback=_rule_codes,
+    help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.",
+)
 @_REGISTRY
-def check(paths: tuple[str, ...], output_format: str, strict: bool, select: tuple[str, ...],
-          ignore: tuple[str, ...], registries: tuple[str, ...]) -> None:
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    registries: tuple[str, ...],
+) -> None:
     """Check program files (or folders of them; `-` reads standard input).
 
     Exits 0 when there are no errors (warnings allowed), 1 when any file has errors.
@@ -208,8 +233,14 @@ def exercise(name: str, registries: tuple[str, ...]) -> None:
 
 
 @main.command(name="rules")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="A table, JSON records, or the Markdown reference (docs/rules.md).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="A table, JSON records, or the Markdown reference (docs/rules.md).",
+)
 def list_rules(output_format: str) -> None:
     """List every safety rule: code, name, severity and summary."""
     from .rules import catalog
@@ -220,8 +251,9 @@ def list_rules(output_format: str) -> None:
     if output_format == "json":
         import json
 
-        records = [{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
-                   for r in found.rules]
+        records = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary} for r in found.rules
+        ]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif output_format == "markdown":
         from .rules.docs import markdown
@@ -245,8 +277,11 @@ def explain(code: str) -> None:
     found = find(code, known)
     if found is None:
         close = suggest(code, known)
-        hint = (f" Did you mean {' or '.join(close)}?" if close
-                else " `progdsl rules` lists the safety rules; docs/language.md lists the E codes.")
+        hint = (
+            f" Did you mean {' or '.join(close)}?"
+            if close
+            else " `progdsl rules` lists the safety rules; docs/language.md lists the E codes."
+        )
         raise click.BadParameter(f"unknown code '{code}'.{hint}", param_hint="CODE")
     click.echo(found.describe())
 
@@ -298,7 +333,9 @@ class _Date(click.ParamType):
 
 
 _START = click.option(
-    "--start", type=_Date(), metavar="YYYY-MM-DD",
+    "--start",
+    type=_Date(),
+    metavar="YYYY-MM-DD",
     help="First day for programs without a `start` line (default: the next Monday).",
 )
 
@@ -373,24 +410,52 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--to", "backend_names", multiple=True, metavar="NAME",
-              help="Backend to build with; repeat for several (default: every built-in one). "
-                   "`progdsl plugins` lists them.")
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, metavar="DIR",
-              help="Folder to write NAME.SUFFIX into; created when missing.")
+@click.option(
+    "--to",
+    "backend_names",
+    multiple=True,
+    metavar="NAME",
+    help="Backend to build with; repeat for several (default: every built-in one). `progdsl plugins` lists them.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write NAME.SUFFIX into; created when missing.",
+)
 @_START
-@click.option("--reminder", type=_Duration(), metavar="DURATION",
-              help="Calendar reminder this long before each timed session, such as 15m (overrides `set reminder`).")
+@click.option(
+    "--reminder",
+    type=_Duration(),
+    metavar="DURATION",
+    help="Calendar reminder this long before each timed session, such as 15m (overrides `set reminder`).",
+)
 @click.option("--no-reminder", is_flag=True, help="No calendar reminders (overrides `set reminder`).")
-@click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False),
-              help="Paper size of the handout (overrides `set page_size`).")
-@click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
-              help="Folder of handout templates that override the built-in ones; they run sandboxed.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).")
+@click.option(
+    "--page-size",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    help="Paper size of the handout (overrides `set page_size`).",
+)
+@click.option(
+    "--template-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Folder of handout templates that override the built-in ones; they run sandboxed.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).",
+)
 @_REGISTRY
-def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs,
-          registries) -> None:
+def build(
+    paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs, registries
+) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
 
     A file with errors writes nothing. One bad file, backend or output does not stop
@@ -402,8 +467,9 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
     from .batch import BuildSettings, Checked, Failed, Written, build_files
 
     if "-" in paths:
-        raise click.BadParameter("build reads program files; standard input gives no name for the outputs",
-                                 param_hint="PATH")
+        raise click.BadParameter(
+            "build reads program files; standard input gives no name for the outputs", param_hint="PATH"
+        )
     if reminder is not None and no_reminder:
         raise click.UsageError("give --reminder or --no-reminder, not both")
     overrides = {}
@@ -413,8 +479,9 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
         overrides["page_size"] = page_size.lower()
     if template_dir:
         overrides["template"] = str(template_dir.resolve())
-    settings = BuildSettings(output_dir, start, overrides, _source_date_epoch(),
-                             tuple(str(Path(r).resolve()) for r in registries))
+    settings = BuildSettings(
+        output_dir, start, overrides, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
+    )
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [
         plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
@@ -444,11 +511,17 @@ def build(paths, backend_names, output_dir, start, reminder, no_reminder, page_s
                 advance()
     if advance:  # on a terminal
         unavailable = f", {len(problems)} backend(s) unavailable" if problems else ""
-        click.echo(f"{built} of {len(programs)} program(s) built, {len(programs) - built} failed, "
-                   f"{warned} with warnings; {written} file(s) written{unavailable}", err=True)
+        click.echo(
+            f"{built} of {len(programs)} program(s) built, {len(programs) - built} failed, "
+            f"{warned} with warnings; {written} file(s) written{unavailable}",
+            err=True,
+        )
     elif problems or failed or invalid:
-        click.echo(f"{written} written, {failed} failed, {len(problems)} backend(s) unavailable, "
-                   f"{invalid} file(s) with errors", err=True)
+        click.echo(
+            f"{written} written, {failed} failed, {len(problems)} backend(s) unavailable, "
+            f"{invalid} file(s) with errors",
+            err=True,
+        )
     if problems or failed or invalid:
         sys.exit(EXIT_ERRORS)
 

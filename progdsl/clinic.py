@@ -56,14 +56,28 @@ def config_sources(config: Path) -> tuple[list[Source], list[Diagnostic]]:
     names = table.get("registries", [])
     where = locator.key(path, "registries")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        return [], [error("E304", "`registries` must be a list of paths to TOML files", where,
-                          'such as registries = ["exercises/clinic.toml"]', source=source)]
+        return [], [
+            error(
+                "E304",
+                "`registries` must be a list of paths to TOML files",
+                where,
+                'such as registries = ["exercises/clinic.toml"]',
+                source=source,
+            )
+        ]
     found, diagnostics = [], []
     for name in names:
         file = config.parent / name
         if not file.is_file():
-            diagnostics.append(error("E310", f"the registry `{name}` does not exist", locator.value(path, "registries", name),
-                                     f"the path is relative to {config.name}", source=source))
+            diagnostics.append(
+                error(
+                    "E310",
+                    f"the registry `{name}` does not exist",
+                    locator.value(path, "registries", name),
+                    f"the path is relative to {config.name}",
+                    source=source,
+                )
+            )
         else:
             found.append(Source(_shown(file), file))
     return found, diagnostics
@@ -110,8 +124,13 @@ def plugin_sources() -> tuple[list[Source], list[Diagnostic]]:
 
 
 def _unreadable(name: str, message: str) -> Diagnostic:
-    return error("E301", f"the registry cannot be read: {message}", Span.point(1, 1),
-                 "docs/plugins.md says what a registry entry point returns", source=SourceFile(name, ""))
+    return error(
+        "E301",
+        f"the registry cannot be read: {message}",
+        Span.point(1, 1),
+        "docs/plugins.md says what a registry entry point returns",
+        source=SourceFile(name, ""),
+    )
 
 
 # ---- loading and putting together -------------------------------------------------------------
@@ -162,16 +181,27 @@ def registry_with(sources: Sequence[Source], base: Registry | None = None) -> tu
             if not table["override"]:
                 span = file.locator.table((id,))
                 if id in owner:
-                    diagnostics.append(error(
-                        "E309", f"`{id}` is already defined in {owner[id].source.name}", span,
-                        f"rename it, or write `override = true` to replace the entry in {owner[id].source.name}",
-                        source=file.source))
+                    diagnostics.append(
+                        error(
+                            "E309",
+                            f"`{id}` is already defined in {owner[id].source.name}",
+                            span,
+                            f"rename it, or write `override = true` to replace the entry in {owner[id].source.name}",
+                            source=file.source,
+                        )
+                    )
                 elif id in builtin_ids:
                     where = builtin_file(id)
                     shown = f"progdsl/data/exercises/{where.name}" if where else "progdsl's built-in registry"
-                    diagnostics.append(error(
-                        "E309", f"`{id}` is a built-in exercise, defined in {shown}", span,
-                        "rename it, or write `override = true` to replace the built-in entry", source=file.source))
+                    diagnostics.append(
+                        error(
+                            "E309",
+                            f"`{id}` is a built-in exercise, defined in {shown}",
+                            span,
+                            "rename it, or write `override = true` to replace the built-in entry",
+                            source=file.source,
+                        )
+                    )
             owner[id] = file
 
     known = builtin_ids | set(owner)
@@ -184,10 +214,15 @@ def registry_with(sources: Sequence[Source], base: Registry | None = None) -> tu
                         from .wording import did_you_mean
 
                         hint = did_you_mean(close_matches(link, sorted(known), n=1))
-                        diagnostics.append(error(
-                            "E308", f"`{key}` of `{id}` names `{link}`, which is in no loaded registry",
-                            file.locator.value((id,), key, link), hint or "`progdsl exercises` lists the ids",
-                            source=file.source))
+                        diagnostics.append(
+                            error(
+                                "E308",
+                                f"`{key}` of `{id}` names `{link}`, which is in no loaded registry",
+                                file.locator.value((id,), key, link),
+                                hint or "`progdsl exercises` lists the ids",
+                                source=file.source,
+                            )
+                        )
     if has_errors(diagnostics):
         return None, diagnostics
 

@@ -60,7 +60,9 @@ def _by_code(*entries: ErrorCode) -> dict[str, ErrorCode]:
 ERROR_CODES: dict[str, ErrorCode] = _by_code(
     # ---- the file itself (progdsl.parser) ------------------------------------
     ErrorCode(
-        "E001", "not-utf8", "The file is not UTF-8 text.",
+        "E001",
+        "not-utf8",
+        "The file is not UTF-8 text.",
         """
         What it means
             progdsl reads program files saved as UTF-8, the usual way of storing text.
@@ -79,7 +81,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E002", "empty-file", "The file holds no program: it is empty, or only comments.",
+        "E002",
+        "empty-file",
+        "The file holds no program: it is empty, or only comments.",
         """
         What it means
             There is nothing to check: the file is empty, or holds only blank lines and
@@ -96,7 +100,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E003", "tab-indentation", "A line is indented with a tab.",
+        "E003",
+        "tab-indentation",
+        "A line is indented with a tab.",
         """
         What it means
             A tab is used to indent a line. Tabs and spaces look the same on screen but
@@ -116,7 +122,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E004", "control-character", "The text holds an invisible control character.",
+        "E004",
+        "control-character",
+        "The text holds an invisible control character.",
         """
         What it means
             A line holds a control character: an invisible code meant for machines, not
@@ -133,7 +141,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E005", "file-too-large", "The file is larger than 2,000,000 bytes.",
+        "E005",
+        "file-too-large",
+        "The file is larger than 2,000,000 bytes.",
         """
         What it means
             progdsl reads program files up to 2,000,000 bytes (about 2 MB). A real
@@ -150,7 +160,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E006", "line-too-long", "A line is longer than 2,000 characters.",
+        "E006",
+        "line-too-long",
+        "A line is longer than 2,000 characters.",
         """
         What it means
             progdsl reads lines up to 2,000 characters. A longer line is usually a whole
@@ -168,7 +180,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
     ),
     # ---- syntax (progdsl.parser, progdsl.syntax_errors) ------------------------
     ErrorCode(
-        "E101", "syntax-error", "A line is not written the way the language expects.",
+        "E101",
+        "syntax-error",
+        "A line is not written the way the language expects.",
         """
         What it means
             A word or sign stands where the language does not allow it. The message says
@@ -193,7 +207,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E102", "unclosed-text", "A text in double quotes is not closed on its line.",
+        "E102",
+        "unclosed-text",
+        "A text in double quotes is not closed on its line.",
         """
         What it means
             A text opens with `"` but the line ends before the closing `"`. Every text
@@ -212,7 +228,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E103", "unexpected-indentation", "A line's indentation does not fit the blocks above it.",
+        "E103",
+        "unexpected-indentation",
+        "A line's indentation does not fit the blocks above it.",
         """
         What it means
             Indentation says which block a line belongs to. This line is indented where
@@ -234,7 +252,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E104", "missing-indented-block", "A line ending in `:` has nothing indented under it.",
+        "E104",
+        "missing-indented-block",
+        "A line ending in `:` has nothing indented under it.",
         """
         What it means
             A `phase …:` or `session …:` line opens a block: the lines that belong to it
@@ -253,7 +273,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
     ),
     # ---- the header (progdsl.resolve) ------------------------------------------
     ErrorCode(
-        "E110", "missing-program-line", "The file has no `program` title line.",
+        "E110",
+        "missing-program-line",
+        "The file has no `program` title line.",
         """
         What it means
             Every program has a title, given by a `program "TITLE"` line. It is printed
@@ -272,7 +294,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E111", "second-program-line", "The file has a second `program` line.",
+        "E111",
+        "second-program-line",
+        "The file has a second `program` line.",
         """
         What it means
             A file holds one program, so it has one title. A second `program` line is
@@ -291,7 +315,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E112", "repeated-header-line", "A header line that may appear once is given twice.",
+        "E112",
+        "repeated-header-line",
+        "A header line that may appear once is given twice.",
         """
         What it means
             `client`, `clinician`, `start`, `timezone`, `time` and `cleared` may each
@@ -313,7 +339,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E113", "header-line-after-phase", "A header line comes after the first phase.",
+        "E113",
+        "header-line-after-phase",
+        "A header line comes after the first phase.",
         """
         What it means
             Header lines (`client`, `start`, `equipment`, `flags` and the others) go at
@@ -334,7 +362,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E114", "exercise-outside-phase", "An exercise line stands outside any phase.",
+        "E114",
+        "exercise-outside-phase",
+        "An exercise line stands outside any phase.",
         """
         What it means
             Every exercise belongs to a phase, which says for how long it is done. An
@@ -358,7 +388,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E115", "no-phases", "The program has no phases.",
+        "E115",
+        "no-phases",
+        "The program has no phases.",
         """
         What it means
             The file has a header but no `phase` line, so there is nothing to prescribe.
@@ -375,7 +407,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E116", "clearance-without-name", "A `cleared` line does not say who cleared the client.",
+        "E116",
+        "clearance-without-name",
+        "A `cleared` line does not say who cleared the client.",
         """
         What it means
             A `cleared` line records that a health professional has seen the client and
@@ -395,7 +429,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E117", "surgery-without-text", "A `surgery` line does not say what the operation was.",
+        "E117",
+        "surgery-without-text",
+        "A `surgery` line does not say what the operation was.",
         """
         What it means
             A `surgery` line records an operation and its date, so that the safety rules
@@ -416,7 +452,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E120", "invalid-date", "A date that is not on the calendar.",
+        "E120",
+        "invalid-date",
+        "A date that is not on the calendar.",
         """
         What it means
             A `start` or `cleared` date, written YYYY-MM-DD, names a day that does not
@@ -437,7 +475,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E121", "invalid-time", "A time of day that is not on the 24-hour clock.",
+        "E121",
+        "invalid-time",
+        "A time of day that is not on the 24-hour clock.",
         """
         What it means
             Times of day (`time HH:MM` in the header, `at HH:MM` on a session) are on the
@@ -458,7 +498,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E122", "unknown-time-zone", "A `timezone` that is not a time zone name.",
+        "E122",
+        "unknown-time-zone",
+        "A `timezone` that is not a time zone name.",
         """
         What it means
             Calendar times need a time zone from the standard (IANA) list, written as
@@ -479,7 +521,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E123", "date-out-of-range", "A date before 1900 or after 9000.",
+        "E123",
+        "date-out-of-range",
+        "A date before 1900 or after 9000.",
         """
         What it means
             `start` and `cleared` dates (and `--start` on the command line) are from
@@ -502,7 +546,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E124", "machine-time-zone", "A `timezone` that names a file of one computer's zone folder.",
+        "E124",
+        "machine-time-zone",
+        "A `timezone` that names a file of one computer's zone folder.",
         """
         What it means
             Some names load as time zones on one computer but are not zones of the IANA
@@ -528,7 +574,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
     ),
     # ---- phases and sessions ---------------------------------------------------
     ErrorCode(
-        "E125", "program-ends-too-late", "A program whose last day falls after 9000-12-31.",
+        "E125",
+        "program-ends-too-late",
+        "A program whose last day falls after 9000-12-31.",
         """
         What it means
             The program's start (its `start` line, or `build --start` and `plan --start`
@@ -551,7 +599,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E130", "phase-without-duration", "A phase does not say how long it lasts.",
+        "E130",
+        "phase-without-duration",
+        "A phase does not say how long it lasts.",
         """
         What it means
             Phases run one after another, so each says how long it lasts, in days or
@@ -569,7 +619,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E131", "invalid-phase-duration", "A phase duration that is not a whole number of days or weeks.",
+        "E131",
+        "invalid-phase-duration",
+        "A phase duration that is not a whole number of days or weeks.",
         """
         What it means
             A phase lasts a whole number of days, at least one, written in days or
@@ -588,7 +640,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E133", "phase-without-exercises", "A phase has no exercises.",
+        "E133",
+        "phase-without-exercises",
+        "A phase has no exercises.",
         """
         What it means
             A phase holds the exercises done for its duration; this one has only notes
@@ -610,7 +664,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E134", "session-without-exercises", "A session has no exercises.",
+        "E134",
+        "session-without-exercises",
+        "A session has no exercises.",
         """
         What it means
             A session holds the exercises done together; this one has only notes or
@@ -631,7 +687,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E140", "missing-frequency", "Exercises with no frequency on their line, session or phase.",
+        "E140",
+        "missing-frequency",
+        "Exercises with no frequency on their line, session or phase.",
         """
         What it means
             Every exercise needs to say how often it is done: `daily`, `3x/week`,
@@ -651,7 +709,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E141", "invalid-weekday", "A day in an `on` list is not a day of the week, or is named twice.",
+        "E141",
+        "invalid-weekday",
+        "A day in an `on` list is not a day of the week, or is named twice.",
         """
         What it means
             `on` lists days of the week by their first three letters (`mon tue wed thu fri
@@ -670,7 +730,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E142", "impossible-times-a-week", "A number of times a week outside 1 to 7.",
+        "E142",
+        "impossible-times-a-week",
+        "A number of times a week outside 1 to 7.",
         """
         What it means
             `Nx/week` spreads sessions over the days of one week, so N is 1 to 7. More
@@ -688,7 +750,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E143", "invalid-every-interval", "`every` without a whole number of days.",
+        "E143",
+        "invalid-every-interval",
+        "`every` without a whole number of days.",
         """
         What it means
             `every` counts whole days between sessions, from the first day of the phase:
@@ -706,7 +770,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E150", "unknown-setting", "A `set` line names a setting that does not exist.",
+        "E150",
+        "unknown-setting",
+        "A `set` line names a setting that does not exist.",
         """
         What it means
             `set KEY VALUE` changes one of progdsl's settings (docs/language.md lists
@@ -726,7 +792,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E151", "invalid-setting-value", "A setting is given a value it cannot take.",
+        "E151",
+        "invalid-setting-value",
+        "A setting is given a value it cannot take.",
         """
         What it means
             Each setting takes one kind of value: a percentage, a time with its unit, or
@@ -746,7 +814,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E152", "template-in-program", "A program names a folder of handout templates.",
+        "E152",
+        "template-in-program",
+        "A program names a folder of handout templates.",
         """
         What it means
             Handout templates run when the handout is built, so which ones run is the
@@ -770,7 +840,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E160", "allow-without-reason", "An `allow` line gives no reason.",
+        "E160",
+        "allow-without-reason",
+        "An `allow` line gives no reason.",
         """
         What it means
             `allow CODE "REASON"` sets a safety rule aside, and every output keeps the
@@ -794,7 +866,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
     ),
     # ---- exercise lines --------------------------------------------------------
     ErrorCode(
-        "E201", "unknown-exercise", "An exercise name that is not in the exercise registry.",
+        "E201",
+        "unknown-exercise",
+        "An exercise name that is not in the exercise registry.",
         """
         What it means
             Exercise names are looked up in the exercise registry, which holds each
@@ -816,7 +890,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E202", "wrong-dose-form", "A dose in a form the exercise is not prescribed in.",
+        "E202",
+        "wrong-dose-form",
+        "A dose in a form the exercise is not prescribed in.",
         """
         What it means
             Each exercise is prescribed as repetitions (`3x12`), holds (`3x30s`) or one
@@ -837,7 +913,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E203", "each-side-on-two-sided-exercise", "`each side` on an exercise that works both sides at once.",
+        "E203",
+        "each-side-on-two-sided-exercise",
+        "`each side` on an exercise that works both sides at once.",
         """
         What it means
             `each side` doubles the work: the dose is done on the left, then on the
@@ -858,7 +936,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E204", "progression-unit-mismatch", "A progression in a different unit from its dose.",
+        "E204",
+        "progression-unit-mismatch",
+        "A progression in a different unit from its dose.",
         """
         What it means
             A progression's value is in the dose's unit: a number of repetitions for
@@ -879,7 +959,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E205", "missing-dose", "An exercise line without a dose.",
+        "E205",
+        "missing-dose",
+        "An exercise line without a dose.",
         """
         What it means
             An exercise line gives the dose right after the exercise's name: sets and
@@ -899,7 +981,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E206", "backwards-or-fractional-amount", "A range that runs backwards, or an amount that is not whole.",
+        "E206",
+        "backwards-or-fractional-amount",
+        "A range that runs backwards, or an amount that is not whole.",
         """
         What it means
             Ranges are written smaller number first (`3x10-15`, `rest 30-60s`), and
@@ -920,7 +1004,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E207", "dose-below-one", "A dose, or a progression's start or end, below one set or one unit.",
+        "E207",
+        "dose-below-one",
+        "A dose, or a progression's start or end, below one set or one unit.",
         """
         What it means
             A dose is at least one set of at least one repetition, second or minute.
@@ -942,7 +1028,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E208", "repeated-detail", "A detail given twice on one exercise line.",
+        "E208",
+        "repeated-detail",
+        "A detail given twice on one exercise line.",
         """
         What it means
             Each detail (`rest`, `hold`, `tempo`, `band`, `load`, `each side`,
@@ -963,7 +1051,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E209", "rest-or-hold-not-time", "A `rest` or `hold` that is not a time in seconds or minutes.",
+        "E209",
+        "rest-or-hold-not-time",
+        "A `rest` or `hold` that is not a time in seconds or minutes.",
         """
         What it means
             `rest` is the rest between sets and `hold` the pause in each repetition,
@@ -984,7 +1074,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E210", "hold-on-timed-dose", "`hold` on a dose that is already timed.",
+        "E210",
+        "hold-on-timed-dose",
+        "`hold` on a dose that is already timed.",
         """
         What it means
             `hold 3s` is a pause at the end position of each repetition, so it belongs
@@ -1005,7 +1097,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E211", "invalid-load", "A load that is not one weight above zero, in kg or lb.",
+        "E211",
+        "invalid-load",
+        "A load that is not one weight above zero, in kg or lb.",
         """
         What it means
             `load` is the added weight: one number above zero, in kg or lb, such as
@@ -1026,7 +1120,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E212", "invalid-progression-span", "A progression span that is not at least two whole days.",
+        "E212",
+        "invalid-progression-span",
+        "A progression span that is not at least two whole days.",
         """
         What it means
             `over` gives the span a progression builds over, in whole days or weeks
@@ -1047,7 +1143,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E213", "progression-to-range", "A progression that starts or ends at a range rather than one value.",
+        "E213",
+        "progression-to-range",
+        "A progression that starts or ends at a range rather than one value.",
         """
         What it means
             A progression gives one value. Where the dose is a range, both ends of the
@@ -1068,7 +1166,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E214", "number-too-large", "A number beyond progdsl's size limits.",
+        "E214",
+        "number-too-large",
+        "A number beyond progdsl's size limits.",
         """
         What it means
             Numbers are capped far above any real prescription (100 sets, 1,000
@@ -1091,7 +1191,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E215", "plan-too-large", "The plan holds more than 100,000 exercise doses.",
+        "E215",
+        "plan-too-large",
+        "The plan holds more than 100,000 exercise doses.",
         """
         What it means
             A dose is one exercise line on one day it is done. progdsl plans at most
@@ -1111,7 +1213,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
     ),
     # ---- a clinic's registry file (progdsl.registry_schema, progdsl.clinic) ----
     ErrorCode(
-        "E301", "registry-not-toml", "A registry file is not valid TOML, or cannot be read.",
+        "E301",
+        "registry-not-toml",
+        "A registry file is not valid TOML, or cannot be read.",
         """
         What it means
             A clinic's registry file is TOML, in the shape of progdsl's own registry
@@ -1138,7 +1242,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E302", "unknown-registry-field", "An entry has a field the registry schema does not have.",
+        "E302",
+        "unknown-registry-field",
+        "An entry has a field the registry schema does not have.",
         """
         What it means
             Every field of a registry entry is listed in docs/registry.md. A field that is not
@@ -1165,7 +1271,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E303", "missing-registry-field", "An entry leaves out a field every entry needs.",
+        "E303",
+        "missing-registry-field",
+        "An entry leaves out a field every entry needs.",
         """
         What it means
             A clinic entry needs `name`, `category`, `dose`, `one_sided` and `instructions`;
@@ -1189,7 +1297,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E304", "invalid-registry-value", "A field's value is of the wrong type or shape.",
+        "E304",
+        "invalid-registry-value",
+        "A field's value is of the wrong type or shape.",
         """
         What it means
             Each field takes one kind of value (docs/registry.md): text, a list of text, true or
@@ -1214,7 +1324,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E305", "unknown-registry-word", "A category, dose form, region, position, balance or equipment word that does not exist.",
+        "E305",
+        "unknown-registry-word",
+        "A category, dose form, region, position, balance or equipment word that does not exist.",
         """
         What it means
             Some fields take one of a fixed list of words, the ones progdsl knows: a `category`
@@ -1240,7 +1352,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E306", "backwards-registry-range", "A range in `safe` or `recommended` runs backwards.",
+        "E306",
+        "backwards-registry-range",
+        "A range in `safe` or `recommended` runs backwards.",
         """
         What it means
             A range is written [low, high]. Here the first number is larger than the second, so
@@ -1270,7 +1384,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E307", "invalid-registry-image", "An entry's image is outside the registry's folder, missing, or not a PNG, JPEG or SVG.",
+        "E307",
+        "invalid-registry-image",
+        "An entry's image is outside the registry's folder, missing, or not a PNG, JPEG or SVG.",
         """
         What it means
             An `image` is a path relative to the registry file, to a PNG, JPEG or SVG file in
@@ -1298,7 +1414,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E308", "unknown-linked-exercise", "An `easier` or `harder` id is in no loaded registry.",
+        "E308",
+        "unknown-linked-exercise",
+        "An `easier` or `harder` id is in no loaded registry.",
         """
         What it means
             `easier` and `harder` name other exercises by id, in the built-in registry or in a
@@ -1325,7 +1443,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E309", "exercise-defined-twice", "An entry's id is already built in, or defined by another registry.",
+        "E309",
+        "exercise-defined-twice",
+        "An entry's id is already built in, or defined by another registry.",
         """
         What it means
             Two entries with one id would make a program mean different exercises depending on
@@ -1351,7 +1471,9 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         """,
     ),
     ErrorCode(
-        "E310", "registry-not-found", "A registry file named by a program or a project config does not exist.",
+        "E310",
+        "registry-not-found",
+        "A registry file named by a program or a project config does not exist.",
         """
         What it means
             A program's `registry \"FILE.toml\"` line names a registry file relative to the
@@ -1396,8 +1518,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pathlib import Path
 
     parser = argparse.ArgumentParser(prog="python -m progdsl.codes", description="Print, or write, the E code table.")
-    parser.add_argument("--write", metavar="FILE", type=Path,
-                        help="replace the table between the markers in FILE (docs/language.md)")
+    parser.add_argument(
+        "--write", metavar="FILE", type=Path, help="replace the table between the markers in FILE (docs/language.md)"
+    )
     args = parser.parse_args(argv)
     if args.write is None:
         print(table())

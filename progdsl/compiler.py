@@ -42,8 +42,14 @@ class Result:
         return [d for d in self.diagnostics if not d.is_error]
 
 
-def load_bytes(data: bytes, name: str, registry: Registry | None = None, *, options: CheckOptions | None = None,
-               registries: Sequence[str | Path] = ()) -> Result:
+def load_bytes(
+    data: bytes,
+    name: str,
+    registry: Registry | None = None,
+    *,
+    options: CheckOptions | None = None,
+    registries: Sequence[str | Path] = (),
+) -> Result:
     """Check a program given as bytes; `name` is what diagnostics call the file.
 
     Without a `registry`, the program is checked against the built-in one and every clinic
@@ -70,7 +76,9 @@ def load_bytes(data: bytes, name: str, registry: Registry | None = None, *, opti
     return _result(source, program, diagnostics)
 
 
-def registry_for(tree: ast.Program, source: SourceFile, paths: Sequence[str | Path] = ()) -> tuple[Registry | None, list[Diagnostic]]:
+def registry_for(
+    tree: ast.Program, source: SourceFile, paths: Sequence[str | Path] = ()
+) -> tuple[Registry | None, list[Diagnostic]]:
     """The registry a program is checked against; None when a clinic registry has errors.
     The built-in one, from the cache, when no clinic registry is in use."""
     from . import plugins
@@ -88,20 +96,33 @@ def registry_for(tree: ast.Program, source: SourceFile, paths: Sequence[str | Pa
         if file.is_file():
             sources.append(Source(str(file), file))
         else:
-            diagnostics.append(error("E310", f"the registry `{line.value.value}` does not exist", line.value.span,
-                                     "the path is relative to the program file"))
+            diagnostics.append(
+                error(
+                    "E310",
+                    f"the registry `{line.value.value}` does not exist",
+                    line.value.span,
+                    "the path is relative to the program file",
+                )
+            )
     registry, found = registry_with(sources)
     diagnostics += found
     return (None if has_errors(diagnostics) else registry), diagnostics
 
 
-def loads(text: str, name: str = "<string>", registry: Registry | None = None, *, options: CheckOptions | None = None) -> Result:
+def loads(
+    text: str, name: str = "<string>", registry: Registry | None = None, *, options: CheckOptions | None = None
+) -> Result:
     """Check a program given as text."""
     return load_bytes(text.encode("utf-8"), name, registry, options=options)
 
 
-def load(path: str | Path, registry: Registry | None = None, *, options: CheckOptions | None = None,
-         registries: Sequence[str | Path] = ()) -> Result:
+def load(
+    path: str | Path,
+    registry: Registry | None = None,
+    *,
+    options: CheckOptions | None = None,
+    registries: Sequence[str | Path] = (),
+) -> Result:
     """Check the program in a file."""
     return load_bytes(read_file(path), str(path), registry, options=options, registries=registries)
 
@@ -130,5 +151,7 @@ def plan_of(result: Result, start: dt.date | None = None) -> tuple[Plan | None, 
     first = program.start or start or default_start()
     if model.runs_past_latest_day(first, program.days):
         message, help = wording.past_latest_day(first, program.days)
-        return None, _result(result.source, None, [*result.diagnostics, error("E125", message, program.title_span, help)])
+        return None, _result(
+            result.source, None, [*result.diagnostics, error("E125", message, program.title_span, help)]
+        )
     return build_plan(program, first), result

@@ -37,7 +37,9 @@ class Diagnostic:
         return replace(self, severity=severity)
 
 
-def error(code: str, message: str, span: Span, help: str | None = None, *, source: SourceFile | None = None) -> Diagnostic:
+def error(
+    code: str, message: str, span: Span, help: str | None = None, *, source: SourceFile | None = None
+) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, span, help, source)
 
 

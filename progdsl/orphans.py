@@ -31,4 +31,3 @@ def die_with_parent() -> None:
         return
     if os.getppid() != parent:  # the parent died before the request: nobody will send the signal
         os.kill(os.getpid(), signal.SIGKILL)
-

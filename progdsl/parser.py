@@ -162,7 +162,7 @@ def _character_faults(source: SourceFile) -> list[Diagnostic]:
                     "delete it; it often comes from pasting out of another program",
                 )
             )
-    return faults[: MAX_REPORTED]
+    return faults[:MAX_REPORTED]
 
 
 def _is_empty(source: SourceFile) -> bool:

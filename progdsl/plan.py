@@ -231,9 +231,7 @@ def build_plan(program: model.Program, start: dt.date | None = None) -> Plan:
             for day in range(phase.days):
                 date = phase_start + dt.timedelta(days=day)
                 due = tuple(
-                    day_dose(p, day)
-                    for p in session.prescriptions
-                    if is_due(session.frequency_for(p), date, day)
+                    day_dose(p, day) for p in session.prescriptions if is_due(session.frequency_for(p), date, day)
                 )
                 if due:
                     sessions.append(

@@ -91,9 +91,15 @@ class _Pools:
             pool.shutdown(wait=True, cancel_futures=cancel)
 
 
-def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], jobs: int, *,
-                 died: Callable[[Item], Result], preload: Sequence[str] = (),
-                 recycle_after: int = RECYCLE_AFTER) -> Iterator[Result]:
+def map_in_order(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    *,
+    died: Callable[[Item], Result],
+    preload: Sequence[str] = (),
+    recycle_after: int = RECYCLE_AFTER,
+) -> Iterator[Result]:
     """`function(item)` for every item in `jobs` worker processes, yielded in the order of `items`.
 
     `function` must be picklable (a module-level function, or a `functools.partial` of

@@ -167,7 +167,8 @@ class Registry:
             return " ".join((e.id, *e.aliases, e.name.lower(), e.category, *e.regions, *e.targets, *e.equipment))
 
         return [
-            e for e in self
+            e
+            for e in self
             if all(word in haystack(e) for word in words)
             and (region is None or region in e.regions)
             and (equipment is None or equipment in e.equipment)

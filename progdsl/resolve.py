@@ -46,12 +46,18 @@ LATEST_DATE = model.LATEST_DAY
 def date_out_of_range(day: dt.date) -> tuple[str, str] | None:
     """Why a date is outside EARLIEST_DATE..LATEST_DATE, and what to do: None when it is within."""
     if day < EARLIEST_DATE:
-        return (f"before {EARLIEST_DATE}, the first date progdsl takes",
-                "calendar apps do not all read earlier dates; check the year")
+        return (
+            f"before {EARLIEST_DATE}, the first date progdsl takes",
+            "calendar apps do not all read earlier dates; check the year",
+        )
     if day > LATEST_DATE:
-        return (f"after {LATEST_DATE}, the last date progdsl takes",
-                "progdsl's dates stop there, well before the year 9999 that computers' calendars end in; check the year")
+        return (
+            f"after {LATEST_DATE}, the last date progdsl takes",
+            "progdsl's dates stop there, well before the year 9999 that computers' calendars end in; check the year",
+        )
     return None
+
+
 # Exercise doses in the whole plan (a line on each day it is done): a year of daily
 # sessions of 30 exercises is 10,950. Beyond the limit, building the plan and its
 # outputs would take gigabytes and minutes.
@@ -76,12 +82,17 @@ class Resolver:
         try:
             day = dt.date(*map(int, match.groups())) if match else None
         except ValueError as exc:
-            self.report("E120", f"`{atom.value}` is not a date on the calendar ({exc})", atom.span,
-                        "write dates as YYYY-MM-DD, such as 2026-12-07")
+            self.report(
+                "E120",
+                f"`{atom.value}` is not a date on the calendar ({exc})",
+                atom.span,
+                "write dates as YYYY-MM-DD, such as 2026-12-07",
+            )
             return None
         if day is None:
-            self.report("E120", f"`{atom.value}` is not a date", atom.span,
-                        "write dates as YYYY-MM-DD, such as 2026-12-07")
+            self.report(
+                "E120", f"`{atom.value}` is not a date", atom.span, "write dates as YYYY-MM-DD, such as 2026-12-07"
+            )
             return None
         out_of_range = date_out_of_range(day)
         if out_of_range is not None:
@@ -96,8 +107,12 @@ class Resolver:
             hour, minute = map(int, match.groups())
             if hour < 24 and minute < 60:
                 return dt.time(hour, minute)
-        self.report("E121", f"`{atom.value}` is not a time of day", atom.span,
-                    "write times on the 24-hour clock as HH:MM, from 00:00 to 23:59 (such as 07:30 or 18:00)")
+        self.report(
+            "E121",
+            f"`{atom.value}` is not a time of day",
+            atom.span,
+            "write times on the 24-hour clock as HH:MM, from 00:00 to 23:59 (such as 07:30 or 18:00)",
+        )
         return None
 
     def zone(self, text: ast.Text) -> str | None:
@@ -113,23 +128,33 @@ class Resolver:
         why = machine_bound(text.value, loads)
         if why is not None:
             portable = portable_equivalent(text.value)
-            hint = (wording.did_you_mean([portable]) if portable
-                    else 'name the client\'s own zone, such as "Australia/Sydney" or "Europe/London"')
+            hint = (
+                wording.did_you_mean([portable])
+                if portable
+                else 'name the client\'s own zone, such as "Australia/Sydney" or "Europe/London"'
+            )
             self.report("E124", f'"{text.value}" is not a portable time zone name', text.span, f"{why}; {hint}")
             return None
         if loads:
             return text.value
         suggestion = suggest_zone(text.value)
-        hint = (wording.did_you_mean([suggestion]) if suggestion
-                else 'use an IANA zone name such as "Australia/Sydney" or "Europe/London"')
+        hint = (
+            wording.did_you_mean([suggestion])
+            if suggestion
+            else 'use an IANA zone name such as "Australia/Sydney" or "Europe/London"'
+        )
         self.report("E122", f'"{text.value}" is not a time zone', text.span, hint)
         return None
 
     def seconds(self, amount: ast.Amount, what: str) -> Range | None:
         seconds = to_seconds(amount.quantity)
         if seconds is None:
-            self.report("E209", f"{what} is a time, not `{amount.quantity}`", amount.span,
-                        f"write it in seconds or minutes, such as `{what} 60s` or `{what} 1min`")
+            self.report(
+                "E209",
+                f"{what} is a time, not `{amount.quantity}`",
+                amount.span,
+                f"write it in seconds or minutes, such as `{what} 60s` or `{what} 1min`",
+            )
             return None
         # Size first: a number too large to hold (infinity) is not whole either.
         if not self.within(max(seconds.low, seconds.high), MAX_SECONDS, f"seconds of {what}", amount.span):
@@ -144,14 +169,22 @@ class Resolver:
         if value <= most:
             return True
         shown = f"{value:,g}" if value < 10**9 else "over a billion"
-        self.report("E214", f"{shown} {unit} is more than progdsl accepts (at most {most:,})", span,
-                    "check the number; docs/language.md lists progdsl's size limits")
+        self.report(
+            "E214",
+            f"{shown} {unit} is more than progdsl accepts (at most {most:,})",
+            span,
+            "check the number; docs/language.md lists progdsl's size limits",
+        )
         return False
 
     def _ordered(self, value: Range, span: Span) -> Range | None:
         if value.low > value.high:
-            self.report("E206", f"the range {value} runs backwards", span,
-                        f"write the smaller number first: {value.high:g}-{value.low:g}")
+            self.report(
+                "E206",
+                f"the range {value} runs backwards",
+                span,
+                f"write the smaller number first: {value.high:g}-{value.low:g}",
+            )
             return None
         return value
 
@@ -163,21 +196,36 @@ class Resolver:
                 return model.Daily(node.span)
             case ast.TimesAWeek(count=count):
                 if not 1 <= count <= 7:
-                    self.report("E142", f"{count} times a week is not possible", node.span,
-                                "use 1 to 7 times a week, or `daily`")
+                    self.report(
+                        "E142",
+                        f"{count} times a week is not possible",
+                        node.span,
+                        "use 1 to 7 times a week, or `daily`",
+                    )
                     return None
                 return model.TimesAWeek(count, node.span)
             case ast.OnDays(days=days):
                 return self._weekdays(node, days)
             case ast.Every(interval=interval):
                 interval_days = to_days(interval.quantity)
-                if (interval_days is not None and interval_days.is_single
-                        and not self.within(interval_days.low, MAX_DAYS, "days between sessions", interval.span)):
+                if (
+                    interval_days is not None
+                    and interval_days.is_single
+                    and not self.within(interval_days.low, MAX_DAYS, "days between sessions", interval.span)
+                ):
                     return None
-                if (interval_days is None or not interval_days.is_single or whole(interval_days.low) is None
-                        or interval_days.low < 1):
-                    self.report("E143", f"`every {interval.quantity}` is not a number of days", interval.span,
-                                "write a whole number of days, such as `every 2 days` or `every 3d`")
+                if (
+                    interval_days is None
+                    or not interval_days.is_single
+                    or whole(interval_days.low) is None
+                    or interval_days.low < 1
+                ):
+                    self.report(
+                        "E143",
+                        f"`every {interval.quantity}` is not a number of days",
+                        interval.span,
+                        "write a whole number of days, such as `every 2 days` or `every 3d`",
+                    )
                     return None
                 return model.Every(int(interval_days.low), node.span)
         raise AssertionError(node)
@@ -191,8 +239,12 @@ class Resolver:
                     self.report("E141", f"`{day.value}` is named twice", day.span)
                 found.append(weekday)
             else:
-                self.report("E141", f"`{day.value}` is not a day of the week", day.span,
-                            "name days by their first three letters: mon tue wed thu fri sat sun")
+                self.report(
+                    "E141",
+                    f"`{day.value}` is not a day of the week",
+                    day.span,
+                    "name days by their first three letters: mon tue wed thu fri sat sun",
+                )
         return model.OnDays(tuple(sorted(set(found))), node.span) if found else None
 
     # ---- program
@@ -222,24 +274,38 @@ class Resolver:
                         break
                 continue
             if isinstance(item, ast.ExerciseLine):
-                self.report("E114", "exercise lines belong inside a phase", item.span,
-                            'start a phase above it, such as: phase "Activate" 2w daily:')
+                self.report(
+                    "E114",
+                    "exercise lines belong inside a phase",
+                    item.span,
+                    'start a phase above it, such as: phase "Activate" 2w daily:',
+                )
                 continue
             if seen_phase is not None:
                 keyword = self.source.line(item.span.line).split()[0]
-                self.report("E113", f"the `{keyword}` line comes after a phase", item.span,
-                            "header lines go at the top of the file, before the first phase"
-                            " (indent it to make it part of the phase)")
+                self.report(
+                    "E113",
+                    f"the `{keyword}` line comes after a phase",
+                    item.span,
+                    "header lines go at the top of the file, before the first phase"
+                    " (indent it to make it part of the phase)",
+                )
                 continue
             match item:
                 case ast.Line(keyword="program"):
                     if title is not None:
-                        self.report("E111", "the program has a second `program` line", item.span,
-                                    f"a file holds one program; its title is already \"{title.value.value}\" (line {title.span.line})")
+                        self.report(
+                            "E111",
+                            "the program has a second `program` line",
+                            item.span,
+                            f'a file holds one program; its title is already "{title.value.value}" (line {title.span.line})',
+                        )
                     else:
                         title = item
                 case ast.Equipment(items=items):
-                    equipment += [model.EquipmentItem(i.name.value, tuple(o.value for o in i.options), i.span) for i in items]
+                    equipment += [
+                        model.EquipmentItem(i.name.value, tuple(o.value for o in i.options), i.span) for i in items
+                    ]
                 case ast.Flags(words=words):
                     flags += [(w.value, w.span) for w in words]
                 case ast.Line(keyword="caution", value=text):
@@ -262,17 +328,29 @@ class Resolver:
                     keyword = item.keyword if isinstance(item, ast.Line) else "cleared"
                     assert keyword in _SINGLE_HEADER, keyword
                     if keyword in singles:
-                        self.report("E112", f"`{keyword}` is given twice", item.span,
-                                    f"keep one; the first is on line {singles[keyword].span.line}")
+                        self.report(
+                            "E112",
+                            f"`{keyword}` is given twice",
+                            item.span,
+                            f"keep one; the first is on line {singles[keyword].span.line}",
+                        )
                     else:
                         singles[keyword] = item
 
         if title is None:
-            self.report("E110", "the program has no title line", Span.point(1, 1),
-                        'add a first line such as: program "Glutes for a sore back"')
+            self.report(
+                "E110",
+                "the program has no title line",
+                Span.point(1, 1),
+                'add a first line such as: program "Glutes for a sore back"',
+            )
         if not phases and seen_phase is None:
-            self.report("E115", "the program has no phases", self.source.last_span,
-                        'add a phase with its exercises, such as:\n    phase "Activate" 2w:\n      session daily:\n        clam_shell 3x12')
+            self.report(
+                "E115",
+                "the program has no phases",
+                self.source.last_span,
+                'add a phase with its exercises, such as:\n    phase "Activate" 2w:\n      session daily:\n        clam_shell 3x12',
+            )
 
         start_atom = _header_value(singles.get("start"), ast.Atom)
         zone_text = _header_value(singles.get("timezone"), ast.Text)
@@ -285,8 +363,12 @@ class Resolver:
         if isinstance(line, ast.Cleared):
             when = self.date(line.date)
             if not line.by.value.strip():
-                self.report("E116", "`cleared` must say who cleared the client", line.by.span,
-                            'name the health professional, such as: cleared "Dr Jo Park, GP" 2026-11-30')
+                self.report(
+                    "E116",
+                    "`cleared` must say who cleared the client",
+                    line.by.span,
+                    'name the health professional, such as: cleared "Dr Jo Park, GP" 2026-11-30',
+                )
             elif when is not None:
                 cleared = model.Clearance(line.by.value, when, line.span)
 
@@ -323,8 +405,12 @@ class Resolver:
     def surgery(self, node: ast.Surgery) -> model.Surgery | None:
         when = self.date(node.date)
         if not node.text.value.strip():
-            self.report("E117", "`surgery` must say what the operation was", node.text.span,
-                        'name the operation and the body part, such as: surgery "ACL reconstruction, left knee" 2026-11-02')
+            self.report(
+                "E117",
+                "`surgery` must say what the operation was",
+                node.text.span,
+                'name the operation and the body part, such as: surgery "ACL reconstruction, left knee" 2026-11-02',
+            )
             return None
         # A text that names no known body part is kept, with no regions: S607 warns about it.
         regions = surgery_regions(node.text.value)
@@ -336,10 +422,14 @@ class Resolver:
         for phase in phases:
             total += phase.planned_doses
             if total > MAX_PLANNED_DOSES:
-                self.report("E215", f"by the end of this phase the plan holds {total:,} exercise doses; "
-                                    f"progdsl plans at most {MAX_PLANNED_DOSES:,}", phase.header,
-                            "a dose is one exercise line on one day: shorten the phases, or split the "
-                            "program into several programs")
+                self.report(
+                    "E215",
+                    f"by the end of this phase the plan holds {total:,} exercise doses; "
+                    f"progdsl plans at most {MAX_PLANNED_DOSES:,}",
+                    phase.header,
+                    "a dose is one exercise line on one day: shorten the phases, or split the "
+                    "program into several programs",
+                )
                 return False
         return True
 
@@ -353,8 +443,12 @@ class Resolver:
         found = []
         for node in nodes:
             if not node.reason.value.strip():
-                self.report("E160", f"`allow {node.code.value}` needs a reason", node.reason.span,
-                            'say why the rule is set aside, such as: allow S401 "Cleared by phone, letter to follow"')
+                self.report(
+                    "E160",
+                    f"`allow {node.code.value}` needs a reason",
+                    node.reason.span,
+                    'say why the rule is set aside, such as: allow S401 "Cleared by phone, letter to follow"',
+                )
                 continue
             found.append(model.Allow(node.code.value, node.reason.value, node.span))
         return found
@@ -418,10 +512,16 @@ class Resolver:
             session = self.session(unnamed, frequency, node)
             if session is not None:
                 sessions.insert(loose_at, session)
-        if days is None or (not sessions and not loose and not any(isinstance(i, ast.SessionBlock) for i in node.items)):
+        if days is None or (
+            not sessions and not loose and not any(isinstance(i, ast.SessionBlock) for i in node.items)
+        ):
             if days is not None:
-                self.report("E133", f"phase \"{node.name.value}\" has no exercises", self.source.first_line(node.span),
-                            "add sessions or exercise lines, indented under the phase line")
+                self.report(
+                    "E133",
+                    f'phase "{node.name.value}" has no exercises',
+                    self.source.first_line(node.span),
+                    "add sessions or exercise lines, indented under the phase line",
+                )
             return None
         return model.Phase(
             name=node.name.value,
@@ -438,16 +538,27 @@ class Resolver:
 
     def phase_days(self, node: ast.PhaseBlock) -> int | None:
         if node.duration is None:
-            self.report("E130", f"phase \"{node.name.value}\" has no duration", self.source.first_line(node.span),
-                        f'say how long it lasts in days or weeks, such as: phase "{node.name.value}" 2w:')
+            self.report(
+                "E130",
+                f'phase "{node.name.value}" has no duration',
+                self.source.first_line(node.span),
+                f'say how long it lasts in days or weeks, such as: phase "{node.name.value}" 2w:',
+            )
             return None
         days = to_days(node.duration.quantity)
-        if days is not None and days.is_single and not self.within(days.low, MAX_DAYS, "days in a phase",
-                                                                    node.duration.span):
+        if (
+            days is not None
+            and days.is_single
+            and not self.within(days.low, MAX_DAYS, "days in a phase", node.duration.span)
+        ):
             return None
         if days is None or not days.is_single or whole(days.low) is None:
-            self.report("E131", f"a phase lasts a whole number of days or weeks, not `{node.duration.quantity}`",
-                        node.duration.span, "such as 10d, 2w or 6 weeks")
+            self.report(
+                "E131",
+                f"a phase lasts a whole number of days or weeks, not `{node.duration.quantity}`",
+                node.duration.span,
+                "such as 10d, 2w or 6 weeks",
+            )
             return None
         if days.low < 1:
             self.report("E131", "a phase must last at least one day", node.duration.span)
@@ -468,15 +579,20 @@ class Resolver:
                 if not any(isinstance(m, ast.Frequency) for m in item.modifiers):
                     unscheduled.append(item)
         if not any(isinstance(i, ast.ExerciseLine) for i in node.items):
-            self.report("E134", "this session has no exercises", self.source.first_line(node.span),
-                        "add exercise lines, indented under the session line")
+            self.report(
+                "E134",
+                "this session has no exercises",
+                self.source.first_line(node.span),
+                "add exercise lines, indented under the session line",
+            )
             return None
         if frequency is None and unscheduled:
             unnamed = node.name is None and node.frequency is None and node.at is None
             self.report(
                 "E140",
-                f"phase \"{phase.name.value}\" does not say how often its exercises are done"
-                if unnamed else "this session does not say how often it is done",
+                f'phase "{phase.name.value}" does not say how often its exercises are done'
+                if unnamed
+                else "this session does not say how often it is done",
                 self.source.first_line(phase.span if unnamed else node.span),
                 "add a frequency before the `:`, such as `daily`, `3x/week`, `on mon wed fri` or `every 2 days`",
             )
@@ -489,8 +605,9 @@ class Resolver:
             cautions=cautions,
             allows=allows,
             span=node.span,
-            header=self.source.first_line(phase.span if node.name is None and node.frequency is None
-                                          and node.at is None else node.span),
+            header=self.source.first_line(
+                phase.span if node.name is None and node.frequency is None and node.at is None else node.span
+            ),
         )
 
     # ---- exercise lines
@@ -513,8 +630,12 @@ class Resolver:
             return None
         errors_before = len(self.diagnostics)
         if line.dose is None:
-            self.report("E205", f"`{line.name.value}` has no dose", line.name.span,
-                        f"{exercise.name} is prescribed as {wording.dose_forms(exercise.dose)}")
+            self.report(
+                "E205",
+                f"`{line.name.value}` has no dose",
+                line.name.span,
+                f"{exercise.name} is prescribed as {wording.dose_forms(exercise.dose)}",
+            )
             return None
         dose = self.dose(exercise, line.dose)
 
@@ -526,16 +647,24 @@ class Resolver:
             kind = _modifier_kind(modifier)
             if kind in seen:
                 word = self._text_of(modifier).split()[0]
-                self.report("E208", f"`{word}` is given twice on this line", modifier.span,
-                            f"keep one; the first is at column {seen[kind].span.col}")
+                self.report(
+                    "E208",
+                    f"`{word}` is given twice on this line",
+                    modifier.span,
+                    f"keep one; the first is at column {seen[kind].span.col}",
+                )
                 continue
             if kind is not None:
                 seen[kind] = modifier
             match modifier:
                 case ast.Detail(keyword="each side"):
                     if not exercise.one_sided:
-                        self.report("E203", f"{exercise.name} works both sides at once, so `each side` does not apply",
-                                    modifier.span, "remove `each side`")
+                        self.report(
+                            "E203",
+                            f"{exercise.name} works both sides at once, so `each side` does not apply",
+                            modifier.span,
+                            "remove `each side`",
+                        )
                     else:
                         each_side = modifier.span
                 case ast.Detail(keyword="rest", value=ast.Amount() as amount):
@@ -543,8 +672,12 @@ class Resolver:
                     rest = model.Seconds(value, modifier.span) if value else None
                 case ast.Detail(keyword="hold", value=ast.Amount() as amount):
                     if dose is not None and dose.kind is not DoseKind.REPS:
-                        self.report("E210", "`hold` is for a pause in each repetition; this dose is already timed",
-                                    modifier.span, "remove it, or write the dose as repetitions")
+                        self.report(
+                            "E210",
+                            "`hold` is for a pause in each repetition; this dose is already timed",
+                            modifier.span,
+                            "remove it, or write the dose as repetitions",
+                        )
                         continue
                     value = self.seconds(amount, "hold")
                     hold = model.Seconds(value, modifier.span) if value else None
@@ -597,8 +730,12 @@ class Resolver:
         kind = self._dose_kind(exercise, quantity)
         if kind is None:
             written = self._text_of(node)
-            self.report("E202", f"{exercise.name} is not prescribed as `{written}`", node.span,
-                        f"{exercise.name} is prescribed as {wording.dose_forms(exercise.dose)}")
+            self.report(
+                "E202",
+                f"{exercise.name} is not prescribed as `{written}`",
+                node.span,
+                f"{exercise.name} is prescribed as {wording.dose_forms(exercise.dose)}",
+            )
             return None
         sets = 1 if node.sets is None else node.sets
         in_unit: Range | None
@@ -621,8 +758,12 @@ class Resolver:
         if amount is None:
             return None
         if sets < 1 or amount.low < 1:
-            self.report("E207", "a dose needs at least one set and one " + unit.removesuffix("s"), node.span,
-                        "write the number of sets first, then the amount, such as 3x12")
+            self.report(
+                "E207",
+                "a dose needs at least one set and one " + unit.removesuffix("s"),
+                node.span,
+                "write the number of sets first, then the amount, such as 3x12",
+            )
             return None
         if not self.within(sets, MAX_SETS, "sets", node.span):
             return None
@@ -645,8 +786,12 @@ class Resolver:
     def load(self, amount: ast.Amount, span: Span) -> model.Load | None:
         quantity = amount.quantity
         if quantity.unit not in ("kg", "lb") or not quantity.amount.is_single:
-            self.report("E211", f"`load {quantity}` is not a weight", amount.span,
-                        "write one weight in kg or lb, such as `load 8kg` or `load 20lb`")
+            self.report(
+                "E211",
+                f"`load {quantity}` is not a weight",
+                amount.span,
+                "write one weight in kg or lb, such as `load 8kg` or `load 20lb`",
+            )
             return None
         if quantity.amount.low <= 0:
             self.report("E211", "a load must be more than zero", amount.span, "use `bodyweight` for no added weight")
@@ -657,12 +802,19 @@ class Resolver:
 
     def progression(self, dose: model.Dose, node: ast.Progress) -> model.Progression | None:
         span_days = to_days(node.over.quantity)
-        if (span_days is not None and span_days.is_single
-                and not self.within(span_days.low, MAX_DAYS, "days of progression", node.over.span)):
+        if (
+            span_days is not None
+            and span_days.is_single
+            and not self.within(span_days.low, MAX_DAYS, "days of progression", node.over.span)
+        ):
             return None
         if span_days is None or not span_days.is_single or whole(span_days.low) is None:
-            self.report("E212", f"a progression runs over days or weeks, not `{node.over.quantity}`", node.over.span,
-                        "such as `over 10d` or `over 2w`")
+            self.report(
+                "E212",
+                f"a progression runs over days or weeks, not `{node.over.quantity}`",
+                node.over.span,
+                "such as `over 10d` or `over 2w`",
+            )
             return None
         days = int(span_days.low)
         if days < 2:
@@ -670,23 +822,35 @@ class Resolver:
             return None
         value = node.value.quantity
         if not value.amount.is_single:
-            self.report("E213", "a progression starts or ends at one value, not a range", node.value.span,
-                        "both ends of the dose's range move together; give the value for the low end")
+            self.report(
+                "E213",
+                "a progression starts or ends at one value, not a range",
+                node.value.span,
+                "both ends of the dose's range move together; give the value for the low end",
+            )
             return None
         in_unit = self._progression_amount(dose, value)
-        if in_unit is not None and not self.within(in_unit, dose.kind.max_amount, wording.unit_words(dose.kind),
-                                                   node.value.span):
+        if in_unit is not None and not self.within(
+            in_unit, dose.kind.max_amount, wording.unit_words(dose.kind), node.value.span
+        ):
             return None
         target = whole(in_unit) if in_unit is not None else None
         if target is None:
-            self.report("E204", f"the progression `{value}` does not match the dose, which is in "
-                        + wording.volume_words(dose.kind),
-                        node.value.span, f"write {wording.progression_value(dose.kind)}")
+            self.report(
+                "E204",
+                f"the progression `{value}` does not match the dose, which is in " + wording.volume_words(dose.kind),
+                node.value.span,
+                f"write {wording.progression_value(dose.kind)}",
+            )
             return None
         shifted = dose.amount.shifted(target - dose.amount.low)
         if shifted.low < 1:
-            self.report("E207", f"the progression would start or end at {shifted}", node.value.span,
-                        "a dose needs at least one repetition, or one second or minute")
+            self.report(
+                "E207",
+                f"the progression would start or end at {shifted}",
+                node.value.span,
+                "a dose needs at least one repetition, or one second or minute",
+            )
             return None
         if not self.within(shifted.high, dose.kind.max_amount, wording.unit_words(dose.kind), node.value.span):
             return None
@@ -734,6 +898,7 @@ def _modifier_kind(modifier: ast.Modifier) -> str | None:
 
 def _regions(tree: ast.Program, registry: Registry) -> frozenset[Region]:
     """The regions of every exercise the program names that the registry knows."""
+
     def lines(items) -> Iterator[ast.ExerciseLine]:
         for item in items:
             if isinstance(item, ast.ExerciseLine):

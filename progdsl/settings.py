@@ -23,27 +23,43 @@ SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
         SettingSpec(
-            "weekly_increase_limit", "percent", 25,
+            "weekly_increase_limit",
+            "percent",
+            25,
             "largest rise in weekly volume a progression (S201) or a new phase (S202) may make before a warning (percent)",
-            most=1000, unit="percent",
+            most=1000,
+            unit="percent",
         ),
         SettingSpec(
-            "session_minutes_limit", "minutes", 60,
+            "session_minutes_limit",
+            "minutes",
+            60,
             "estimated session length above which S503 warns (minutes)",
-            most=24 * 60, unit="minutes",
+            most=24 * 60,
+            unit="minutes",
         ),
         SettingSpec(
-            "seconds_per_rep", "seconds", 4,
+            "seconds_per_rep",
+            "seconds",
+            4,
             "pace S503 uses to estimate how long repetitions take (seconds per repetition)",
-            most=3600, unit="seconds",
+            most=3600,
+            unit="seconds",
         ),
         SettingSpec(
-            "reminder", "duration", 30 * 60,
+            "reminder",
+            "duration",
+            30 * 60,
             "how long before a timed session the calendar reminds the client, or `none`",
-            most=7 * 24 * 60, unit="minutes",
+            most=7 * 24 * 60,
+            unit="minutes",
         ),
         SettingSpec(
-            "page_size", "choice", "a4", "paper size of the handout", choices=("a4", "letter"),
+            "page_size",
+            "choice",
+            "a4",
+            "paper size of the handout",
+            choices=("a4", "letter"),
         ),
     )
 }

@@ -55,11 +55,21 @@ _IN_CONTEXT = {
 }
 
 _HEADER_WORDS = {
-    "program", "client", "clinician", "start", "timezone", "time", "equipment",
-    "flags", "cleared", "set", "registry",
+    "program",
+    "client",
+    "clinician",
+    "start",
+    "timezone",
+    "time",
+    "equipment",
+    "flags",
+    "cleared",
+    "set",
+    "registry",
 }
 _MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
 _FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
+
 
 def _literal(parser: Lark, name: str) -> str | None:
     """The keyword a terminal stands for (`phase`, `:`), or None for a pattern."""
@@ -167,7 +177,7 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
             "E101",
             "this block line must end with `:`",
             span,
-            "write a colon at the end, as in: phase \"Activate\" 2w:",
+            'write a colon at the end, as in: phase "Activate" 2w:',
         )
     number_span = positioned_span(previous) if previous is not None and previous.type == "INT" else None
     unit_span = positioned_span(token)
@@ -209,7 +219,7 @@ def _unexpected_character(
     if char == '"':
         return error(
             "E102",
-            "this text is not closed: the line ends before its closing `\"`",
+            'this text is not closed: the line ends before its closing `"`',
             span,
             'text must open and close on the same line; write \\" for a quote inside it',
         )
@@ -224,4 +234,3 @@ def _unexpected_character(
             f"replace it with {meant}; it often comes from copying out of a word processor",
         )
     return error("E101", f"unexpected `{char}`: expected {expected}", span)
-

@@ -44,8 +44,15 @@ def exercise_table(exercises: list[Exercise]) -> Table:
     table.add_column("stage", justify="right")
     table.add_column("sides")
     for e in exercises:
-        table.add_row(e.id, e.name, ", ".join(e.regions), e.category, ", ".join(e.dose), str(e.stage),
-                      "each side" if e.one_sided else "both")
+        table.add_row(
+            e.id,
+            e.name,
+            ", ".join(e.regions),
+            e.category,
+            ", ".join(e.dose),
+            str(e.stage),
+            "each side" if e.one_sided else "both",
+        )
     return table
 
 
@@ -125,8 +132,9 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
     table.add_column("session")
     table.add_column("exercises, with that day's dose")
     for planned_session in plan.sessions:
-        name = (f"{planned_session.phase} / {planned_session.session}" if planned_session.session
-                else planned_session.phase)
+        name = (
+            f"{planned_session.phase} / {planned_session.session}" if planned_session.session else planned_session.phase
+        )
         doses = "\n".join(f"{d.exercise.name} {describe_dose(d)}" for d in planned_session.exercises)
         table.add_row(
             planned_session.date.isoformat(),

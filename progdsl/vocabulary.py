@@ -107,11 +107,18 @@ class Region(enum.StrEnum):
 SURGERY_REGION_WORDS: dict[str, Region] = {
     **dict.fromkeys(("neck", "cervical"), Region.NECK),
     **dict.fromkeys(("shoulder", "rotator", "subacromial", "clavicle", "collarbone", "humerus"), Region.SHOULDER),
-    **dict.fromkeys(("elbow", "wrist", "hand", "finger", "thumb", "carpal", "forearm", "radius"), Region.ELBOW_WRIST_HAND),
+    **dict.fromkeys(
+        ("elbow", "wrist", "hand", "finger", "thumb", "carpal", "forearm", "radius"), Region.ELBOW_WRIST_HAND
+    ),
     **dict.fromkeys(("thoracic",), Region.THORACIC),
-    **dict.fromkeys(("back", "lumbar", "spine", "spinal", "discectomy", "microdiscectomy", "laminectomy"), Region.LUMBAR),
+    **dict.fromkeys(
+        ("back", "lumbar", "spine", "spinal", "discectomy", "microdiscectomy", "laminectomy"), Region.LUMBAR
+    ),
     **dict.fromkeys(("hip", "femur"), Region.HIP),
-    **dict.fromkeys(("knee", "acl", "pcl", "mcl", "menisectomy", "meniscectomy", "meniscus", "patella", "patellar", "tkr", "tka"), Region.KNEE),
+    **dict.fromkeys(
+        ("knee", "acl", "pcl", "mcl", "menisectomy", "meniscectomy", "meniscus", "patella", "patellar", "tkr", "tka"),
+        Region.KNEE,
+    ),
     **dict.fromkeys(("ankle", "foot", "achilles", "heel", "toe", "bunion"), Region.ANKLE_FOOT),
 }
 
@@ -153,8 +160,29 @@ class Category(enum.StrEnum):
 
 
 # What a client may own or use at home; registry entries and `equipment` lines name these.
-EQUIPMENT = frozenset({
-    "mat", "chair", "wall", "step", "bench", "table", "towel", "wand", "strap", "pillow",
-    "mini_band", "resistance_band", "door_anchor", "dumbbell", "kettlebell", "barbell", "putty",
-    "ball", "stability_ball", "foam_roller", "massage_ball", "balance_pad",
-})
+EQUIPMENT = frozenset(
+    {
+        "mat",
+        "chair",
+        "wall",
+        "step",
+        "bench",
+        "table",
+        "towel",
+        "wand",
+        "strap",
+        "pillow",
+        "mini_band",
+        "resistance_band",
+        "door_anchor",
+        "dumbbell",
+        "kettlebell",
+        "barbell",
+        "putty",
+        "ball",
+        "stability_ball",
+        "foam_roller",
+        "massage_ball",
+        "balance_pad",
+    }
+)

@@ -32,8 +32,17 @@ if TYPE_CHECKING:
 
 # ---- counting -------------------------------------------------------------------
 
-_PLURALS = {"repetition": "repetitions", "set": "sets", "hold": "holds", "bout": "bouts", "day": "days",
-            "week": "weeks", "second": "seconds", "minute": "minutes", "session": "sessions"}
+_PLURALS = {
+    "repetition": "repetitions",
+    "set": "sets",
+    "hold": "holds",
+    "bout": "bouts",
+    "day": "days",
+    "week": "weeks",
+    "second": "seconds",
+    "minute": "minutes",
+    "session": "sessions",
+}
 
 
 def plural(count: float, word: str) -> str:
@@ -66,8 +75,13 @@ def percent(fraction: float | Fraction) -> str:
 # ---- dates ----------------------------------------------------------------------
 
 DAY_NAMES = {
-    Weekday.MON: "Mon", Weekday.TUE: "Tue", Weekday.WED: "Wed", Weekday.THU: "Thu",
-    Weekday.FRI: "Fri", Weekday.SAT: "Sat", Weekday.SUN: "Sun",
+    Weekday.MON: "Mon",
+    Weekday.TUE: "Tue",
+    Weekday.WED: "Wed",
+    Weekday.THU: "Thu",
+    Weekday.FRI: "Fri",
+    Weekday.SAT: "Sat",
+    Weekday.SUN: "Sun",
 }
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -86,9 +100,11 @@ def past_latest_day(first: dt.date, days_long: int) -> tuple[str, str]:
     """E125's message and help: a program starting on `first` runs past model.LATEST_DAY."""
     latest = model.LATEST_DAY
     last_start = dt.date.fromordinal(latest.toordinal() - max(days_long, 1) + 1)
-    return (f"starting on {first.isoformat()}, the program's {days(max(days_long, 1))} would run past "
-            f"{latest.isoformat()}, the latest day progdsl plans",
-            f"start it on {last_start.isoformat()} or earlier")
+    return (
+        f"starting on {first.isoformat()}, the program's {days(max(days_long, 1))} would run past "
+        f"{latest.isoformat()}, the latest day progdsl plans",
+        f"start it on {last_start.isoformat()} or earlier",
+    )
 
 
 def short_date(day: dt.date) -> str:

@@ -14,12 +14,15 @@ class Echo:
     name, suffix, media_type = "echo", ".echo", "application/json"
 
     def render(self, plan, options):
-        return json.dumps({
-            "overrides": dict(options.overrides),
-            "timestamp": options.timestamp.isoformat() if options.timestamp else None,
-            "previous": options.previous.decode() if options.previous is not None else None,
-            "start": plan.start.isoformat(),
-        }, sort_keys=True).encode()
+        return json.dumps(
+            {
+                "overrides": dict(options.overrides),
+                "timestamp": options.timestamp.isoformat() if options.timestamp else None,
+                "previous": options.previous.decode() if options.previous is not None else None,
+                "start": plan.start.isoformat(),
+            },
+            sort_keys=True,
+        ).encode()
 
 
 class Raises:

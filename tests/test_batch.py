@@ -20,17 +20,21 @@ from progdsl.cli import main
 
 BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'
 
+
 @pytest.fixture
 def fakes(monkeypatch) -> tuple[plugins.Plugin, ...]:
     """Discovery sees the real JSON backend and fakes from tests/fake_backends.py."""
-    return install_backends(monkeypatch, {
-        "base": ("fake_backends:Base", "acme-backends"),
-        "crash": ("fake_backends:Crash", "acme-backends"),
-        "exits": ("fake_backends:Exits", "acme-backends"),
-        "json": ("progdsl.backends.json:JsonBackend", "acme-backends"),
-        "pid": ("fake_backends:Pid", "acme-backends"),
-        "raises": ("fake_backends:Raises", "acme-backends"),
-    })
+    return install_backends(
+        monkeypatch,
+        {
+            "base": ("fake_backends:Base", "acme-backends"),
+            "crash": ("fake_backends:Crash", "acme-backends"),
+            "exits": ("fake_backends:Exits", "acme-backends"),
+            "json": ("progdsl.backends.json:JsonBackend", "acme-backends"),
+            "pid": ("fake_backends:Pid", "acme-backends"),
+            "raises": ("fake_backends:Raises", "acme-backends"),
+        },
+    )
 
 
 @pytest.fixture
@@ -76,7 +80,9 @@ def test_one_bad_program_among_good_ones(batch, tmp_path):
     assert sorted(outputs(out)) == [f"{stem}.json" for stem in good]
     assert "03_bad.prog:4:3: E201 error: unknown exercise `clamshel`" in result.stderr
     assert "03_bad.prog: not built, it has errors" in result.stderr
-    assert result.stderr.rstrip().endswith(f"{len(good)} written, 0 failed, 0 backend(s) unavailable, 1 file(s) with errors")
+    assert result.stderr.rstrip().endswith(
+        f"{len(good)} written, 0 failed, 0 backend(s) unavailable, 1 file(s) with errors"
+    )
 
 
 def test_a_backend_that_raises_in_a_worker_is_reported_by_name_and_the_rest_completes(fakes, batch, tmp_path):
@@ -131,7 +137,9 @@ def test_on_a_terminal_a_summary_follows_the_build(batch, tmp_path):
     out = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "progdsl", "build", str(batch), "--to", "json", "-o", str(out), "--jobs", "2"],
-        stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
     )
     os.close(follower)
     terminal = b""

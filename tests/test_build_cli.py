@@ -16,6 +16,7 @@ from progdsl.cli import main
 GOOD = 'program "Good"\nstart 2026-12-07\nequipment mat\nphase "A" 1w daily:\n  glute_bridge 3x10 rest 60s\n'
 BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'
 
+
 @pytest.fixture
 def installed(tmp_path, monkeypatch):
     """Replace discovery with the real JSON backend and fakes: built-in `json` and `broken`,
@@ -24,14 +25,17 @@ def installed(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "broken_backend.py").write_text("import a_module_that_is_not_installed\n")
     monkeypatch.syspath_prepend(str(folder))
-    install_backends(monkeypatch, {
-        "json": ("progdsl.backends.json:JsonBackend", "progdsl"),
-        "broken": ("broken_backend:Backend", "progdsl"),
-        "echo": ("fake_backends:Echo", "acme-backends"),
-        "raises": ("fake_backends:Raises", "acme-backends"),
-        "text": ("fake_backends:Text", "acme-backends"),
-        "misnamed": ("fake_backends:Misnamed", "acme-backends"),
-    })
+    install_backends(
+        monkeypatch,
+        {
+            "json": ("progdsl.backends.json:JsonBackend", "progdsl"),
+            "broken": ("broken_backend:Backend", "progdsl"),
+            "echo": ("fake_backends:Echo", "acme-backends"),
+            "raises": ("fake_backends:Raises", "acme-backends"),
+            "text": ("fake_backends:Text", "acme-backends"),
+            "misnamed": ("fake_backends:Misnamed", "acme-backends"),
+        },
+    )
 
 
 @pytest.fixture
@@ -82,7 +86,9 @@ def test_a_clean_batch_exits_0_and_lists_what_it_wrote(tmp_path):
 
 def test_an_unreadable_file_is_reported_and_the_others_go_on(programs, tmp_path):
     (programs / "folder.prog").mkdir()  # a folder named like a program
-    result = build(str(programs / "good.prog"), str(programs / "folder.prog" / ".."), "--to", "json", "-o", str(tmp_path / "o"))
+    result = build(
+        str(programs / "good.prog"), str(programs / "folder.prog" / ".."), "--to", "json", "-o", str(tmp_path / "o")
+    )
     assert result.exit_code == 1
     assert "good.json" in files(tmp_path / "o")
 
@@ -144,7 +150,11 @@ def test_writing_to_dev_full_raises_a_write_error_not_oserror(tmp_path, monkeypa
 
 @pytest.mark.parametrize(
     "code, message",
-    [(errno.EACCES, "permission denied"), (errno.EROFS, "the file system is read-only"), (errno.EIO, "Input/output error")],
+    [
+        (errno.EACCES, "permission denied"),
+        (errno.EROFS, "the file system is read-only"),
+        (errno.EIO, "Input/output error"),
+    ],
 )
 def test_write_errors_become_messages_and_leave_nothing(tmp_path, monkeypatch, code, message):
     from progdsl import output
@@ -219,8 +229,18 @@ def test_the_real_builtin_backends_are_each_written_or_reported_by_name(programs
 def test_a_backend_that_raises_or_fails_to_import_is_reported_and_the_rest_completes(installed, programs, tmp_path):
     out = tmp_path / "out"
     result = build(
-        str(programs / "good.prog"), str(programs / "glutes.prog"),
-        "--to", "raises", "--to", "broken", "--to", "json", "--to", "echo", "-o", str(out),
+        str(programs / "good.prog"),
+        str(programs / "glutes.prog"),
+        "--to",
+        "raises",
+        "--to",
+        "broken",
+        "--to",
+        "json",
+        "--to",
+        "echo",
+        "-o",
+        str(out),
     )
     assert result.exit_code == 1
     assert files(out) == ["glutes.echo", "glutes.json", "good.echo", "good.json"]
@@ -254,7 +274,6 @@ def test_a_backend_that_raises_leaves_the_previous_output_alone(installed, progr
     assert (out / "good.raises").read_text() == "from last time"
 
 
-
 # ---- templates are the clinic's choice, and run sandboxed ------------------------------
 
 
@@ -263,10 +282,24 @@ def test_a_template_that_tries_to_run_code_fails_that_backend_and_writes_nothing
     clinic = tmp_path / "clinic"
     (clinic / "partials").mkdir(parents=True)
     (clinic / "partials" / "brand.html").write_text(
-        '{{ cycler.__init__.__globals__.os.popen("id; touch MARKER").read() }}'.replace("MARKER", str(marker)))
+        '{{ cycler.__init__.__globals__.os.popen("id; touch MARKER").read() }}'.replace("MARKER", str(marker))
+    )
     out = tmp_path / "out"
-    result = build(str(programs / "good.prog"), "--to", "html", "--to", "pdf", "--to", "json",
-                   "--template-dir", str(clinic), "-o", str(out), "-j", "1")
+    result = build(
+        str(programs / "good.prog"),
+        "--to",
+        "html",
+        "--to",
+        "pdf",
+        "--to",
+        "json",
+        "--template-dir",
+        str(clinic),
+        "-o",
+        str(out),
+        "-j",
+        "1",
+    )
     assert result.exit_code == 1
     assert files(out) == ["good.json"]
     for name in ("html", "pdf"):
@@ -350,11 +383,18 @@ def test_bad_options_are_usage_errors(programs, tmp_path, args, message):
 
 
 @pytest.mark.parametrize("command", ["build", "plan"])
-@pytest.mark.parametrize("value", [
-    "yesterday", "-5", "²", "٣",  # not ASCII digits: int() refuses `²`
-    "99999999999999",  # after the year 9000
-    "9" * 400, "9" * 5000,  # int() refuses strings of over 4,300 digits
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "-5",
+        "²",
+        "٣",  # not ASCII digits: int() refuses `²`
+        "99999999999999",  # after the year 9000
+        "9" * 400,
+        "9" * 5000,  # int() refuses strings of over 4,300 digits
+    ],
+)
 def test_bad_source_date_epoch_is_a_usage_error(programs, tmp_path, command, value):
     program = programs / "good.prog"
     program.write_text(GOOD.replace("start 2026-12-07\n", ""))  # so the plan needs today
@@ -420,8 +460,9 @@ def test_a_fifo_in_a_folder_is_skipped_with_a_note_not_waited_on(command, tmp_pa
     (folder / "good.prog").write_text(GOOD)
     os.mkfifo(folder / "waiting.prog")
     extra = ["--to", "json", "-o", str(tmp_path / "out")] if command == "build" else []
-    done = subprocess.run([sys.executable, "-m", "progdsl", command, str(folder), *extra],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "progdsl", command, str(folder), *extra], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert f"note: skipped {folder / 'waiting.prog'}: not a regular file" in done.stderr
 

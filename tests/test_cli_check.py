@@ -116,9 +116,7 @@ def test_unknown_exercise_is_a_usage_error_with_did_you_mean():
 
 
 def test_python_dash_m_runs_the_cli(files):
-    process = subprocess.run(
-        [sys.executable, "-m", "progdsl", "check", str(files[1])], capture_output=True, text=True
-    )
+    process = subprocess.run([sys.executable, "-m", "progdsl", "check", str(files[1])], capture_output=True, text=True)
     assert process.returncode == 1 and "E201" in process.stdout and "\x1b[" not in process.stdout
 
 
@@ -126,7 +124,8 @@ def test_check_does_not_import_the_heavy_backends(files):
     """`progdsl check` runs on every save: no WeasyPrint, Jinja2, rich or icalendar."""
     process = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "progdsl", "check", str(files[0])],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert process.returncode == 0, process.stdout + process.stderr
     imported = {line.split("|")[-1].strip().split(".")[0] for line in process.stderr.splitlines() if "|" in line}
@@ -134,11 +133,14 @@ def test_check_does_not_import_the_heavy_backends(files):
     assert not imported & {"weasyprint", "jinja2", "rich", "icalendar"}
 
 
-@pytest.mark.parametrize("misspelt, program_region_line, expected, not_expected", [
-    ("external_rotaton", "pendulum 3x30s each side", "wand_external_rotation", "hip_rotations"),
-    ("single_leg_stanse", "sit_to_stand 3x8", "single_leg_stance", "single_leg_deadlift"),
-    ("hamstring_strech", "quad_set 2x10 each side", "hamstring_stretch", None),
-])
+@pytest.mark.parametrize(
+    "misspelt, program_region_line, expected, not_expected",
+    [
+        ("external_rotaton", "pendulum 3x30s each side", "wand_external_rotation", "hip_rotations"),
+        ("single_leg_stanse", "sit_to_stand 3x8", "single_leg_stance", "single_leg_deadlift"),
+        ("hamstring_strech", "quad_set 2x10 each side", "hamstring_stretch", None),
+    ],
+)
 def test_did_you_mean_stays_in_the_program_s_regions_and_stages(misspelt, program_region_line, expected, not_expected):
     from progdsl import loads
 

@@ -67,10 +67,13 @@ def test_registry_option_on_check_build_plan_exercises_and_exercise(tmp_path):
     assert shown.exit_code == 0 and str(registry) in " ".join(shown.output.split())
 
 
-@pytest.mark.parametrize("config, text", [
-    ("progdsl.toml", 'registries = ["clinic/exercises.toml"]\n'),
-    ("pyproject.toml", '[project]\nname = "x"\n\n[tool.progdsl]\nregistries = ["clinic/exercises.toml"]\n'),
-])
+@pytest.mark.parametrize(
+    "config, text",
+    [
+        ("progdsl.toml", 'registries = ["clinic/exercises.toml"]\n'),
+        ("pyproject.toml", '[project]\nname = "x"\n\n[tool.progdsl]\nregistries = ["clinic/exercises.toml"]\n'),
+    ],
+)
 def test_a_project_config_above_the_program_names_registries(tmp_path, config, text):
     write(tmp_path / config, text)
     write(tmp_path / "clinic" / "exercises.toml", ENTRY)
@@ -97,22 +100,44 @@ def registry_site(tmp_path_factory):
     """The tiny registry package installed into a folder of its own, built offline."""
     site = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation",
-         "--target", str(site), str(REGISTRY_PACKAGE)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(REGISTRY_PACKAGE),
+        ],
+        check=True,
+        capture_output=True,
     )
     return site
 
 
 def test_an_installed_package_adds_its_registry_through_the_entry_point(registry_site, tmp_path):
     program = write(tmp_path / "p.prog", PROGRAM.format(header="").replace("wall_angel", "packaged_arm_circle"))
-    env = {**os.environ, "PYTHONPATH": str(registry_site), "COLUMNS": "200",
-           "PROGDSL_CACHE_DIR": str(tmp_path / "cache")}
-    checked = subprocess.run([sys.executable, "-m", "progdsl", "check", str(program)],
-                             capture_output=True, text=True, env=env, cwd=tmp_path)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(registry_site),
+        "COLUMNS": "200",
+        "PROGDSL_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    checked = subprocess.run(
+        [sys.executable, "-m", "progdsl", "check", str(program)], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    shown = subprocess.run([sys.executable, "-m", "progdsl", "exercise", "packaged_arm_circle"],
-                           capture_output=True, text=True, env=env, cwd=tmp_path)
+    shown = subprocess.run(
+        [sys.executable, "-m", "progdsl", "exercise", "packaged_arm_circle"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert shown.returncode == 0, shown.stderr
     assert "progdsl-physio-clinic" in shown.stdout
 
@@ -177,7 +202,9 @@ def test_an_image_inside_the_folder_is_kept_with_its_credit(tmp_path):
     from progdsl.clinic import Source, registry_with
 
     write(tmp_path / "pictures" / "wall.svg", "<svg/>")
-    registry_file = write(tmp_path / "clinic.toml", ENTRY + 'image = "pictures/wall.svg"\ncredit = "Clinic, CC BY 4.0"\n')
+    registry_file = write(
+        tmp_path / "clinic.toml", ENTRY + 'image = "pictures/wall.svg"\ncredit = "Clinic, CC BY 4.0"\n'
+    )
     registry, diagnostics = registry_with([Source(str(registry_file), registry_file)])
     assert diagnostics == []
     entry = registry.get("wall_angel")

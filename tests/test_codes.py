@@ -71,7 +71,9 @@ def test_names_are_unique_across_the_e_codes_and_the_rules():
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("entry", [e for e in CODES if e.code not in {*FILE_LEVEL, *REGISTRY_FILE}], ids=lambda e: e.code)
+@pytest.mark.parametrize(
+    "entry", [e for e in CODES if e.code not in {*FILE_LEVEL, *REGISTRY_FILE}], ids=lambda e: e.code
+)
 def test_the_example_reports_the_code_and_the_fix_checks_clean(entry):
     sections = entry.sections()
     example = loads(sections["Example"] + "\n", f"{entry.code}-example.prog")

@@ -74,7 +74,7 @@ def test_E101_bad_date_shape_says_how_to_write_one():
 
 
 def test_E101_lookalike_character_gets_a_hint():
-    (d,) = loads(HEADER + "phase\u00a0\"P\" 2w daily:\n  walking 20min\n").diagnostics
+    (d,) = loads(HEADER + 'phase\u00a0"P" 2w daily:\n  walking 20min\n').diagnostics
     assert (d.code, d.span.line, d.span.col) == ("E101", 2, 6)
     assert "normal space" in d.help
 
@@ -108,7 +108,8 @@ def test_E111_repeated_program_line():
 
 
 @pytest.mark.parametrize(
-    "line", ['client "B"', 'clinician "B"', "start 2026-12-08", 'timezone "UTC"', "time 08:00", 'cleared "B" 2026-01-01']
+    "line",
+    ['client "B"', 'clinician "B"', "start 2026-12-08", 'timezone "UTC"', "time 08:00", 'cleared "B" 2026-01-01'],
 )
 def test_E112_single_header_lines_repeated(line):
     assert only_error(HEADER + f"{line}\n{line}\n" + OK_PHASE) == ("E112", 3)
@@ -295,9 +296,7 @@ def test_E150_unknown_setting_suggests_the_nearest():
     assert (d.code, d.span.line) == ("E150", 2) and "reminder" in d.help
 
 
-@pytest.mark.parametrize(
-    "line", ["set reminder 10kg", "set page_size a3", "set weekly_increase_limit 0%"]
-)
+@pytest.mark.parametrize("line", ["set reminder 10kg", "set page_size a3", "set weekly_increase_limit 0%"])
 def test_E151_bad_setting_value(line):
     assert only_error(HEADER + line + "\n" + OK_PHASE) == ("E151", 2)
 
@@ -339,9 +338,7 @@ def test_aliases_resolve_to_their_exercise():
     assert ids == ["clam_shell", "glute_bridge", "plank"]
 
 
-@pytest.mark.parametrize(
-    "line", ["plank 3x12", "clam_shell 3x30s each side", "walking 3x12", "glute_bridge 3x10kg"]
-)
+@pytest.mark.parametrize("line", ["plank 3x12", "clam_shell 3x30s each side", "walking 3x12", "glute_bridge 3x10kg"])
 def test_E202_dose_form_the_exercise_does_not_take(line):
     assert only_error(program_with(line)) == ("E202", 4)
 
@@ -357,8 +354,11 @@ def test_E203_each_side_on_a_two_sided_exercise():
 
 @pytest.mark.parametrize(
     "line",
-    ["clam_shell 3x12 each side progress from 8s over 2w", "plank 3x20s progress to 30 over 4w",
-     "walking 20min progress to 30 over 2w"],
+    [
+        "clam_shell 3x12 each side progress from 8s over 2w",
+        "plank 3x20s progress to 30 over 4w",
+        "walking 20min progress to 30 over 2w",
+    ],
 )
 def test_E204_progression_unit_must_match_the_dose(line):
     assert only_error(program_with(line)) == ("E204", 4)
@@ -368,7 +368,9 @@ def test_E205_missing_dose():
     assert only_error(program_with("clam_shell each side")) == ("E205", 4)
 
 
-@pytest.mark.parametrize("line", ["clam_shell 3x15-10 each side", "squat 3x10.5", "walking 90s", "plank 3x20s rest 0.5s"])
+@pytest.mark.parametrize(
+    "line", ["clam_shell 3x15-10 each side", "squat 3x10.5", "walking 90s", "plank 3x20s rest 0.5s"]
+)
 def test_E206_ranges_and_whole_numbers(line):
     assert only_error(program_with(line)) == ("E206", 4)
 
@@ -437,7 +439,13 @@ def test_json_rendering():
     result = loads(program_with("clamshel 3x12"), "t.prog")
     record = to_json(result.diagnostics[0], result.source)
     assert record == {
-        "file": "t.prog", "code": "E201", "severity": "error", "message": "unknown exercise `clamshel`",
-        "line": 4, "column": 5, "end_line": 4, "end_column": 13,
+        "file": "t.prog",
+        "code": "E201",
+        "severity": "error",
+        "message": "unknown exercise `clamshel`",
+        "line": 4,
+        "column": 5,
+        "end_line": 4,
+        "end_column": 13,
         "help": "did you mean `clam_shell`?; `progdsl exercises` lists every exercise",
     }

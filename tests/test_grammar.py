@@ -26,7 +26,16 @@ def test_language_example_parses_into_header_and_phases():
     tree = parse(LANGUAGE_EXAMPLE)
     kinds = [getattr(item, "keyword", type(item).__name__) for item in tree.items]
     assert kinds == [
-        "program", "client", "clinician", "start", "timezone", "time", "Equipment", "caution", "PhaseBlock", "PhaseBlock",
+        "program",
+        "client",
+        "clinician",
+        "start",
+        "timezone",
+        "time",
+        "Equipment",
+        "caution",
+        "PhaseBlock",
+        "PhaseBlock",
     ]
     activate, strengthen = tree.items[-2:]
     assert activate.name.value == "Activate" and activate.duration.quantity == Quantity(Range(2, 2), "w")
@@ -79,10 +88,12 @@ def test_string_escapes_are_decoded():
 
 
 def test_equipment_items_with_options():
-    tree = parse('equipment mini_band(yellow, green), mat foam_roller\n')
+    tree = parse("equipment mini_band(yellow, green), mat foam_roller\n")
     items = tree.items[0].items
     assert [(i.name.value, [o.value for o in i.options]) for i in items] == [
-        ("mini_band", ["yellow", "green"]), ("mat", []), ("foam_roller", []),
+        ("mini_band", ["yellow", "green"]),
+        ("mat", []),
+        ("foam_roller", []),
     ]
 
 

@@ -98,9 +98,12 @@ def test_progression_table_follows_the_plan_day_by_day():
 
 
 def test_card_lists_steps_cautions_variants_and_the_line_note():
-    text = html_of(LANGUAGE_EXAMPLE.replace(
-        "figure_four_stretch 3x45-60s each side",
-        'figure_four_stretch 3x45-60s each side note "Use a sturdy chair."'))
+    text = html_of(
+        LANGUAGE_EXAMPLE.replace(
+            "figure_four_stretch 3x45-60s each side",
+            'figure_four_stretch 3x45-60s each side note "Use a sturdy chair."',
+        )
+    )
     handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
     bird_dog = next(c for c in handout.phases[1].sessions[0].cards if c.exercise_id == "bird_dog")
     assert bird_dog.easier and bird_dog.harder and len(bird_dog.instructions) >= 3
@@ -130,9 +133,14 @@ def test_band_colours_show_as_swatches():
 
 
 def test_allow_decisions_are_printed_as_clinician_notes():
-    text = visible_text(html_of(LANGUAGE_EXAMPLE.replace(
-        "    plank 3x20s progress to 30s over 4w",
-        '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."')))
+    text = visible_text(
+        html_of(
+            LANGUAGE_EXAMPLE.replace(
+                "    plank 3x20s progress to 30s over 4w",
+                '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."',
+            )
+        )
+    )
     assert "Clinician notes" in text
     assert "S301" in text and "Supervised in clinic for the first week." in text
     assert catalog().get("S301").summary in text
@@ -140,7 +148,7 @@ def test_allow_decisions_are_printed_as_clinician_notes():
 
 # ---- escaping ---------------------------------------------------------------------
 
-HOSTILE = '''program "Tom & Jerry's <script>alert(1)</script> \\"plan\\""
+HOSTILE = """program "Tom & Jerry's <script>alert(1)</script> \\"plan\\""
 client "O'Brien <b>bold</b> & \\"Co\\""
 clinician "Dr <i>Who</i>"
 start 2026-12-07
@@ -149,7 +157,7 @@ caution "Stop if </style><script>x()</script>"
 phase "Phase <1>" 1w:
   session "A & B" daily:
     clam_shell 3x12 each side note "<img src=x onerror=alert(1)> & 'quotes' \\"too\\""
-'''
+"""
 
 
 def test_nothing_from_the_program_reaches_the_html_unescaped():
@@ -160,7 +168,7 @@ def test_nothing_from_the_program_reaches_the_html_unescaped():
     assert "O&#39;Brien &lt;b&gt;bold&lt;/b&gt; &amp; &#34;Co&#34;" in html
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#39;quotes&#39; &#34;too&#34;" in html
     text = visible_text(html)
-    assert "Tom & Jerry's <script>alert(1)</script> \"plan\"" in text
+    assert 'Tom & Jerry\'s <script>alert(1)</script> "plan"' in text
     # The running footer carries the title too, escaped like everywhere else.
     footer = re.search(r'<div class="running-footer">(.*?)</div>', html, re.S).group(1)
     assert "Tom &amp; Jerry&#39;s &lt;script&gt;" in footer
@@ -205,10 +213,13 @@ phase "Two" 1w:
 """
 
 
-@pytest.mark.parametrize("text", [
-    *(pytest.param(program.read_text(), id=program.stem) for program in sorted(PROGRAMS.glob("*.prog"))),
-    pytest.param(SAME_EXERCISE_IN_TWO_PHASES, id="same_exercise_in_two_phases"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(pytest.param(program.read_text(), id=program.stem) for program in sorted(PROGRAMS.glob("*.prog"))),
+        pytest.param(SAME_EXERCISE_IN_TWO_PHASES, id="same_exercise_in_two_phases"),
+    ],
+)
 def test_html_ids_are_unique_and_every_in_page_link_resolves(text):
     found = _Anchors(html_of(text))
     assert found.ids, "the handout should give its phases and cards ids"
@@ -248,11 +259,14 @@ def _into_the_next_second():
     time.sleep(1.05 - time.time() % 1)
 
 
-@pytest.mark.parametrize("timestamp, environment", [
-    pytest.param(None, None, id="no-timestamp"),
-    pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), None, id="timestamp-from-the-api"),
-    pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "1767225600", id="source-date-epoch"),
-])
+@pytest.mark.parametrize(
+    "timestamp, environment",
+    [
+        pytest.param(None, None, id="no-timestamp"),
+        pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), None, id="timestamp-from-the-api"),
+        pytest.param(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "1767225600", id="source-date-epoch"),
+    ],
+)
 def test_pdf_bytes_do_not_depend_on_the_clock_when_fonttools_subsets_the_fonts(monkeypatch, timestamp, environment):
     # No HarfBuzz subsetter, as on a machine without libharfbuzz-subset0 (and as benchmarks/run.py
     # switches it off): WeasyPrint subsets with fontTools, which stamps the time into each font.
@@ -295,10 +309,20 @@ def test_source_date_epoch_is_set_only_while_printing(monkeypatch, before):
 
 def test_pdf_text_has_title_client_exercises_and_doses(example_pdf):
     text = " ".join(pdf_pages(example_pdf))
-    for expected in ("Glutes for a sore back", "Sam Lee", "Alex Moore, Exercise Physiologist",
-                     "Clam shell", "Glute bridge", "Dead bug", "Bird dog", "Plank",
-                     "3 sets of 10–15 · green band · rest 60 s between sets",
-                     "3 holds of 45–60 seconds, each side", "Staying safe", "Tracking log"):
+    for expected in (
+        "Glutes for a sore back",
+        "Sam Lee",
+        "Alex Moore, Exercise Physiologist",
+        "Clam shell",
+        "Glute bridge",
+        "Dead bug",
+        "Bird dog",
+        "Plank",
+        "3 sets of 10–15 · green band · rest 60 s between sets",
+        "3 holds of 45–60 seconds, each side",
+        "Staying safe",
+        "Tracking log",
+    ):
         assert expected in text, expected
 
 
@@ -329,7 +353,7 @@ def test_a4_by_default_and_us_letter_on_request(example_pdf):
 
     assert size(example_pdf) == A4
     assert size(pdf_of(LANGUAGE_EXAMPLE, page_size="letter")) == LETTER
-    assert size(pdf_of('set page_size letter\n' + LANGUAGE_EXAMPLE)) == LETTER
+    assert size(pdf_of("set page_size letter\n" + LANGUAGE_EXAMPLE)) == LETTER
 
 
 # What WeasyPrint says about the machine rather than the handout: it has no HarfBuzz subsetter.
@@ -341,9 +365,13 @@ def test_every_example_program_prints_without_weasyprint_warnings(program, caplo
     plan = plan_of(program.read_text(), str(program))
     caplog.set_level(logging.WARNING, logger="weasyprint")
     data = PdfBackend().render(plan, RenderOptions())
-    warnings = [record.getMessage() for record in caplog.records
-                if record.name.startswith("weasyprint") and record.levelno >= logging.WARNING
-                and not record.getMessage().startswith(MACHINE_WARNINGS)]
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("weasyprint")
+        and record.levelno >= logging.WARNING
+        and not record.getMessage().startswith(MACHINE_WARNINGS)
+    ]
     assert warnings == []
     text = " ".join(pdf_pages(data))
     assert plan.program.title in text
@@ -379,14 +407,15 @@ def loopback_server():
 
 def _program_with_markup(note: str) -> str:
     escaped = note.replace("\\", "\\\\").replace('"', '\\"')
-    return LANGUAGE_EXAMPLE.replace(
-        "    dead_bug 3x8 each side", f'    dead_bug 3x8 each side note "{escaped}"')
+    return LANGUAGE_EXAMPLE.replace("    dead_bug 3x8 each side", f'    dead_bug 3x8 each side note "{escaped}"')
 
 
 def test_a_url_in_a_note_is_never_fetched(loopback_server):
     url, requests = loopback_server
-    note = (f'<img src="{url}/img.png"> <link rel="stylesheet" href="{url}/style.css"> '
-            f'<style>@import url({url}/import.css);</style> {url}/plain')
+    note = (
+        f'<img src="{url}/img.png"> <link rel="stylesheet" href="{url}/style.css"> '
+        f"<style>@import url({url}/import.css);</style> {url}/plain"
+    )
     data = pdf_of(_program_with_markup(note))
     assert requests == []
     assert f'<img src="{url}/img.png">' in " ".join(pdf_pages(data))  # printed as text
@@ -430,7 +459,7 @@ def test_a_chinese_client_name_prints_or_names_the_font_to_install():
 
 
 def test_a_character_no_font_has_stops_the_build_with_the_font_to_install():
-    candidates = ["\U0001E900", "\U00010900", "\U00016A40", "\U0001E800", "\u0378"]  # Adlam, Phoenician, Mro…
+    candidates = ["\U0001e900", "\U00010900", "\U00016a40", "\U0001e800", "\u0378"]  # Adlam, Phoenician, Mro…
     uncovered = next((c for c in candidates if not _printable(c)), None)
     if uncovered is None:
         pytest.skip("every candidate character has an installed font here")
@@ -455,7 +484,8 @@ def test_a_clinic_folder_overrides_one_partial_and_falls_back_for_the_rest(tmp_p
     (tmp_path / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
     (tmp_path / "partials" / "brand.html").write_text(
         '<div class="brand"><img class="brand-logo" src="{{ asset(\'assets/logo.svg\') }}" alt="">'
-        '<p class="brand-contact">Riverside Physio · 02 5550 1234 · {{ handout.clinician }}</p></div>')
+        '<p class="brand-contact">Riverside Physio · 02 5550 1234 · {{ handout.clinician }}</p></div>'
+    )
     html = html_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
     assert "Riverside Physio · 02 5550 1234 · Alex Moore, Exercise Physiologist" in html
     assert 'src="data:image/svg+xml;base64,' in html
@@ -467,7 +497,8 @@ def test_a_clinic_folder_overrides_one_partial_and_falls_back_for_the_rest(tmp_p
 def test_a_clinic_template_can_extend_the_builtin_one_and_replace_a_block(tmp_path):
     (tmp_path / "handout.html").write_text(
         '{% extends "builtin/handout.html" %}'
-        '{% block clinician %}<section class="clinician"><h2>Notes for the team</h2></section>{% endblock %}')
+        '{% block clinician %}<section class="clinician"><h2>Notes for the team</h2></section>{% endblock %}'
+    )
     text = visible_text(html_of(LANGUAGE_EXAMPLE, template=str(tmp_path)))
     assert "Notes for the team" in text and "Clinician notes" not in text
     assert "Staying safe" in text
@@ -480,7 +511,7 @@ ESCAPES = {
     "lipsum globals": "{{ lipsum.__globals__.os.popen('touch MARKER').read() }}",
     "asset globals": "{{ asset.__globals__['__builtins__']['__import__']('os').popen('touch MARKER').read() }}",
     "subclasses": "{% for c in ''.__class__.__mro__[1].__subclasses__() %}"
-                  "{% if c.__name__ == 'Popen' %}{{ c('touch MARKER', shell=True) }}{% endif %}{% endfor %}",
+    "{% if c.__name__ == 'Popen' %}{{ c('touch MARKER', shell=True) }}{% endif %}{% endfor %}",
     "handout internals": "{{ handout.__class__.__init__.__globals__ }}",
     "changing a list": "{% set seen = [] %}{{ seen.append('MARKER') }}",  # the sandbox is immutable too
 }
@@ -512,8 +543,13 @@ def test_the_builtin_templates_render_the_same_in_the_sandbox():
         folders = template_folders(plan, RenderOptions())
         sandboxed = environment(folders)
         assert isinstance(sandboxed, ImmutableSandboxedEnvironment)
-        plain = jinja2.Environment(loader=sandboxed.loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                   trim_blocks=True, lstrip_blocks=True)
+        plain = jinja2.Environment(
+            loader=sandboxed.loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         plain.filters.update(sandboxed.filters)
         plain.globals.update(sandboxed.globals)
         for size, css_size in (("a4", "A4"), ("letter", "letter")):
@@ -544,18 +580,22 @@ def test_template_problems_are_reported_clearly(tmp_path):
 def _modules_loaded_after(code: str) -> list[str]:
     """The Jinja2 and WeasyPrint modules a fresh interpreter has loaded after running `code`."""
     report = "\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'weasyprint'}))"
-    out = subprocess.run([sys.executable, "-c", "import sys\n" + code + report],
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code + report], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return eval(out.stdout.strip().splitlines()[-1])
 
 
 def test_check_imports_neither_jinja_nor_weasyprint():
-    assert _modules_loaded_after(
-        "from click.testing import CliRunner\n"
-        "from progdsl.cli import main\n"
-        f"result = CliRunner().invoke(main, ['check', {str(PROGRAMS)!r}])\n"
-        "assert result.exit_code == 0, result.output"
-    ) == []
+    assert (
+        _modules_loaded_after(
+            "from click.testing import CliRunner\n"
+            "from progdsl.cli import main\n"
+            f"result = CliRunner().invoke(main, ['check', {str(PROGRAMS)!r}])\n"
+            "assert result.exit_code == 0, result.output"
+        )
+        == []
+    )
 
 
 def test_weasyprint_is_imported_only_to_print():

@@ -52,7 +52,7 @@ def test_invalid_utf8_points_at_the_first_bad_byte():
 @pytest.mark.parametrize(
     "text, code, hint",
     [
-        (HEADER + "phase\u00a0\"P\" 2w daily:\n  walking 20min\n", "E101", "normal space"),
+        (HEADER + 'phase\u00a0"P" 2w daily:\n  walking 20min\n', "E101", "normal space"),
         (HEADER + "phase \u201cP\u201d 2w daily:\n  walking 20min\n", "E101", "straight double quote"),
         (program_with("\u0441lam_shell 3x12 each side"), "E201", "Latin letter `c`"),
         (program_with("plank 3x20s rest 60\u200bs"), "E101", "ZERO WIDTH SPACE"),
@@ -140,8 +140,14 @@ def _limited_memory():
 def test_an_endless_input_is_refused_with_E005_not_a_memory_error(how):
     """`progdsl plan /dev/zero`, or standard input that never ends, used to read until memory ran out."""
     with open("/dev/zero", "rb") as zeros:
-        done = subprocess.run([sys.executable, "-m", "progdsl", "plan", "/dev/zero" if how == "file" else "-"],
-                              stdin=zeros, capture_output=True, text=True, timeout=60, preexec_fn=_limited_memory)
+        done = subprocess.run(
+            [sys.executable, "-m", "progdsl", "plan", "/dev/zero" if how == "file" else "-"],
+            stdin=zeros,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=_limited_memory,
+        )
     assert done.returncode == 1, done.stderr
     assert "E005" in done.stderr and "Traceback" not in done.stderr
 
@@ -196,8 +202,10 @@ def test_the_counted_doses_are_never_fewer_than_the_planned_ones(frequency, week
     program = loads(f'{HEADER}phase "P" {weeks_and_days} {frequency}:\n  walking 20min\n  plank 3x20s\n').program
     assert program is not None
     (phase,) = program.phases
-    counts = {sum(len(s.exercises) for s in build_plan(program, dt.date(2026, 1, 5) + dt.timedelta(days=d)).sessions)
-              for d in range(7)}
+    counts = {
+        sum(len(s.exercises) for s in build_plan(program, dt.date(2026, 1, 5) + dt.timedelta(days=d)).sessions)
+        for d in range(7)
+    }
     assert phase.planned_doses >= max(counts)
     if frequency in ("daily", "every 3 days"):
         assert phase.planned_doses == max(counts)

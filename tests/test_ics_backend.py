@@ -171,7 +171,7 @@ def test_event_lengths_are_estimated_from_the_doses():
     lengths = {str(e["SUMMARY"]): e.decoded("DTEND") - e.decoded("DTSTART") for e in events}
     assert lengths["Daily activation"] == dt.timedelta(minutes=10)  # the shortest event
     assert lengths["Glutes for a sore back"] == dt.timedelta(minutes=25)  # four exercises: about 20.3 min
-    walk = plan_of(program('time 06:00', '  session "Walk" daily:\n    walking 30min\n'))
+    walk = plan_of(program("time 06:00", '  session "Walk" daily:\n    walking 30min\n'))
     assert {e.decoded("DTEND") - e.decoded("DTSTART") for e in events_of(render(walk))} == {dt.timedelta(minutes=35)}
 
 
@@ -317,7 +317,9 @@ def test_a_leap_day_start():
     plan = plan_of(program('start 2028-02-29\ntimezone "America/New_York"\ntime 19:00'))
     events = events_of(render(plan))
     assert [e.decoded("DTSTART").date() for e in events][:3] == [
-        dt.date(2028, 2, 29), dt.date(2028, 3, 1), dt.date(2028, 3, 2)
+        dt.date(2028, 2, 29),
+        dt.date(2028, 3, 1),
+        dt.date(2028, 3, 2),
     ]
 
 
@@ -342,7 +344,9 @@ def test_a_reminder_half_an_hour_before_by_default():
     assert alarms(data) == {("DISPLAY", -dt.timedelta(minutes=30))}
     assert all(len(e.walk("VALARM")) == 1 for e in events_of(data))
     assert {str(a["DESCRIPTION"]) for e in events_of(data) for a in e.walk("VALARM")} == {
-        "Daily activation", "Stretch", "Glutes for a sore back"
+        "Daily activation",
+        "Stretch",
+        "Glutes for a sore back",
     }
 
 
@@ -375,7 +379,7 @@ def test_hostile_strings_are_escaped_and_folded():
     assert plan.program.client == client
     data = render(plan)
     unfolded = data.replace(b"\r\n ", b"")
-    assert b"O\"Brien\\, Pat\\; back\\\\slash" in unfolded  # RFC 5545 TEXT: \, \; \\ escaped, quotes as is
+    assert b'O"Brien\\, Pat\\; back\\\\slash' in unfolded  # RFC 5545 TEXT: \, \; \\ escaped, quotes as is
     event = events_of(data)[0]
     assert str(event["SUMMARY"]) == "Stretch; 拉伸, 🧘"
     description = str(event["DESCRIPTION"])
@@ -391,9 +395,9 @@ def test_hostile_strings_are_escaped_and_folded():
     assert seen.vevent.description.value == description
 
 
-PROGRAM_TEXT = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=120
-).filter(lambda s: s.strip() == s and s)
+PROGRAM_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=120).filter(
+    lambda s: s.strip() == s and s
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -432,7 +436,9 @@ def test_an_edited_session_keeps_every_uid_and_raises_only_its_own_sequence():
     before, after = uid_sequence_summary(first), uid_sequence_summary(second)
     assert [uid for uid, _, _ in after] == [uid for uid, _, _ in before]
     assert {(summary, sequence) for _, sequence, summary in after} == {
-        ("Daily activation", 0), ("Stretch", 1), ("Glutes for a sore back", 0)
+        ("Daily activation", 0),
+        ("Stretch", 1),
+        ("Glutes for a sore back", 0),
     }
     assert render(plan_of(edited), previous=second) == second  # a rebuild of the same program changes nothing
     third = render(plan_of(edited.replace("2x45-60s", "2x30-45s")), previous=second)

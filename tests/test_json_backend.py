@@ -120,21 +120,23 @@ def test_seed_000_schedule_in_date_order_with_each_days_dose():
         "phase": "Activate and stretch",
         "session": "Glute activation",
         "key": "activate-and-stretch/glute-activation",
-        "exercises": [{
-            "id": "clam_shell",
-            "name": "Clam shell",
-            "sets": 3,
-            "reps": [8, 8],
-            "each_side": True,
-            "rest_s": [30, 60],
-            "hold_per_rep_s": [1, 1],
-            "tempo": None,
-            "band": None,
-            "load": None,
-            "bodyweight": False,
-            "note": None,
-            "dose": "3 × 8 each side, hold 1 s, rest 30–60 s",
-        }],
+        "exercises": [
+            {
+                "id": "clam_shell",
+                "name": "Clam shell",
+                "sets": 3,
+                "reps": [8, 8],
+                "each_side": True,
+                "rest_s": [30, 60],
+                "hold_per_rep_s": [1, 1],
+                "tempo": None,
+                "band": None,
+                "load": None,
+                "bodyweight": False,
+                "note": None,
+                "dose": "3 × 8 each side, hold 1 s, rest 30–60 s",
+            }
+        ],
     }
     assert (last_clam["date"], last_clam["exercises"][0]["reps"]) == ("2026-12-20", [12, 12])
     stretch = [s for s in schedule if s["session"] == "Glute stretch"]
@@ -145,7 +147,9 @@ def test_seed_000_schedule_in_date_order_with_each_days_dose():
 
 def test_exercises_are_the_registry_entries_used_keyed_by_id():
     exercises = document(LANGUAGE_EXAMPLE)["exercises"]
-    assert list(exercises) == sorted(["clam_shell", "figure_four_stretch", "glute_bridge", "dead_bug", "bird_dog", "plank"])
+    assert list(exercises) == sorted(
+        ["clam_shell", "figure_four_stretch", "glute_bridge", "dead_bug", "bird_dog", "plank"]
+    )
     clam = exercises["clam_shell"]
     assert clam["name"] == "Clam shell" and clam["category"] == "activation"
     assert clam["instructions"] and clam["cautions"] and isinstance(clam["easier"], list)
@@ -155,12 +159,24 @@ def test_the_weekday_choice_for_times_a_week_is_in_the_output():
     phases = document(LANGUAGE_EXAMPLE)["phases"]
     stretch = phases[0]["sessions"][1]
     assert stretch["frequency"] == {
-        "form": "times_a_week", "count": 4, "weekdays": ["mon", "wed", "fri", "sun"], "text": "4x/week (mon wed fri sun)",
+        "form": "times_a_week",
+        "count": 4,
+        "weekdays": ["mon", "wed", "fri", "sun"],
+        "text": "4x/week (mon wed fri sun)",
     }
-    assert stretch["exercises"] == [{
-        "id": "figure_four_stretch", "line": 15, "frequency": stretch["frequency"], "progression": None,
-    }]
-    assert phases[1]["sessions"][0]["frequency"] == {"form": "on_days", "weekdays": ["mon", "wed", "fri"], "text": "on mon wed fri"}
+    assert stretch["exercises"] == [
+        {
+            "id": "figure_four_stretch",
+            "line": 15,
+            "frequency": stretch["frequency"],
+            "progression": None,
+        }
+    ]
+    assert phases[1]["sessions"][0]["frequency"] == {
+        "form": "on_days",
+        "weekdays": ["mon", "wed", "fri"],
+        "text": "on mon wed fri",
+    }
     assert phases[0]["sessions"][0]["exercises"][0]["progression"] == {"start": [8, 8], "end": [12, 12], "days": 14}
 
 
@@ -172,7 +188,9 @@ def test_every_dose_form_and_modifier():
             by_id.setdefault(dose["id"], dose)
     assert by_id["goblet_squat"]["load"] == {"amount": 8, "unit": "kg"}
     assert by_id["goblet_squat"]["tempo"] == "3-1-3" and by_id["goblet_squat"]["reps"] == [6, 8]
-    assert by_id["glute_bridge"]["band"] == "green" and by_id["glute_bridge"]["note"] == "Squeeze at the top\nBreathe out"
+    assert (
+        by_id["glute_bridge"]["band"] == "green" and by_id["glute_bridge"]["note"] == "Squeeze at the top\nBreathe out"
+    )
     assert by_id["squat"]["bodyweight"] is True
     assert by_id["walking"]["duration_min"] == [20, 20] and by_id["walking"]["dose"] == "20 min"
     assert by_id["plank"]["hold_s"] == [20, 30] and by_id["plank"]["rest_s"] is None

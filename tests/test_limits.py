@@ -23,23 +23,26 @@ def codes(line: str = "clam_shell 3x12 each side", header: str = "") -> list[str
     return [d.code for d in result.diagnostics if d.is_error]
 
 
-@pytest.mark.parametrize("line", [
-    f"clam_shell 3x{HUGE} each side",  # was E206, "must come to whole repetitions"
-    f"clam_shell 3x{HUGE}.5 each side",
-    f"clam_shell {HUGE}x12 each side",
-    f"clam_shell 3x12 each side rest {BIG}h",  # was OverflowError
-    f"clam_shell 3x12 each side hold {BIG}h",
-    f"walking {BIG}h",
-    f"walking 3x{BIG}h",
-    f"plank 3x{BIG}h",
-    f"clam_shell 3x12 each side progress from {HUGE} over 2w",  # was E204
-    f"plank 3x20s progress to {HUGE}s over 2w",
-    "clam_shell 3x10-15 each side progress from 1000 over 2w",  # would end at 1,005
-    f"clam_shell 3x12 each side progress from 8 over {HUGE}w",  # was E212
-    f"clam_shell 3x12 each side every {HUGE}d",  # was E143
-    f"clam_shell 3x12 each side tempo {'9' * 400}-1-1",  # was S000: S503 overflowed
-    "clam_shell 3x12 each side tempo 3601-x-1",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"clam_shell 3x{HUGE} each side",  # was E206, "must come to whole repetitions"
+        f"clam_shell 3x{HUGE}.5 each side",
+        f"clam_shell {HUGE}x12 each side",
+        f"clam_shell 3x12 each side rest {BIG}h",  # was OverflowError
+        f"clam_shell 3x12 each side hold {BIG}h",
+        f"walking {BIG}h",
+        f"walking 3x{BIG}h",
+        f"plank 3x{BIG}h",
+        f"clam_shell 3x12 each side progress from {HUGE} over 2w",  # was E204
+        f"plank 3x20s progress to {HUGE}s over 2w",
+        "clam_shell 3x10-15 each side progress from 1000 over 2w",  # would end at 1,005
+        f"clam_shell 3x12 each side progress from 8 over {HUGE}w",  # was E212
+        f"clam_shell 3x12 each side every {HUGE}d",  # was E143
+        f"clam_shell 3x12 each side tempo {'9' * 400}-1-1",  # was S000: S503 overflowed
+        "clam_shell 3x12 each side tempo 3601-x-1",
+    ],
+)
 def test_numbers_beyond_the_size_limits_are_e214(line):
     assert codes(line) == ["E214"]
 
@@ -49,20 +52,24 @@ def test_a_phase_beyond_the_size_limit_is_e214():
     assert [d.code for d in result.diagnostics] == ["E214"]  # was E131
 
 
-@pytest.mark.parametrize("setting", [
-    f"weekly_increase_limit {'9' * 400}%",  # was S000: S201 overflowed
-    "weekly_increase_limit 1001%",
-    "session_minutes_limit 25h",
-    f"seconds_per_rep {'9' * 400}s",
-    "reminder 99999999999999999999h",  # passed check, then the calendar backend failed
-    "reminder 169h",
-])
+@pytest.mark.parametrize(
+    "setting",
+    [
+        f"weekly_increase_limit {'9' * 400}%",  # was S000: S201 overflowed
+        "weekly_increase_limit 1001%",
+        "session_minutes_limit 25h",
+        f"seconds_per_rep {'9' * 400}s",
+        "reminder 99999999999999999999h",  # passed check, then the calendar backend failed
+        "reminder 169h",
+    ],
+)
 def test_settings_beyond_their_limits_are_e214(setting):
     assert codes(header=f"set {setting}\n") == ["E214"]
 
 
-@pytest.mark.parametrize("setting", ["weekly_increase_limit 1000%", "session_minutes_limit 24h",
-                                     "seconds_per_rep 3600s", "reminder 168h"])
+@pytest.mark.parametrize(
+    "setting", ["weekly_increase_limit 1000%", "session_minutes_limit 24h", "seconds_per_rep 3600s", "reminder 168h"]
+)
 def test_settings_at_their_limits_are_accepted(setting):
     assert codes(header=f"set {setting}\n") == []
 
@@ -119,8 +126,23 @@ def test_build_start_past_the_latest_day_reports_each_program_and_builds_the_res
     dated = tmp_path / "c.prog"
     dated.write_text('program "C"\nstart 2026-12-07\nequipment mat\nphase "P" 2w daily:\n  plank 3x20s\n')
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(no_start), str(tmp_path / "b.prog"), str(dated), "--to", "json",
-                                       "-o", str(out), "--start", "9000-12-25", "--jobs", jobs])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(no_start),
+            str(tmp_path / "b.prog"),
+            str(dated),
+            "--to",
+            "json",
+            "-o",
+            str(out),
+            "--start",
+            "9000-12-25",
+            "--jobs",
+            jobs,
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)  # was OverflowError
     assert result.stderr.count("E125") == 4  # the heading and the caret line of a.prog and b.prog
@@ -140,6 +162,7 @@ def test_plan_start_past_the_latest_day_is_e125(tmp_path):
 def test_a_reminder_beyond_a_week_is_a_usage_error(tmp_path, reminder):
     program = tmp_path / "a.prog"
     program.write_text(LATE.format(start="2026-12-07"))
-    result = CliRunner().invoke(main, ["build", str(program), "--to", "ics", "-o", str(tmp_path / "out"),
-                                       "--reminder", reminder])
+    result = CliRunner().invoke(
+        main, ["build", str(program), "--to", "ics", "-o", str(tmp_path / "out"), "--reminder", reminder]
+    )
     assert result.exit_code == 2 and "at most 10,080 minutes" in result.stderr

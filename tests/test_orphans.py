@@ -66,9 +66,21 @@ def test_workers_and_the_fork_server_die_with_a_killed_build(tmp_path, sig):
     for n in range(4):
         (folder / f"p{n}.prog").write_text(LANGUAGE_EXAMPLE)
     build = subprocess.Popen(
-        [sys.executable, "-c", BUILD.format(tests=str(TESTS)), "build", str(folder), "--to", "hangs",
-         "-o", str(tmp_path / "out"), "--jobs", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            BUILD.format(tests=str(TESTS)),
+            "build",
+            str(folder),
+            "--to",
+            "hangs",
+            "-o",
+            str(tmp_path / "out"),
+            "--jobs",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     children: dict[int, str] = {}
     try:
@@ -80,7 +92,9 @@ def test_workers_and_the_fork_server_die_with_a_killed_build(tmp_path, sig):
         build.send_signal(sig)
         build.wait(timeout=10)
         deadline = time.monotonic() + 5
-        while (left := [pid for pid, started in children.items() if alive(pid, started)]) and time.monotonic() < deadline:
+        while (
+            left := [pid for pid, started in children.items() if alive(pid, started)]
+        ) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert left == []
     finally:

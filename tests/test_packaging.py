@@ -37,11 +37,18 @@ def test_installed_wheel_checks_programs_from_outside_the_checkout(wheel, tmp_pa
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
         [sys.executable, "-c", "import progdsl; print(progdsl.__file__)"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert where.stdout.startswith(str(site))
     check = subprocess.run(
         [sys.executable, "-m", "progdsl", "check", str(PROGRAMS)],
-        cwd=elsewhere, env=env, capture_output=True, text=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr

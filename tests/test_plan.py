@@ -200,8 +200,12 @@ def test_sessions_are_in_date_then_time_order_and_carry_their_times():
         '  session "Any time":\n    dead_bug 3x8 each side\n',
     )
     assert [(s.date, s.session) for s in plan.sessions] == [
-        (days(0)[0], "Any time"), (days(0)[0], "Morning"), (days(0)[0], "Evening"),
-        (days(1)[0], "Any time"), (days(1)[0], "Morning"), (days(1)[0], "Evening"),
+        (days(0)[0], "Any time"),
+        (days(0)[0], "Morning"),
+        (days(0)[0], "Evening"),
+        (days(1)[0], "Any time"),
+        (days(1)[0], "Morning"),
+        (days(1)[0], "Evening"),
     ]
     assert [s.time for s in plan.sessions[:3]] == [None, dt.time(7, 0), dt.time(18, 0)]
 
@@ -221,7 +225,9 @@ def test_phases_follow_one_another():
 
 
 def test_the_plan_is_immutable_and_lists_the_exercises_used_once_by_id():
-    plan = plan_of('phase "A" 1w daily:\n  glute_bridge 3x10\n  bird_dog 3x8 each side\nphase "B" 1w daily:\n  glute_bridge 3x12\n')
+    plan = plan_of(
+        'phase "A" 1w daily:\n  glute_bridge 3x10\n  bird_dog 3x8 each side\nphase "B" 1w daily:\n  glute_bridge 3x12\n'
+    )
     assert [e.id for e in plan.exercises] == ["bird_dog", "glute_bridge"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         plan.sessions[0].date = MONDAY  # type: ignore[misc]
@@ -229,7 +235,9 @@ def test_the_plan_is_immutable_and_lists_the_exercises_used_once_by_id():
 
 
 def test_session_keys_come_from_names_not_dates():
-    plan = plan_of('phase "Build Up" 1w daily:\n  session "Morning Core":\n    dead_bug 3x8 each side\n  session on mon:\n    glute_bridge 3x10\n')
+    plan = plan_of(
+        'phase "Build Up" 1w daily:\n  session "Morning Core":\n    dead_bug 3x8 each side\n  session on mon:\n    glute_bridge 3x10\n'
+    )
     assert {s.key for s in plan.sessions} == {"build-up/morning-core", "build-up/session-2"}
 
 
@@ -254,7 +262,9 @@ def test_start_comes_from_the_program_then_the_argument_then_the_next_monday(mon
     assert default_start(dt.date(2026, 12, 7)) == dt.date(2026, 12, 14)  # a Monday gives the one after
 
 
-@pytest.mark.parametrize("name, stem", [("glutes.prog", "glutes"), ("dir/back.v2.prog", "back.v2"), (".prog", "program")])
+@pytest.mark.parametrize(
+    "name, stem", [("glutes.prog", "glutes"), ("dir/back.v2.prog", "back.v2"), (".prog", "program")]
+)
 def test_plan_name_is_the_file_stem(name, stem):
     result = loads('program "T"\nequipment mat\nphase "A" 1w daily:\n  glute_bridge 3x10\n', name)
     assert build_plan(result.program).name == stem

@@ -76,7 +76,9 @@ def entry(name: str, target: str, distribution: str = "acme", group: str = plugi
 
 def test_an_unknown_name_lists_the_installed_ones(monkeypatch):
     monkeypatch.setattr(plugins, "discover", lambda group: (entry("json", "x:Y"), entry("pdf", "x:Z")))
-    with pytest.raises(plugins.UnknownPlugin, match=r"unknown backend `pfd` \(did you mean `pdf`\?\); installed: json, pdf"):
+    with pytest.raises(
+        plugins.UnknownPlugin, match=r"unknown backend `pfd` \(did you mean `pdf`\?\); installed: json, pdf"
+    ):
         plugins.find(plugins.BACKENDS, "pfd")
     with pytest.raises(plugins.UnknownPlugin, match="installed: json, pdf$"):
         plugins.find(plugins.BACKENDS, "zzz")
@@ -127,8 +129,11 @@ def test_a_backend_that_keeps_the_contract_is_created():
     [
         (Good(), "good", "is not a class"),
         (NeedsArguments, "good", "could not be created: TypeError"),
-        (Incomplete, "incomplete", "`suffix` is not a non-empty string; `media_type` is not a non-empty string; "
-                                   "`render` is not a method"),
+        (
+            Incomplete,
+            "incomplete",
+            "`suffix` is not a non-empty string; `media_type` is not a non-empty string; `render` is not a method",
+        ),
         (Good, "other", "its `name` is 'good', not 'other' as registered"),
     ],
 )
@@ -143,7 +148,9 @@ def test_render_reports_a_raising_backend_by_name_and_where_it_raised():
         def render(self, plan, options):
             return {}["missing"]
 
-    with pytest.raises(plugins.PluginError, match=r"backend 'good' failed: KeyError: 'missing' \(at test_plugins.py:\d+\)"):
+    with pytest.raises(
+        plugins.PluginError, match=r"backend 'good' failed: KeyError: 'missing' \(at test_plugins.py:\d+\)"
+    ):
         render(Broken(), None, RenderOptions())
 
 
@@ -183,9 +190,21 @@ def plugin_site(tmp_path_factory):
     the test extras install, and put on the path of the progdsl commands run below."""
     site = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation",
-         "--target", str(site), str(EXAMPLE_PLUGIN)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(EXAMPLE_PLUGIN),
+        ],
+        check=True,
+        capture_output=True,
     )
     return site
 
@@ -204,8 +223,9 @@ def test_the_installed_plugin_is_listed_with_its_distribution(plugin_site):
 
 def test_build_with_the_installed_plugin(plugin_site, tmp_path):
     program = PROGRAMS / "glutes_sore_back.prog"
-    result = with_plugin(plugin_site, "-m", "progdsl", "build", str(program), "--to", "markdown", "--to", "json",
-                         "-o", str(tmp_path))
+    result = with_plugin(
+        plugin_site, "-m", "progdsl", "build", str(program), "--to", "markdown", "--to", "json", "-o", str(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["glutes_sore_back.json", "glutes_sore_back.md"]
     text = (tmp_path / "glutes_sore_back.md").read_text(encoding="utf-8")

@@ -123,9 +123,19 @@ REQUIRED_DOSE = {
 }
 
 ONE_SIDED = {
-    "clam_shell", "figure_four_stretch", "single_leg_bridge", "dead_bug", "side_lying_leg_raise",
-    "lunge", "bird_dog", "side_plank", "hamstring_stretch", "hip_flexor_stretch",
-    "piriformis_stretch", "knee_to_chest_stretch", "glute_foam_roll",
+    "clam_shell",
+    "figure_four_stretch",
+    "single_leg_bridge",
+    "dead_bug",
+    "side_lying_leg_raise",
+    "lunge",
+    "bird_dog",
+    "side_plank",
+    "hamstring_stretch",
+    "hip_flexor_stretch",
+    "piriformis_stretch",
+    "knee_to_chest_stretch",
+    "glute_foam_roll",
 }
 
 # REGISTRY.md v2: the regions a clinic treats.
@@ -192,10 +202,22 @@ REQUIRED_V2 = {
     "pelvic_floor_contraction": ["kegel"],
 }
 HOLDS_V2 = {
-    "pendulum", "isometric_external_rotation", "isometric_internal_rotation", "isometric_shoulder_abduction",
-    "neck_isometric", "tandem_stance", "single_leg_stance", "prone_knee_hang", "upper_trap_stretch",
-    "levator_scapulae_stretch", "sleeper_stretch", "cross_body_stretch", "doorway_pec_stretch",
-    "wrist_extensor_stretch", "wrist_flexor_stretch", "soleus_stretch",
+    "pendulum",
+    "isometric_external_rotation",
+    "isometric_internal_rotation",
+    "isometric_shoulder_abduction",
+    "neck_isometric",
+    "tandem_stance",
+    "single_leg_stance",
+    "prone_knee_hang",
+    "upper_trap_stretch",
+    "levator_scapulae_stretch",
+    "sleeper_stretch",
+    "cross_body_stretch",
+    "doorway_pec_stretch",
+    "wrist_extensor_stretch",
+    "wrist_flexor_stretch",
+    "soleus_stretch",
 }
 DURATIONS_V2 = {"diaphragmatic_breathing"}
 
@@ -203,8 +225,8 @@ MIN_EXERCISES = 180
 MIN_PER_REGION = 10
 
 
-
 # --- loading ----------------------------------------------------------------------------------
+
 
 def _load():
     files = sorted(DATA_DIR.glob("*.toml"))
@@ -231,6 +253,7 @@ def _entry(ex_id):
 
 
 # --- whole-registry checks --------------------------------------------------------------------
+
 
 def test_data_files_exist():
     assert DATA_DIR.is_dir(), DATA_DIR
@@ -310,6 +333,7 @@ def test_required_one_sidedness(ex_id):
 
 # --- per-entry checks -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("ex_id", IDS)
 def test_fields_and_types(ex_id):
     e = _entry(ex_id)
@@ -326,8 +350,7 @@ def test_fields_and_types(ex_id):
     for field, typ in FLAGS.items():
         assert isinstance(e.get(field, typ()), typ), f"{ex_id}.{field}"
     assert e["name"].strip(), f"{ex_id}: empty name"
-    for field in ("aliases", "dose", "equipment", "targets", "instructions", "cautions",
-                  "easier", "harder"):
+    for field in ("aliases", "dose", "equipment", "targets", "instructions", "cautions", "easier", "harder"):
         for item in e[field]:
             assert isinstance(item, str) and item.strip(), f"{ex_id}.{field}: {item!r}"
         assert len(set(e[field])) == len(e[field]), f"{ex_id}.{field} has repeats"
@@ -415,6 +438,7 @@ def test_progression_links(ex_id):
 
 
 # --- the seeds' facts and the language reference's example fit the recommended ranges ----------
+
 
 def _inside(ex_id, key, *values):
     low, high = _entry(ex_id)["recommended"][key]

@@ -28,7 +28,9 @@ def lines(code: str, text: str) -> list[int]:
     return [line for c, line in found(text) if c == code]
 
 
-def one_line(exercise: str, *, header: str = "equipment mat", frequency: str = "on mon wed fri", length: str = "2w") -> str:
+def one_line(
+    exercise: str, *, header: str = "equipment mat", frequency: str = "on mon wed fri", length: str = "2w"
+) -> str:
     """A program whose only exercise line is line 5."""
     return f'program "T"\n{header}\nphase "A" {length}:\n  session {frequency}:\n    {exercise}\n'
 
@@ -120,8 +122,9 @@ def test_the_seed_000_progression_is_exactly_25_percent_and_passes():
 
 
 def test_the_weekly_limit_is_a_setting():
-    text = one_line("glute_bridge 3x15 rest 60s progress from 5 over 10d",
-                    header="set weekly_increase_limit 150%\nequipment mat").replace("\n    glute", "\n    glute")
+    text = one_line(
+        "glute_bridge 3x15 rest 60s progress from 5 over 10d", header="set weekly_increase_limit 150%\nequipment mat"
+    ).replace("\n    glute", "\n    glute")
     assert lines("S201", text) == []
 
 
@@ -327,7 +330,9 @@ def test_unknown_flags_warn_with_did_you_mean():
 
 
 def test_clearance_after_the_start_warns():
-    text = RED.format(flags="numbness", cleared='cleared "Dr Jo Park, GP" 2026-12-20').replace("equipment", "start 2026-12-07\n    equipment")
+    text = RED.format(flags="numbness", cleared='cleared "Dr Jo Park, GP" 2026-12-20').replace(
+        "equipment", "start 2026-12-07\n    equipment"
+    )
     assert found(text) == [("S404", 5)]
     assert found(text.replace("2026-12-20", "2026-12-01")) == []
 
@@ -336,7 +341,7 @@ def test_clearance_after_the_start_warns():
 
 
 def test_equipment_the_header_does_not_list():
-    assert found(one_line("glute_foam_roll 2min each side", header="note \"x\"")) == [("S501", 5)]
+    assert found(one_line("glute_foam_roll 2min each side", header='note "x"')) == [("S501", 5)]
     assert found(one_line("glute_foam_roll 2min each side", header="equipment foam_roller")) == []
 
 
@@ -382,15 +387,26 @@ def test_a_long_unnamed_session_is_reported_on_its_phase_line():
 
 
 def _day(exercise: str, kind: str, sets: int, amount: Range, **extra) -> DayDose:
-    fields = dict(each_side=False, rest_s=None, hold_per_rep_s=None, tempo=None, band=None, load=None,
-                  bodyweight=False, notes=(), line=1)
+    fields = dict(
+        each_side=False,
+        rest_s=None,
+        hold_per_rep_s=None,
+        tempo=None,
+        band=None,
+        load=None,
+        bodyweight=False,
+        notes=(),
+        line=1,
+    )
     fields.update(extra)
     return DayDose(builtin_registry().get(exercise), DoseKind(kind), sets, amount, **fields)
 
 
 def test_the_session_time_estimate_is_as_documented():
     # 3 sets × 12 reps × (4 s + 1 s pause) × 2 sides, 2 rests of 60 s, 30 s to set up.
-    clams = _day("clam_shell", "reps", 3, Range(12, 12), each_side=True, rest_s=Range(30, 60), hold_per_rep_s=Range(1, 1))
+    clams = _day(
+        "clam_shell", "reps", 3, Range(12, 12), each_side=True, rest_s=Range(30, 60), hold_per_rep_s=Range(1, 1)
+    )
     assert estimated_seconds(clams, 4) == 3 * 12 * 5 * 2 + 2 * 60 + 30
     # A tempo replaces the pace; no written rest means the recommended minimum (30 s for a bridge).
     bridge = _day("glute_bridge", "reps", 2, Range(10, 15), tempo="3-1-x")
@@ -454,7 +470,9 @@ def test_S601_fires_for_stage_3_loaded_or_impact_work_on_the_operated_region_in_
     assert lines("S601", program(KNEE, "lunge 3x8 each side rest 60s")) == [6]
     assert lines("S601", program(KNEE, "running 20min")) == [6]  # impact loads the knee
     assert lines("S601", program(KNEE, "squat 3x10 load 8kg rest 60s")) == [6]
-    assert "from week 3 after \"ACL reconstruction, left knee\"" in message("S601", program(KNEE, "lunge 3x8 each side rest 60s"))
+    assert 'from week 3 after "ACL reconstruction, left knee"' in message(
+        "S601", program(KNEE, "lunge 3x8 each side rest 60s")
+    )
 
 
 def test_S601_is_quiet_for_gentle_work_other_regions_and_after_12_weeks():
@@ -476,8 +494,11 @@ def test_S607_surgery_naming_no_body_part():
 
 
 def test_S602_falls_history_against_unsupported_or_eyes_closed_balance():
-    text = program("flags falls_history", "single_leg_stance_unsupported 3x20s each side rest 30s",
-                   "feet_together_eyes_closed 3x20s rest 30s")
+    text = program(
+        "flags falls_history",
+        "single_leg_stance_unsupported 3x20s each side rest 30s",
+        "feet_together_eyes_closed 3x20s rest 30s",
+    )
     assert lines("S602", text) == [5, 6]
     assert lines("S602", program("flags falls_history", "single_leg_stance 3x20s each side rest 30s")) == []
     assert lines("S602", program("flags mild_pain", "single_leg_stance_unsupported 3x20s each side rest 30s")) == []
@@ -500,7 +521,9 @@ def test_S604_pregnancy_against_a_long_run_lying_on_the_back():
 
 def test_S605_hypertension_against_isometric_holds_over_30_seconds():
     assert lines("S605", program("equipment mat\nflags hypertension", "plank 3x45s rest 60s")) == [6]
-    assert lines("S605", program("equipment mat\nflags hypertension", "plank 3x20s rest 60s progress to 40s over 2w")) == [6]
+    assert lines(
+        "S605", program("equipment mat\nflags hypertension", "plank 3x20s rest 60s progress to 40s over 2w")
+    ) == [6]
     assert lines("S605", program("equipment mat\nflags hypertension", "plank 4x20s rest 60s")) == []
     assert lines("S605", program("flags hypertension", "hamstring_stretch 3x45s each side")) == []  # a stretch
     assert lines("S605", program("equipment mat", "plank 3x45s rest 60s")) == []
@@ -510,8 +533,12 @@ def test_S606_dizziness_against_standing_straight_after_lying():
     text = program("equipment mat\nflags vertigo", "glute_bridge 3x12 rest 60s", "squat 3x10 rest 60s")
     assert lines("S606", text) == [7]
     assert "`glute_bridge`" in message("S606", text)
-    seated = program("equipment mat, chair\nflags dizziness", "glute_bridge 3x12 rest 60s",
-                     "sit_to_stand 3x10 rest 60s", "squat 3x10 rest 60s")
+    seated = program(
+        "equipment mat, chair\nflags dizziness",
+        "glute_bridge 3x12 rest 60s",
+        "sit_to_stand 3x10 rest 60s",
+        "squat 3x10 rest 60s",
+    )
     assert lines("S606", seated) == []
     assert lines("S606", program("equipment mat", "glute_bridge 3x12 rest 60s", "squat 3x10 rest 60s")) == []
 

@@ -39,7 +39,9 @@ def test_rules_lists_every_code_name_and_severity():
 def test_rules_as_json():
     records = json.loads(run("rules", "--format", "json").output)
     assert records[3] == {
-        "code": "S101", "name": "dose-outside-safe-range", "severity": "error",
+        "code": "S101",
+        "name": "dose-outside-safe-range",
+        "severity": "error",
         "summary": "Sets or amount outside the exercise's safe range.",
     }
 

@@ -70,6 +70,8 @@ def test_the_rule_pack_example_in_the_reference_works():
     exec(source, namespace)
     (pack_rule,) = namespace["RULES"]
     assert list(pack_rule.sections()) == list(SECTIONS)
-    bound = loads('program "T"\nphase "A" 2w:\n  session 3x/week:\n    running 20min\n', options=CheckOptions(select=("S0",))).program
+    bound = loads(
+        'program "T"\nphase "A" 2w:\n  session 3x/week:\n    running 20min\n', options=CheckOptions(select=("S0",))
+    ).program
     (found,) = check_program(bound, rules=Catalog((pack_rule,)))
     assert (found.code, found.span.line, found.message) == ("C101", 4, "running is not prescribed here")

@@ -85,7 +85,9 @@ def test_an_allow_for_a_failed_rule_is_not_called_unused():
 
 def test_packs_load_from_entry_points_and_failures_are_reported_not_fatal(pack):
     broken = plugins.Plugin(plugins.RULES, "broken", "no_such_clinic_rules:RULES", "clinic-rules", "1.0")
-    loaded = load_catalog([broken, pack("clinic", (always_warns,)), pack("again", [always_warns]), pack("junk", "not a rule")])
+    loaded = load_catalog(
+        [broken, pack("clinic", (always_warns,)), pack("again", [always_warns]), pack("junk", "not a rule")]
+    )
     assert loaded.get("X101") is always_warns and loaded.get("always-warns") is always_warns
     assert [p.split(":")[0] for p in loaded.problems] == [
         "rule pack 'broken' (clinic-rules 1.0) failed to import",
@@ -134,6 +136,7 @@ def test_checking_imports_no_rendering_libraries():
         "catalog(); progdsl.loads(open('programs/back_pain_stages.prog').read())\n"
         "print(sorted(m for m in ('rich', 'jinja2', 'weasyprint', 'icalendar') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         cwd=__file__.rsplit("/tests/", 1)[0])
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=__file__.rsplit("/tests/", 1)[0]
+    )
     assert out.stdout.strip() == "[]"

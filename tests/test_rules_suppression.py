@@ -29,8 +29,9 @@ NOTE = 'note "nothing set aside here"'
 
 
 def found(program_allow=NOTE, phase_allow=NOTE, session_allow=NOTE, line_allow="", **options):
-    text = PROGRAM.format(program_allow=program_allow, phase_allow=phase_allow,
-                          session_allow=session_allow, line_allow=line_allow)
+    text = PROGRAM.format(
+        program_allow=program_allow, phase_allow=phase_allow, session_allow=session_allow, line_allow=line_allow
+    )
     return [(d.code, d.span.line) for d in loads(text, "t.prog", options=CheckOptions(**options)).diagnostics]
 
 
@@ -56,7 +57,11 @@ def test_a_program_allow_covers_the_whole_file():
 
 def test_an_allow_silences_only_its_own_code():
     assert found(program_allow='allow S102 "x"') == [
-        ("S002", 3), ("S506", 8), ("S506", 9), ("S506", 11), ("S506", 14),
+        ("S002", 3),
+        ("S506", 8),
+        ("S506", 9),
+        ("S506", 11),
+        ("S506", 14),
     ]
 
 

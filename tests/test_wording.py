@@ -13,8 +13,19 @@ from progdsl.wording import describe_dose, describe_dose_in_words
 
 def dose(kind="reps", sets=3, amount=(12, 12), **changes) -> DayDose:
     fields = dict(
-        exercise=None, kind=kind, sets=sets, amount=Range(*amount), each_side=False, rest_s=None,
-        hold_per_rep_s=None, tempo=None, band=None, load=None, bodyweight=False, notes=(), line=1,
+        exercise=None,
+        kind=kind,
+        sets=sets,
+        amount=Range(*amount),
+        each_side=False,
+        rest_s=None,
+        hold_per_rep_s=None,
+        tempo=None,
+        band=None,
+        load=None,
+        bodyweight=False,
+        notes=(),
+        line=1,
     )
     return DayDose(**{**fields, **changes, "kind": DoseKind(changes.get("kind", kind))})
 
@@ -22,19 +33,34 @@ def dose(kind="reps", sets=3, amount=(12, 12), **changes) -> DayDose:
 @pytest.mark.parametrize(
     "day, compact, in_words",
     [
-        (dose(each_side=True, rest_s=Range(30, 60)),
-         "3 × 12 each side, rest 30–60 s", "3 sets of 12, each side · rest 30–60 s between sets"),
-        (dose(amount=(10, 15), band="green", rest_s=Range(60, 60)),
-         "3 × 10–15, green band, rest 60 s", "3 sets of 10–15 · green band · rest 60 s between sets"),
-        (dose(kind="hold", amount=(45, 60), each_side=True),
-         "3 × 45–60 s each side", "3 holds of 45–60 seconds, each side"),
+        (
+            dose(each_side=True, rest_s=Range(30, 60)),
+            "3 × 12 each side, rest 30–60 s",
+            "3 sets of 12, each side · rest 30–60 s between sets",
+        ),
+        (
+            dose(amount=(10, 15), band="green", rest_s=Range(60, 60)),
+            "3 × 10–15, green band, rest 60 s",
+            "3 sets of 10–15 · green band · rest 60 s between sets",
+        ),
+        (
+            dose(kind="hold", amount=(45, 60), each_side=True),
+            "3 × 45–60 s each side",
+            "3 holds of 45–60 seconds, each side",
+        ),
         (dose(kind="hold", sets=1, amount=(30, 30)), "1 × 30 s", "1 hold of 30 seconds"),
         (dose(kind="duration", sets=1, amount=(20, 20)), "20 min", "20 minutes"),
         (dose(kind="duration", sets=2, amount=(10, 10)), "2 × 10 min", "2 bouts of 10 minutes"),
-        (dose(hold_per_rep_s=Range(3, 3), tempo="3-1-3", load=Load(2.5, "kg", None)),
-         "3 × 12, hold 3 s, tempo 3-1-3, 2.5 kg",
-         "3 sets of 12 · hold each repetition 3 s · tempo 3-1-3 (seconds lowering, pausing, lifting) · 2.5 kg"),
-        (dose(bodyweight=True, load=Load(8, "kg", None)), "3 × 12, 8 kg, bodyweight", "3 sets of 12 · 8 kg, bodyweight"),
+        (
+            dose(hold_per_rep_s=Range(3, 3), tempo="3-1-3", load=Load(2.5, "kg", None)),
+            "3 × 12, hold 3 s, tempo 3-1-3, 2.5 kg",
+            "3 sets of 12 · hold each repetition 3 s · tempo 3-1-3 (seconds lowering, pausing, lifting) · 2.5 kg",
+        ),
+        (
+            dose(bodyweight=True, load=Load(8, "kg", None)),
+            "3 × 12, 8 kg, bodyweight",
+            "3 sets of 12 · 8 kg, bodyweight",
+        ),
     ],
 )
 def test_every_form_in_both_wordings(day, compact, in_words):

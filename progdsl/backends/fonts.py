@@ -127,9 +127,11 @@ def check_fonts(html: str) -> None:
         return
     collector = _TextCollector()
     collector.feed(html)
-    characters = "".join(dict.fromkeys(  # each character once, in the order the handout prints them
-        c for text in collector.texts for c in text if unicodedata.category(c) not in NO_GLYPH_NEEDED
-    ))
+    characters = "".join(
+        dict.fromkeys(  # each character once, in the order the handout prints them
+            c for text in collector.texts for c in text if unicodedata.category(c) not in NO_GLYPH_NEEDED
+        )
+    )
     if not characters or _some_font_has_all(library, characters):
         return
     missing = [c for c in characters if not _printable(c)]

@@ -250,8 +250,9 @@ def _week_of(plan: Plan, day: dt.date) -> int:
     return (day - plan.start).days // 7 + 1
 
 
-def _progression(plan: Plan, target: model.Progression, unit: str,
-                 occurrences: list[tuple[dt.date, DayDose]]) -> Progression:
+def _progression(
+    plan: Plan, target: model.Progression, unit: str, occurrences: list[tuple[dt.date, DayDose]]
+) -> Progression:
     by_week: dict[int, list[tuple[dt.date, DayDose]]] = defaultdict(list)
     for day, dose in occurrences:
         by_week[_week_of(plan, day)].append((day, dose))
@@ -263,8 +264,13 @@ def _progression(plan: Plan, target: model.Progression, unit: str,
         days = by_week[week]
         amounts = {(day - plan.start).days % 7: str(dose.amount) for day, dose in days}
         first = plan.start + dt.timedelta(days=(week - 1) * 7)
-        rows.append(ProgressionRow(week, date_span(first, first + dt.timedelta(days=6)),
-                                   tuple(amounts.get(offset, "") for offset in offsets)))
+        rows.append(
+            ProgressionRow(
+                week,
+                date_span(first, first + dt.timedelta(days=6)),
+                tuple(amounts.get(offset, "") for offset in offsets),
+            )
+        )
         if all(dose.amount == target.end for _, dose in days):
             steady_from = weeks[position + 1] if position + 1 < len(weeks) else None
             break
@@ -290,8 +296,14 @@ def _needs(plan: Plan, line: model.Prescription) -> tuple[str, ...]:
     return tuple(needs)
 
 
-def _card(plan: Plan, phase: int, number: int, line: model.Prescription,
-          occurrences: list[tuple[dt.date, DayDose]], names: dict[str, str]) -> Card:
+def _card(
+    plan: Plan,
+    phase: int,
+    number: int,
+    line: model.Prescription,
+    occurrences: list[tuple[dt.date, DayDose]],
+    names: dict[str, str],
+) -> Card:
     exercise = line.exercise
     first = occurrences[0][1]
     return Card(
@@ -304,8 +316,7 @@ def _card(plan: Plan, phase: int, number: int, line: model.Prescription,
         band=swatch(first.band) if first.band else None,
         days=frequency_for_client(line.frequency) if line.frequency else None,
         progression=(
-            _progression(plan, line.progression, unit_words(line.dose.kind), occurrences)
-            if line.progression else None
+            _progression(plan, line.progression, unit_words(line.dose.kind), occurrences) if line.progression else None
         ),
         instructions=exercise.instructions,
         cautions=exercise.cautions,
@@ -321,7 +332,8 @@ def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ..
     for planned_session in plan.sessions:
         for dose in planned_session.exercises:
             occurrences[planned_session.phase_index, planned_session.session_index, dose.line].append(
-                (planned_session.date, dose))
+                (planned_session.date, dose)
+            )
     names = _exercise_names(plan)
     phases = []
     for phase_index, planned in enumerate(plan.phases):
@@ -337,28 +349,32 @@ def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ..
                     cards.append(_card(plan, phase_index + 1, number, line, found, names))
             time = session.time or plan.program.time
             label = _session_label(phase, session)
-            sessions.append(SessionSection(
-                mark=marks[label],
-                when=frequency_for_client(session.frequency),
-                time=time.strftime("%H:%M") if time else None,
-                notes=tuple(note.text for note in session.notes),
-                cautions=tuple(caution.text for caution in session.cautions),
-                cards=tuple(cards),
-            ))
+            sessions.append(
+                SessionSection(
+                    mark=marks[label],
+                    when=frequency_for_client(session.frequency),
+                    time=time.strftime("%H:%M") if time else None,
+                    notes=tuple(note.text for note in session.notes),
+                    cautions=tuple(caution.text for caution in session.cautions),
+                    cards=tuple(cards),
+                )
+            )
         first_week, last_week = _week_of(plan, planned.start), _week_of(plan, planned.end)
-        phases.append(PhaseSection(
-            number=phase_index + 1,
-            name=phase.name,
-            start=planned.start,
-            end=planned.end,
-            dates=f"{long_date(planned.start)} – {long_date(planned.end)}",
-            span=date_span(planned.start, planned.end),
-            weeks=f"Week {first_week}" if first_week == last_week else f"Weeks {first_week}–{last_week}",
-            length=length_in_words(phase.days),
-            notes=tuple(note.text for note in phase.notes),
-            cautions=tuple(caution.text for caution in phase.cautions),
-            sessions=tuple(sessions),
-        ))
+        phases.append(
+            PhaseSection(
+                number=phase_index + 1,
+                name=phase.name,
+                start=planned.start,
+                end=planned.end,
+                dates=f"{long_date(planned.start)} – {long_date(planned.end)}",
+                span=date_span(planned.start, planned.end),
+                weeks=f"Week {first_week}" if first_week == last_week else f"Weeks {first_week}–{last_week}",
+                length=length_in_words(phase.days),
+                notes=tuple(note.text for note in phase.notes),
+                cautions=tuple(caution.text for caution in phase.cautions),
+                sessions=tuple(sessions),
+            )
+        )
     return tuple(phases)
 
 
@@ -383,8 +399,9 @@ def _schedule(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tupl
             ScheduleDay(day, short_date(day), marks.get(day, ()), day <= plan.end)
             for day in (first + dt.timedelta(days=offset) for offset in range(7))
         )
-        weeks.append(ScheduleWeek(week, date_span(first, first + dt.timedelta(days=6)),
-                                  tuple(phase_starts[week]), days))
+        weeks.append(
+            ScheduleWeek(week, date_span(first, first + dt.timedelta(days=6)), tuple(phase_starts[week]), days)
+        )
     return tuple(weeks)
 
 

@@ -37,8 +37,14 @@ if TYPE_CHECKING:
 
 ENTRY_TEMPLATE = "handout.html"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # setting → CSS @page size
-MEDIA_TYPES = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
-               ".otf": "font/otf", ".webp": "image/webp"}
+MEDIA_TYPES = {
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".webp": "image/webp",
+}
 
 
 def template_folders(plan: Plan, options: RenderOptions) -> tuple[Path, ...]:
@@ -81,11 +87,13 @@ def asset_data_uri(folders: tuple[Path, ...], name: str) -> str:
 def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment for a list of template folders (kept, so templates compile once)."""
     builtin = jinja2.FileSystemLoader(folders[-1])
-    loader = jinja2.ChoiceLoader([
-        *(jinja2.FileSystemLoader(folder) for folder in folders[:-1]),
-        builtin,
-        jinja2.PrefixLoader({"builtin": builtin}),
-    ])
+    loader = jinja2.ChoiceLoader(
+        [
+            *(jinja2.FileSystemLoader(folder) for folder in folders[:-1]),
+            builtin,
+            jinja2.PrefixLoader({"builtin": builtin}),
+        ]
+    )
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=True,

@@ -110,9 +110,7 @@ def _program(plan: Plan) -> dict:
         "time": _time(program.time),
         "equipment": [{"name": item.name, "options": list(item.options)} for item in program.equipment],
         "flags": [flag for flag, _span in program.flags],
-        "cleared": (
-            {"by": program.cleared.by, "date": _date(program.cleared.date)} if program.cleared else None
-        ),
+        "cleared": ({"by": program.cleared.by, "date": _date(program.cleared.date)} if program.cleared else None),
         "cautions": [remark.text for remark in program.cautions],
         "notes": [remark.text for remark in program.notes],
         "settings": {setting.key: setting.value for setting in program.settings},

@@ -57,7 +57,10 @@ __all__ = [
 _BUILTIN_MODULE = "progdsl.rules."
 
 RULE_FAILED = documented(
-    "S000", "rule-failed", ERROR, "A rule, or a rule pack, failed: the program was not fully checked.",
+    "S000",
+    "rule-failed",
+    ERROR,
+    "A rule, or a rule pack, failed: the program was not fully checked.",
     """
     What it checks
         Nothing in the program. The engine reports S000 when a rule raises an exception

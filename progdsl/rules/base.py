@@ -126,7 +126,6 @@ class ProgramFacts:
 
     program: model.Program
 
-
     @cached_property
     def plan(self) -> Plan | None:
         """The dated plan, or None for a program too long to walk (S505 reports it)."""

@@ -82,8 +82,12 @@ def _on_region(exercise, region: Region) -> bool:
     return region in exercise.regions or (exercise.impact and region in IMPACT_REGIONS)
 
 
-@rule("S601", "surgery-early-heavy-work", WARNING,
-      "Stage 3, loaded or impact work on an operated region in the first 12 weeks after surgery.")
+@rule(
+    "S601",
+    "surgery-early-heavy-work",
+    WARNING,
+    "Stage 3, loaded or impact work on an operated region in the first 12 weeks after surgery.",
+)
 def surgery_early_heavy_work(program, ctx):
     """
     What it checks
@@ -144,9 +148,9 @@ def surgery_early_heavy_work(program, ctx):
             yield ctx.report(
                 p.name_span,
                 f"`{p.written_name}` is {' and '.join(reasons)} work on the {_region_label(region)}, {when} "
-                f"\"{surgery.text}\" ({surgery.date:%d %b %Y}): within the first {SURGERY_EARLY_WEEKS} weeks",
+                f'"{surgery.text}" ({surgery.date:%d %b %Y}): within the first {SURGERY_EARLY_WEEKS} weeks',
                 f"follow the surgeon's protocol: keep the early weeks to stage 1-2 work without load or "
-                f"impact{_such_as(easier)}; if the protocol allows this, record it with allow S601 \"REASON\"",
+                f'impact{_such_as(easier)}; if the protocol allows this, record it with allow S601 "REASON"',
             )
             break
 
@@ -186,8 +190,8 @@ def surgery_region_unknown(program, ctx):
         if not surgery.regions:
             yield ctx.report(
                 ctx.line_span(surgery.span),
-                f"the surgery \"{surgery.text}\" names no body part the safety rules know, so no rule reads it",
-                "name the body part in the text, such as: surgery \"ACL reconstruction, left knee\" 2026-11-02",
+                f'the surgery "{surgery.text}" names no body part the safety rules know, so no rule reads it',
+                'name the body part in the text, such as: surgery "ACL reconstruction, left knee" 2026-11-02',
             )
 
 
@@ -198,8 +202,12 @@ def _unsupported(exercise) -> bool:
     return exercise.balance is Balance.UNSUPPORTED or exercise.eyes_closed
 
 
-@rule("S602", "falls-history-unsupported-balance", WARNING,
-      "A history of falls, and balance work with nothing to hold or with the eyes closed.")
+@rule(
+    "S602",
+    "falls-history-unsupported-balance",
+    WARNING,
+    "A history of falls, and balance work with nothing to hold or with the eyes closed.",
+)
 def falls_history_unsupported_balance(program, ctx):
     """
     What it checks
@@ -307,8 +315,12 @@ def _lying_on_back_runs(session, pace: float):
         run, seconds = [], 0.0
 
 
-@rule("S604", "pregnancy-long-lying-on-back", WARNING,
-      "Pregnancy, and more than 5 minutes in a row lying flat on the back.")
+@rule(
+    "S604",
+    "pregnancy-long-lying-on-back",
+    WARNING,
+    "Pregnancy, and more than 5 minutes in a row lying flat on the back.",
+)
 def pregnancy_long_lying_on_back(program, ctx):
     """
     What it checks
@@ -375,8 +387,7 @@ def _sessions(program):
 # ---- S605: high blood pressure -------------------------------------------------------
 
 
-@rule("S605", "hypertension-long-isometric-hold", WARNING,
-      "High blood pressure, and isometric holds over 30 seconds.")
+@rule("S605", "hypertension-long-isometric-hold", WARNING, "High blood pressure, and isometric holds over 30 seconds.")
 def hypertension_long_isometric_hold(program, ctx):
     """
     What it checks
@@ -436,8 +447,12 @@ def hypertension_long_isometric_hold(program, ctx):
 # ---- S606: dizziness -------------------------------------------------------------------
 
 
-@rule("S606", "dizziness-quick-position-change", WARNING,
-      "Dizziness or vertigo, and quick changes of head or body position.")
+@rule(
+    "S606",
+    "dizziness-quick-position-change",
+    WARNING,
+    "Dizziness or vertigo, and quick changes of head or body position.",
+)
 def dizziness_quick_position_change(program, ctx):
     """
     What it checks

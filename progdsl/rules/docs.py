@@ -81,7 +81,10 @@ def _section(title: str, body: str) -> str:
 
 
 def markdown(catalog: Catalog) -> str:
-    rows = [f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.value} | {r.summary} |" for r in catalog.rules]
+    rows = [
+        f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.value} | {r.summary} |"
+        for r in catalog.rules
+    ]
     parts = [_INTRO, "| code | name | severity | summary |", "| --- | --- | --- | --- |", *rows, ""]
     for r in catalog.rules:
         parts.append(f"## {r.code} {r.name}\n\n*{r.severity.value}*: {r.summary}\n")

@@ -123,7 +123,8 @@ def band_colour_not_listed(program, ctx):
             yield ctx.report(
                 p.band.span,
                 f"`{p.band.colour}` is not among the band colours listed ({', '.join(colours)})",
-                hint + f"or add it to the equipment line: {bands[0].name}({', '.join([*bands[0].options, p.band.colour])})",
+                hint
+                + f"or add it to the equipment line: {bands[0].name}({', '.join([*bands[0].options, p.band.colour])})",
             )
 
 
@@ -276,7 +277,7 @@ def program_too_long(program, ctx):
     phase = next(p for p in program.phases if p.first_day + p.days > MAX_PROGRAM_DAYS)
     yield ctx.report(
         phase.header,
-        f"the program lasts {days(program.days)}, longer than 52 weeks (phase \"{phase.name}\" runs past week 52)",
+        f'the program lasts {days(program.days)}, longer than 52 weeks (phase "{phase.name}" runs past week 52)',
         "end it within a year; review the client, then write the next program",
     )
 

@@ -153,8 +153,8 @@ def volume_jump_between_phases(program, ctx):
                 unit = volume_words(p.dose.kind)
                 yield ctx.report(
                     p.name_span,
-                    f"weekly volume of `{p.written_name}` jumps {percent(rise)} from phase \"{earlier.name}\" to "
-                    f"\"{later.name}\" ({previous:.0f} to {after:.0f} {unit} a week), more than the {percent(limit)} limit",
+                    f'weekly volume of `{p.written_name}` jumps {percent(rise)} from phase "{earlier.name}" to '
+                    f'"{later.name}" ({previous:.0f} to {after:.0f} {unit} a week), more than the {percent(limit)} limit',
                     "start the new phase near the old dose and build up with `progress from N over Nw`",
                 )
 
@@ -263,7 +263,7 @@ def progression_longer_than_phase(program, ctx):
         reached = amount_on(p.dose, progression, phase.days - 1)
         yield ctx.report(
             progression.span,
-            f"this progression runs {days(progression.days)} but phase \"{phase.name}\" lasts {days(phase.days)}: "
+            f'this progression runs {days(progression.days)} but phase "{phase.name}" lasts {days(phase.days)}: '
             f"`{p.written_name}` reaches {amount(p.dose.kind, reached)}, not {amount(p.dose.kind, progression.end)}",
             f"shorten it to `over {written_days(phase.days)}`, or lengthen the phase",
         )

@@ -51,8 +51,13 @@ def _findings(program: model.Program, ctx: RuleContext, kind: str, measures) -> 
         limits: Limits = getattr(p.exercise, kind)
         for key, value, span, how in measures(p):
             limit = limits.get(key)
-            if limit is None or not _outside(value, limit) or (kind == "recommended" and _outside(value, p.exercise.safe.get(key))):
+            if (
+                limit is None
+                or not _outside(value, limit)
+                or (kind == "recommended" and _outside(value, p.exercise.safe.get(key)))
+            ):
                 continue
+
             def words(r: Range, key: str = key) -> str:
                 return limit_value(key, r)
 
@@ -61,7 +66,9 @@ def _findings(program: model.Program, ctx: RuleContext, kind: str, measures) -> 
             else:
                 help = f'the usual prescription is {words(limit)}; if this is deliberate, add `allow {code} "REASON"` to the line'
             verb = ", outside" if how else " is outside"
-            yield ctx.report(span, f"`{p.written_name}`: {how}{words(value)}{verb} the {kind} range ({words(limit)})", help)
+            yield ctx.report(
+                span, f"`{p.written_name}`: {how}{words(value)}{verb} the {kind} range ({words(limit)})", help
+            )
 
 
 @rule("S101", "dose-outside-safe-range", ERROR, "Sets or amount outside the exercise's safe range.")
@@ -210,7 +217,9 @@ def pause_outside_safe_range(program, ctx):
     return _findings(program, ctx, "safe", lambda p: _timing_checks(p, "hold_per_rep_s"))
 
 
-@rule("S106", "pause-outside-recommended-range", WARNING, "Pause held in each repetition outside the recommended range.")
+@rule(
+    "S106", "pause-outside-recommended-range", WARNING, "Pause held in each repetition outside the recommended range."
+)
 def pause_outside_recommended_range(program, ctx):
     """
     What it checks

@@ -124,7 +124,12 @@ def red_flag_not_cleared(program, ctx):
         )
 
 
-@rule("S402", "nerve-symptoms-long-stretch-hold", WARNING, "Nerve symptoms, and stretch holds over 30 s that are not eased into.")
+@rule(
+    "S402",
+    "nerve-symptoms-long-stretch-hold",
+    WARNING,
+    "Nerve symptoms, and stretch holds over 30 s that are not eased into.",
+)
 def nerve_symptoms_long_stretch_hold(program, ctx):
     """
     What it checks

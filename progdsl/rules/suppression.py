@@ -18,7 +18,10 @@ from ..wording import did_you_mean
 from .base import ERROR, WARNING, Rule, close_codes, documented
 
 UNKNOWN_ALLOW = documented(
-    "S001", "unknown-allow-code", ERROR, "An `allow` names a code that is not a safety rule.",
+    "S001",
+    "unknown-allow-code",
+    ERROR,
+    "An `allow` names a code that is not a safety rule.",
     """
     What it checks
         Every `allow CODE "REASON"` line must name a rule that `progdsl rules` lists. The
@@ -45,7 +48,10 @@ UNKNOWN_ALLOW = documented(
 )
 
 UNUSED_ALLOW = documented(
-    "S002", "unused-allow", WARNING, "An `allow` sets nothing aside where it stands.",
+    "S002",
+    "unused-allow",
+    WARNING,
+    "An `allow` sets nothing aside where it stands.",
     """
     What it checks
         An `allow` whose rule reports nothing inside the allow's scope (the file, phase,

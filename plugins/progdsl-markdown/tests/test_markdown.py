@@ -73,6 +73,8 @@ def test_same_plan_same_bytes():
     assert MarkdownBackend().render(plan, RenderOptions()) == MarkdownBackend().render(plan, RenderOptions())
 
 
-@pytest.mark.parametrize("text, expected", [("a|b", "a\\|b"), ("<b>", "\\<b\\>"), ("`x`", "\\`x\\`"), ("plain", "plain")])
+@pytest.mark.parametrize(
+    "text, expected", [("a|b", "a\\|b"), ("<b>", "\\<b\\>"), ("`x`", "\\`x\\`"), ("plain", "plain")]
+)
 def test_escape(text, expected):
     assert escape(text) == expected
