@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, error
+from .doctext import replace_between, table_command
 from .source import SourceFile, Span
 from .suggest import close_matches
 from .vocabulary import EQUIPMENT, LIMIT_KEYS, Balance, Category, DoseKind, Position, Region
@@ -594,33 +595,12 @@ def table() -> str:
 
 
 def with_table(document: str) -> str:
-    before, begin, rest = document.partition(BEGIN_TABLE)
-    _, end, after = rest.partition(END_TABLE)
-    if not begin or not end:
-        raise ValueError(f"the document has no {BEGIN_TABLE} ... {END_TABLE} markers")
-    return before + table() + after
+    """`document` with the text from BEGIN_TABLE to END_TABLE replaced by the current table."""
+    return replace_between(document, BEGIN_TABLE, END_TABLE, table())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m progdsl.registry_schema", description="Print, or write, the registry field table."
-    )
-    parser.add_argument("--write", metavar="FILE", type=Path, help="replace the table between the markers in FILE")
-    args = parser.parse_args(argv)
-    if args.write is None:
-        print(table())
-        return 0
-    text = args.write.read_text(encoding="utf-8")
-    try:
-        updated = with_table(text)
-    except ValueError as exc:
-        parser.error(f"{args.write}: {exc}")
-    if updated != text:
-        args.write.write_text(updated, encoding="utf-8")
-        print(f"wrote {args.write}")
-    return 0
+    return table_command("python -m progdsl.registry_schema", "the registry field table", table, with_table, argv)
 
 
 if __name__ == "__main__":

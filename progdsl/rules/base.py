@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import model
 from ..diagnostics import Diagnostic, Severity
+from ..doctext import sections
 from ..source import Span
 from ..suggest import close_matches
 
@@ -53,14 +54,7 @@ class Rule:
 
     def sections(self) -> dict[str, str]:
         """The documentation split at its section headings, each body dedented."""
-        found: dict[str, list[str]] = {}
-        current: list[str] | None = None
-        for line in self.doc.splitlines():
-            if line.strip() in SECTIONS and not line.startswith(" "):
-                current = found.setdefault(line.strip(), [])
-            elif current is not None:
-                current.append(line)
-        return {title: textwrap.dedent("\n".join(body)).strip("\n") for title, body in found.items()}
+        return sections(self.doc, SECTIONS)
 
     def describe(self) -> str:
         """The rule's documentation as `progdsl explain` prints it."""
