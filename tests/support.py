@@ -63,3 +63,24 @@ def install_backends(monkeypatch, table: dict[str, tuple[str, str]]) -> tuple:
     )
     monkeypatch.setattr(plugins, "discover", lambda group: found if group == plugins.BACKENDS else ())
     return found
+
+
+def install_offline(project: Path, site: Path) -> None:
+    """pip-install a project folder into `site`, built offline with the hatchling the test extra installs."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+               "--no-build-isolation", "--target", str(site), str(project)]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def day_dose(kind: str = "reps", sets: int = 3, amount: tuple[int, int] = (12, 12), exercise=None, **changes):
+    """A `progdsl.plan.DayDose` with nothing but what a test names."""
+    from progdsl.plan import DayDose
+    from progdsl.units import Range
+    from progdsl.vocabulary import DoseKind
+
+    fields = dict(each_side=False, rest_s=None, hold_per_rep_s=None, tempo=None, band=None, load=None,
+                  bodyweight=False, notes=(), line=1)  # fmt: skip
+    return DayDose(exercise, DoseKind(kind), sets, Range(*amount), **{**fields, **changes})

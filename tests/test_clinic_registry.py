@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from support import ROOT
+from support import ROOT, install_offline
 
 from progdsl import load
 from progdsl.cli import main
@@ -99,23 +99,7 @@ def test_a_config_naming_a_missing_registry_reports_it_in_the_config(tmp_path):
 def registry_site(tmp_path_factory):
     """The tiny registry package installed into a folder of its own, built offline."""
     site = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--no-build-isolation",
-            "--target",
-            str(site),
-            str(REGISTRY_PACKAGE),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    install_offline(REGISTRY_PACKAGE, site)
     return site
 
 

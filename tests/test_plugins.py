@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
+from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT, install_offline
 
 from progdsl import __version__, loads, plugins
 from progdsl.backends import BackendError, RenderOptions, check_backend, load_backend, render
@@ -189,23 +189,7 @@ def plugin_site(tmp_path_factory):
     """progdsl-markdown installed into a folder of its own, built offline with the hatchling
     the test extras install, and put on the path of the progdsl commands run below."""
     site = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--no-build-isolation",
-            "--target",
-            str(site),
-            str(EXAMPLE_PLUGIN),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    install_offline(EXAMPLE_PLUGIN, site)
     return site
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from support import day_dose
 
 from progdsl import loads
 from progdsl.plan import DayDose, estimated_seconds, tempo_seconds
 from progdsl.registry import builtin_registry
 from progdsl.rules import CheckOptions
 from progdsl.units import Range
-from progdsl.vocabulary import DoseKind
 
 
 def diagnostics(text: str, **options):
@@ -387,19 +387,7 @@ def test_a_long_unnamed_session_is_reported_on_its_phase_line():
 
 
 def _day(exercise: str, kind: str, sets: int, amount: Range, **extra) -> DayDose:
-    fields = dict(
-        each_side=False,
-        rest_s=None,
-        hold_per_rep_s=None,
-        tempo=None,
-        band=None,
-        load=None,
-        bodyweight=False,
-        notes=(),
-        line=1,
-    )
-    fields.update(extra)
-    return DayDose(builtin_registry().get(exercise), DoseKind(kind), sets, amount, **fields)
+    return day_dose(kind, sets, (amount.low, amount.high), builtin_registry().get(exercise), **extra)
 
 
 def test_the_session_time_estimate_is_as_documented():

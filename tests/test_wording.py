@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from support import day_dose
 
 from progdsl.model import Load
 from progdsl.plan import DayDose
 from progdsl.units import Range
-from progdsl.vocabulary import DoseKind
 from progdsl.wording import describe_dose, describe_dose_in_words
 
 
 def dose(kind="reps", sets=3, amount=(12, 12), **changes) -> DayDose:
-    fields = dict(
-        exercise=None,
-        kind=kind,
-        sets=sets,
-        amount=Range(*amount),
-        each_side=False,
-        rest_s=None,
-        hold_per_rep_s=None,
-        tempo=None,
-        band=None,
-        load=None,
-        bodyweight=False,
-        notes=(),
-        line=1,
-    )
-    return DayDose(**{**fields, **changes, "kind": DoseKind(changes.get("kind", kind))})
+    return day_dose(kind, sets, amount, **changes)
 
 
 @pytest.mark.parametrize(
