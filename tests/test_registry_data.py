@@ -480,3 +480,12 @@ def test_loaded_exercises_need_their_load():
     assert set(_entry("deadlift")["equipment"]) & {"kettlebell", "dumbbell", "barbell"}
     assert "mini_band" in _entry("monster_walk")["equipment"]
     assert "foam_roller" in _entry("glute_foam_roll")["equipment"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
+def test_builtin_files_pass_the_schema_clinic_files_are_checked_against(path):
+    """One schema for every registry file: the built-in data must pass what a clinic's must."""
+    from progdsl.registry_schema import check_file
+
+    _, diagnostics = check_file(path)
+    assert [f"{d.span.line}:{d.span.col} {d.code} {d.message}" for d in diagnostics] == []
