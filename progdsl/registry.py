@@ -138,9 +138,9 @@ class Registry:
     def suggest(self, name: str, limit: int = 3, near: Iterable[Region] = ()) -> list[str]:
         """The names closest to a misspelt one, best first, one per exercise.
 
-        When `near` names regions (those of the rest of the program), an exercise in one of
-        them comes before any other, so a hurried reader is not sent to another body part;
-        and no suggestion is of a higher stage than the best one.
+        When `near` names regions (those of the rest of the program) and an exercise in one of
+        them is close, only those are offered, so a hurried reader is not sent to another body
+        part; and no suggestion is of a higher stage than the best one.
         """
         wanted = name.lower().replace("-", "_")
         close = close_matches(wanted, self._names, n=limit * 4)
@@ -152,7 +152,8 @@ class Registry:
             # Name the exercise by its id when the id itself is close, else by the alias that matched.
             by_exercise.setdefault(target, target if target in close else known)
         regions = set(near)
-        ranked = sorted(by_exercise, key=lambda target: not regions.intersection(self._by_id[target].regions))
+        nearby = [target for target in by_exercise if regions.intersection(self._by_id[target].regions)]
+        ranked = nearby or list(by_exercise)
         if ranked:  # nothing harder than the best match: a misspelt balance drill never suggests a loaded lift
             best = self._by_id[ranked[0]].stage
             ranked = [target for target in ranked if self._by_id[target].stage <= best]

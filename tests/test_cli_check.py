@@ -149,3 +149,11 @@ def test_did_you_mean_stays_in_the_program_s_regions_and_stages(misspelt, progra
     assert f"`{expected}`" in diagnostic.help
     if not_expected:
         assert not_expected not in diagnostic.help
+
+
+def test_did_you_mean_offers_no_other_region_when_the_program_s_region_has_a_match():
+    from progdsl import loads
+
+    text = 'program "Knee"\nphase "A" 2w daily:\n  quad_set 2x10 hold 5s each side\n  heel_slyde 2x15 each side\n'
+    (diagnostic,) = [d for d in loads(text).diagnostics if d.code == "E201"]
+    assert "`heel_slide`" in diagnostic.help and "core_heel_slide" not in diagnostic.help
