@@ -67,7 +67,7 @@ _HEADER_WORDS = {
     "set",
     "registry",
 }
-_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
+_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress", "taper"}
 _FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
 
 
