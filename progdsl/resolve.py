@@ -849,7 +849,7 @@ class Resolver:
             return replace(found, days=weeks * 7, stepped=True)
         return replace(found, days=days)
 
-    def _progression_days(self, node: ast.Progress, verb: str) -> int | None | bool:
+    def _progression_days(self, node: ast.Progress, verb: str) -> int | bool | None:
         """The span in days; None when the steps decide it; False after an error."""
         if node.over is None:
             if node.by is not None and node.weekly is not None:

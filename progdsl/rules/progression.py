@@ -37,9 +37,7 @@ def weekly_rise(progression: model.Progression, dose: model.Dose) -> Fraction:
     one with `by STEP weekly` and no span adds one step a week. A span shorter than a
     week rises by the whole amount within one week."""
     start, end = _volumes(progression, dose)
-    if progression.stepped:
-        weeks = Fraction(max(progression.weeks - 1, 1))
-    elif progression.weekly:
+    if progression.stepped or progression.weekly:
         weeks = Fraction(max(progression.weeks - 1, 1))
     else:
         weeks = Fraction(max(progression.days, 7), 7)
