@@ -307,10 +307,55 @@ def progression_longer_than_phase(program, ctx):
         )
 
 
+@rule(
+    "S290",
+    "progression-too-few-sessions",
+    WARNING,
+    "A progression whose span holds fewer than two of its line's sessions.",
+)
+def progression_too_few_sessions(program, ctx):
+    """
+    What it checks
+        The line's own sessions inside a progression's span. The plan gives the first
+        of them the start and the last the end; with fewer than two there is nothing
+        to build over: the one session gets the start and the next, after the span,
+        jumps straight to the end (or, with none, the line starts at the end).
+
+    Why it matters
+        A short span on an exercise done twice a week can hold one session or none, and
+        the gradual build the program promises becomes a single jump.
+
+    Example
+        program "Walks"
+        phase "Walk" 3w on tue sat:
+          walking 20min progress to 22min over 3d
+
+    Use instead
+        program "Walks"
+        phase "Walk" 3w on tue sat:
+          walking 20min progress to 22min over 3w
+    """
+    starts = dict(zip((id(phase) for phase in program.phases), phase_starts(program)))
+    for phase, session, p in program.prescriptions():
+        progression = p.progression
+        if progression is None or progression.flat:
+            continue
+        found = len(progression_stages(p, session.frequency_for(p), starts[id(phase)]))
+        if found < 2:
+            start, end = progression_ends(p.dose.kind, progression)
+            yield ctx.report(
+                progression.span,
+                f"the span of {days(progression.days)} holds {'one' if found else 'none'} of the sessions of "
+                f"`{p.written_name}`, so it goes from {start} to {end} in one jump",
+                "lengthen the span, such as `over 3w`, or do the exercise more often",
+            )
+
+
 RULES = (
     progression_too_steep,
     volume_jump_between_phases,
     progression_decreases,
     progression_longer_than_phase,
     progression_does_nothing,
+    progression_too_few_sessions,
 )
