@@ -161,6 +161,7 @@ def test_the_handout_table_shows_the_dose_of_each_week():
     assert curl.progression.unit == "kg" and (curl.progression.start, curl.progression.end) == ("3", "4")
     assert bridge.progression.rows[0].amounts[0] == "yellow" and bridge.progression.end == "blue"
     assert bridge.progression.reached is not None
+    assert "Mini band (yellow, green, blue)" in bridge.equipment
 
 
 def test_the_calendar_gives_each_day_its_own_dose():

@@ -315,7 +315,8 @@ def _needs(plan: Plan, line: model.Prescription) -> tuple[str, ...]:
     needs = [humanize(item) for item in line.exercise.equipment]
     if line.band:
         owner = next((item.name for item in plan.program.equipment if line.band.colour in item.options), "band")
-        needs = [need for need in needs if need != humanize(owner)] + [f"{humanize(owner)} ({line.band.colour})"]
+        colours = ", ".join(line.progression.bands) if line.progression and line.progression.bands else line.band.colour
+        needs = [need for need in needs if need != humanize(owner)] + [f"{humanize(owner)} ({colours})"]
     return tuple(needs)
 
 
