@@ -835,7 +835,7 @@ class Resolver:
         if node.taper and found.raises:
             self.report(
                 "E175",
-                f"`taper` lowers the dose, but this one raises it: {self._change_words(found, dose)}",
+                f"`taper` lowers the dose, but this one raises it: {wording.progression_change(dose.kind, found)}",
                 node.span,
                 "to build up, write `progress` instead of `taper`; to taper, give a lower value",
             )
@@ -1114,10 +1114,6 @@ class Resolver:
         if progression.bands:
             return Fraction(len(progression.bands) - 1)
         return abs(Fraction(progression.end.low - progression.start.low))
-
-    @staticmethod
-    def _change_words(progression: model.Progression, dose: model.Dose) -> str:
-        return wording.progression_change(dose.kind, progression)
 
     @staticmethod
     def _progression_amount(dose: model.Dose, value: Quantity) -> float | None:

@@ -188,3 +188,10 @@ def test_the_plan_table_gives_each_day_its_own_dose():
     assert outcome.exit_code == 0, outcome.output
     assert "3 × 20 s" in outcome.output and "3 × 25 s" in outcome.output and "3 × 30 s" in outcome.output
     assert "3.5 kg" in outcome.output and "green band" in outcome.output
+
+
+def test_a_missing_step_after_by_is_explained():
+    result = loads(f'{HEADER}phase "A" 4w on mon thu:\n  plank 3x20s progress to 30s by\n', "t.prog")
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "E101" and diagnostic.span.line == 5
+    assert diagnostic.message.endswith("expected a step such as 5s, 2 or 1kg")
