@@ -176,15 +176,14 @@ def test_the_calendar_gives_each_day_its_own_dose():
     assert "3 × 30 s" in descriptions[-1] and "4 kg" in descriptions[-1] and "blue band" in descriptions[-1]
 
 
-def test_the_plan_table_gives_each_day_its_own_dose():
+def test_the_plan_table_gives_each_day_its_own_dose(tmp_path):
     from click.testing import CliRunner
 
     from progdsl.cli import main
 
-    with CliRunner().isolated_filesystem():
-        with open("outputs.prog", "w", encoding="utf-8") as handle:
-            handle.write(OUTPUTS)
-        outcome = CliRunner().invoke(main, ["plan", "outputs.prog"], terminal_width=200)
+    path = tmp_path / "outputs.prog"
+    path.write_text(OUTPUTS, encoding="utf-8")
+    outcome = CliRunner().invoke(main, ["plan", str(path)], terminal_width=200)
     assert outcome.exit_code == 0, outcome.output
     assert "3 × 20 s" in outcome.output and "3 × 25 s" in outcome.output and "3 × 30 s" in outcome.output
     assert "3.5 kg" in outcome.output and "green band" in outcome.output
