@@ -62,6 +62,14 @@ class Every:
     span: Span
 
 
+@dataclass(frozen=True)
+class PerDay:
+    """`2x/day`, `3 times a day`, `twice daily`: how many times on each of the days."""
+
+    count: int
+    span: Span
+
+
 Frequency = Daily | TimesAWeek | OnDays | Every
 
 
@@ -127,7 +135,23 @@ class Setting:
     span: Span
 
 
-HeaderLine = Line | Allow | Equipment | Flags | Cleared | Surgery | Setting
+@dataclass(frozen=True)
+class Affected:
+    """`affected left`: the side `affected side` means (`side` is the word as written)."""
+
+    side: Atom
+    span: Span
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """`log pain`, `log falls` (an Atom) or `log "TEXT"` (a Text)."""
+
+    value: Atom | Text
+    span: Span
+
+
+HeaderLine = Line | Allow | Equipment | Flags | Cleared | Surgery | Setting | Affected | LogLine
 
 
 # ---- exercise lines ----------------------------------------------------------
@@ -153,6 +177,31 @@ class Detail:
 
 
 @dataclass(frozen=True)
+class SideChoice:
+    """`left`, `right` (also `left side`), `affected side` or `other side`."""
+
+    which: str  # left, right, affected, other
+    span: Span
+
+
+@dataclass(frozen=True)
+class Rpe:
+    """`rpe 6-7`, `rpe 7`: effort on the 0–10 scale."""
+
+    value: Amount
+    span: Span
+
+
+@dataclass(frozen=True)
+class PainLimit:
+    """`pain up to 3/10`: `score` as written, `out_of` the scale written after the slash (None for `3`)."""
+
+    score: Amount
+    out_of: int | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class Progress:
     """`progress from 8 over 2w` (direction "from") or `progress to 30s over 4w` ("to")."""
 
@@ -166,9 +215,14 @@ class Progress:
 class AtTime:
     time: Atom
     span: Span
+    more: tuple[Atom, ...] = ()  # `at 08:00, 18:00`: the times after the first
+
+    @property
+    def times(self) -> tuple[Atom, ...]:
+        return (self.time, *self.more)
 
 
-Modifier = Detail | Progress | Line | Allow | Frequency
+Modifier = Detail | Progress | Line | Allow | Frequency | SideChoice | Rpe | PainLimit | PerDay
 
 
 @dataclass(frozen=True)
@@ -183,12 +237,25 @@ class ExerciseLine:
 
 
 @dataclass(frozen=True)
+class CircuitBlock:
+    """`circuit ["NAME"] N rounds [rest 60s]:` and its lines (sessions and circuits inside
+    one parse, and are reported)."""
+
+    name: Text | None
+    rounds: Atom
+    rest: Amount | None
+    items: tuple[ExerciseLine | SessionBlock | CircuitBlock | Line | Allow, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class SessionBlock:
     name: Text | None
     frequency: Frequency | None
     at: AtTime | None
-    items: tuple[ExerciseLine | Line | Allow, ...]
+    items: tuple[ExerciseLine | CircuitBlock | Line | Allow, ...]
     span: Span
+    per_day: PerDay | None = None
 
 
 @dataclass(frozen=True)
@@ -196,8 +263,9 @@ class PhaseBlock:
     name: Text
     duration: Amount | None
     frequency: Frequency | None
-    items: tuple[SessionBlock | ExerciseLine | Line | Allow, ...]
+    items: tuple[SessionBlock | CircuitBlock | ExerciseLine | Line | Allow, ...]
     span: Span
+    per_day: PerDay | None = None
 
 
 @dataclass(frozen=True)

@@ -102,26 +102,55 @@ class AstBuilder(Transformer):
 
     line_allow = allow
 
+    def affected(self, meta, c):
+        return ast.Affected(_atom(c[0]), meta_span(meta))
+
+    def log_pain(self, meta, c):
+        return ast.LogLine(ast.Atom("pain", meta_span(meta)), meta_span(meta))
+
+    def log_word(self, meta, c):
+        return ast.LogLine(_atom(c[0]), meta_span(meta))
+
+    def log_text(self, meta, c):
+        return ast.LogLine(_text(c[0]), meta_span(meta))
+
     def setting(self, meta, c):
         return ast.Setting(_atom(c[0]), _setting_value(c[1]), meta_span(meta))
 
     # ---- blocks
     def phase(self, meta, c):
-        name, duration, frequency, *items = c
+        name, duration, frequency, per_day, *items = c
         return ast.PhaseBlock(
             _text(name),
             _amount(duration) if duration is not None else None,
             frequency,
             tuple(items),
             meta_span(meta),
+            per_day,
         )
 
     def session(self, meta, c):
-        name, frequency, at, *items = c
-        return ast.SessionBlock(_text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta))
+        name, frequency, per_day, at, *items = c
+        return ast.SessionBlock(
+            _text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta), per_day
+        )
+
+    def circuit(self, meta, c):
+        name, rounds, rest, *items = c
+        return ast.CircuitBlock(
+            _text(name) if name is not None else None, _atom(rounds), rest, tuple(items), meta_span(meta)
+        )
+
+    def circuit_rest(self, meta, c):
+        return _amount(c[0])
 
     def at_time(self, meta, c):
-        return ast.AtTime(_atom(c[0]), meta_span(meta))
+        first, *more = c
+        return ast.AtTime(_atom(first), meta_span(meta), tuple(map(_atom, more)))
+
+    def per_day(self, meta, c):
+        digits = re.match(r"\d+", c[0])
+        return ast.PerDay(int(digits.group()) if digits else 2, meta_span(meta))
 
     # ---- exercise lines
     def exercise_line(self, meta, c):
@@ -142,6 +171,26 @@ class AstBuilder(Transformer):
     load = _detail("load", _amount)
     tempo = _detail("tempo", _atom)
     band = _detail("band", _atom)
+
+    def left_side(self, meta, c):
+        return ast.SideChoice("left", meta_span(meta))
+
+    def right_side(self, meta, c):
+        return ast.SideChoice("right", meta_span(meta))
+
+    def affected_side(self, meta, c):
+        return ast.SideChoice("affected", meta_span(meta))
+
+    def other_side(self, meta, c):
+        return ast.SideChoice("other", meta_span(meta))
+
+    def rpe(self, meta, c):
+        return ast.Rpe(_amount(c[0]), meta_span(meta))
+
+    def pain_limit(self, meta, c):
+        score, slash, out_of = str(c[0]).partition("/")
+        amount = ast.Amount(parse_quantity(score), token_span(c[0]))
+        return ast.PainLimit(amount, int(out_of) if slash else None, meta_span(meta))
 
     def progress_from(self, meta, c):
         return ast.Progress("from", _amount(c[0]), _amount(c[1]), meta_span(meta))
@@ -166,3 +215,11 @@ class AstBuilder(Transformer):
 
     def every(self, meta, c):
         return ast.Every(_amount(c[0]), meta_span(meta))
+
+    def every_other_day(self, meta, c):
+        span = meta_span(meta)
+        return ast.Every(ast.Amount(parse_quantity("2d"), span), span)
+
+    def weekdays(self, meta, c):
+        span = meta_span(meta)
+        return ast.OnDays(tuple(ast.Atom(day, span) for day in ("mon", "tue", "wed", "thu", "fri")), span)

@@ -23,7 +23,7 @@ Measure = tuple[str, Range, Span, str]  # limit key, value, where it is written,
 
 def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Measure]:
     """The line's sets and amounts; with `final_only`, a progression's start is left out."""
-    yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
+    yield "sets", Range(p.total_sets, p.total_sets), p.dose.span, ""  # a circuit's rounds count as sets
     key = p.dose.kind.limit_key
     progression = p.progression
     if progression is None:
