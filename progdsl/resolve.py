@@ -1229,7 +1229,7 @@ def _regions(tree: ast.Program, registry: Registry) -> frozenset[Region]:
         for item in items:
             if isinstance(item, ast.ExerciseLine):
                 yield item
-            elif isinstance(item, (ast.PhaseBlock, ast.SessionBlock)):
+            elif isinstance(item, (ast.PhaseBlock, ast.SessionBlock, ast.CircuitBlock)):
                 yield from lines(item.items)
 
     found = (registry.get(line.name.value) for line in lines(tree.items))

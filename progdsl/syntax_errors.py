@@ -27,6 +27,12 @@ _TERMINAL_WORDS = {
     "QUANTITY": "an amount with its unit, such as 30s, 20min or 2w",
     "INT": "a whole number",
     "PERCENT": "a percentage such as 25%",
+    "TIMES_A_DAY": "how many times a day, such as 2x/day or 3 times a day",
+    "TWICE_DAILY": "twice daily",
+    "DAYS_A_WEEK": "days a week, such as 5 days a week",
+    "EVERY_OTHER_DAY": "every other day",
+    "PAIN_SCORE": "a pain score out of 10, such as 3/10",
+    "RANGE": "a range such as 6-7",
     "NAME": "a name",
     "COLON": "`:` at the end of the line",
     "COMMA": "`,`",
@@ -66,9 +72,14 @@ _HEADER_WORDS = {
     "cleared",
     "set",
     "registry",
+    "affected",
+    "log",
 }
-_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
-_FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
+_MODIFIER_WORDS = {
+    *("each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"),
+    *("left", "right", "affected", "other", "rpe", "pain", "TIMES_A_DAY", "TWICE_DAILY"),
+}
+_FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK", "DAYS_A_WEEK", "weekdays", "EVERY_OTHER_DAY"}
 
 
 def _literal(parser: Lark, name: str) -> str | None:
