@@ -633,7 +633,9 @@ class Resolver:
         if len(times) > 1:
             per_day = len(times)
         time = times[0] if times else None
-        notes, cautions, allows = self.remarks(node.items)
+        # A circuit's `note`, `caution` and `allow` lines belong to its session.
+        inner = [i for c in node.items if isinstance(c, ast.CircuitBlock) for i in c.items]
+        notes, cautions, allows = self.remarks([*node.items, *inner])
         prescriptions: list[model.Prescription] = []
         unscheduled: list[ast.ExerciseLine | ast.CircuitBlock] = []
         circuits = 0

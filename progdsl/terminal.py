@@ -122,7 +122,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {days(phase.days)}\n")
         for session in phase.sessions:
             frequencies = {describe_frequency(session.frequency_for(p)) for p in session.prescriptions}
-            when = session_when(session, None)
+            when = session_when(session, program.time if session.per_day > 1 else None)
             when = f", {when}" if when else ""
             phases.append(f"  {session.name or 'exercises'}: {', '.join(sorted(frequencies))}{when}\n")
 

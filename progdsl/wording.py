@@ -294,13 +294,16 @@ def describe_dose_in_words(d: DayDose) -> str:
         )
     elif d.kind in (DoseKind.DURATION, DoseKind.DISTANCE, DoseKind.STEPS) and d.sets == 1:
         head = written
+    elif d.kind is DoseKind.REPS and d.sets == 1 and d.hold_per_rep_s and not d.steps:
+        # `abdominal_bracing 10x10s`: the hold is the point of each repetition
+        head = f"{written} repetitions, each held {d.hold_per_rep_s} s"
     else:
         head = f"{plural(d.sets, _SET_WORDS[d.kind])} of {written}" + (" each round" if d.circuit else "")
     if d.each_side:
         head += ", each side"
     details = [
         f"{d.side} side only" if d.side else None,
-        f"hold each repetition {d.hold_per_rep_s} s" if d.hold_per_rep_s else None,
+        f"hold each repetition {d.hold_per_rep_s} s" if d.hold_per_rep_s and "each held" not in head else None,
         f"tempo {d.tempo} (seconds lowering, pausing, lifting)" if d.tempo else None,
         describe_resistance(d),
         f"rest {d.rest_s} s between sets" if d.rest_s else None,

@@ -143,6 +143,21 @@ def test_repetitions_each_held_for_a_repeated_exercise():
     dose = plan.sessions[0].exercises[0]
     assert (dose.sets, dose.amount.low, dose.hold_per_rep_s.low) == (1, 10, 10)
     assert document(plan)["schedule"][0]["exercises"][0]["hold_per_rep_s"] == [10, 10]
+    assert build_handout(plan).phases[0].sessions[0].cards[0].dose == "10 repetitions, each held 10 s"
+
+
+def test_the_plan_table_shows_each_time_and_a_circuit_as_one_block():
+    from rich.console import Console
+
+    from progdsl.terminal import plan_view
+
+    console = Console(width=200, record=True)
+    console.print(plan_view(plan_of(CIRCUIT.replace('"Balance":', '"Balance" 2x/day at 09:00, 17:00:')), plain=True))
+    text = console.export_text()
+    assert "Balance: on mon wed fri, twice a day, at 09:00 and 17:00" in text
+    assert 'Circuit "Legs": 3 rounds, rest 60 s between rounds' in text
+    assert "  Sit to stand 10 a round" in text
+    assert "09:00" in text and "17:00" in text
 
 
 def test_a_distance_on_a_repeated_exercise_is_refused():
@@ -339,3 +354,12 @@ def test_an_unknown_or_repeated_log_item_is_refused():
     assert "did you mean `falls`?" in found.help
     found = only_diagnostic(HEADER + 'log pain\nlog pain\nphase "A" 1d daily:\n  chin_tuck 2x10\n')
     assert (found.code, found.span.line) == ("E192", 5)
+
+
+def test_a_circuits_notes_and_allows_belong_to_its_session():
+    text = CIRCUIT.replace(
+        "      plank 30s\n", '      plank 30s\n      note "Sit down between rounds"\n      allow S302 "Light work"\n'
+    )
+    session = checked(text).program.phases[0].sessions[0]
+    assert [n.text for n in session.notes] == ["Sit down between rounds"]
+    assert [a.code for a in session.allows] == ["S302"]
