@@ -312,7 +312,8 @@ def _calendar_description(plan: Plan) -> str:
         for index, session in enumerate(phase.sessions):
             when = describe_frequency(session.frequency) if session.frequency else "as each exercise says"
             at = session_when(session, program.time)
-            lines.append(f"• {session.name or f'Session {index + 1}'}: {when}{', ' + at if at else ''}")
+            joint = ", " if session.per_day > 1 else " "
+            lines.append(f"• {session.name or f'Session {index + 1}'}: {when}{joint + at if at else ''}")
         sections.append("\n".join(lines))
     sections += _bullets("Notes", [note.text for note in program.notes])
     allows = [f"{allow.code} ({allow.where}): {allow.reason}" for allow in plan.allows]
