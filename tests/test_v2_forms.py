@@ -363,3 +363,21 @@ def test_a_circuits_notes_and_allows_belong_to_its_session():
     session = checked(text).program.phases[0].sessions[0]
     assert [n.text for n in session.notes] == ["Sit down between rounds"]
     assert [a.code for a in session.allows] == ["S302"]
+
+
+@pytest.mark.parametrize(
+    ("phase", "line", "dose", "days"),
+    [
+        ("1w every other day", "chin_tuck 2x10", "2 × 10", [7, 9, 11, 13]),
+        ("1w alternate days", "walking 800m", "800 m", [7, 9, 11, 13]),
+        ("1w weekdays", "tandem_walk 4x10 steps", "4 × 10 steps", [7, 8, 9, 10, 11]),
+        ("1w 5 days a week", "abdominal_bracing 10x10s", "1 × 10, hold 10 s", [7, 8, 10, 11, 12]),
+    ],
+)
+def test_each_frequency_and_dose_reaches_the_calendar(phase, line, dose, days):
+    plan = plan_of(HEADER + f'phase "A" {phase}:\n  {line}\n')
+    found = events(plan)
+    assert [e.decoded("dtstart").day for e in found] == days
+    assert all(f"— {dose}" in str(e["DESCRIPTION"]) for e in found)
+    frequency = document(plan)["phases"][0]["frequency"]
+    assert frequency["form"] in ("every_n_days", "on_days", "times_a_week")
