@@ -79,7 +79,8 @@ Frequency = Daily | TimesAWeek | OnDays | Every
 @dataclass(frozen=True)
 class Line:
     """A keyword and one value: `program "…"`, `client`, `clinician`, `timezone`,
-    `caution`, `note`, `registry` (a Text), `start`, `time` (an Atom)."""
+    `caution`, `note`, `registry` (a Text), `start`, `time`, `affected` (an Atom), `log`
+    (an Atom for `pain` or `falls`, a Text for a question of the clinician's own)."""
 
     keyword: str
     value: Text | Atom
@@ -135,23 +136,7 @@ class Setting:
     span: Span
 
 
-@dataclass(frozen=True)
-class Affected:
-    """`affected left`: the side `affected side` means (`side` is the word as written)."""
-
-    side: Atom
-    span: Span
-
-
-@dataclass(frozen=True)
-class LogLine:
-    """`log pain`, `log falls` (an Atom) or `log "TEXT"` (a Text)."""
-
-    value: Atom | Text
-    span: Span
-
-
-HeaderLine = Line | Allow | Equipment | Flags | Cleared | Surgery | Setting | Affected | LogLine
+HeaderLine = Line | Allow | Equipment | Flags | Cleared | Surgery | Setting
 
 
 # ---- exercise lines ----------------------------------------------------------
@@ -169,35 +154,12 @@ class DoseExpr:
 @dataclass(frozen=True)
 class Detail:
     """A detail on an exercise line: `each side`, `bodyweight` (no value), `rest 60s`,
-    `hold 3s`, `load 8kg` (an Amount), `tempo 3-1-3`, `band green` (an Atom)."""
+    `hold 3s`, `load 8kg`, `rpe 6-7` (an Amount), `tempo 3-1-3`, `band green`, `side`
+    (`left`, `right`, `affected` or `other`) and `pain` (the `3/10` of `pain up to 3/10`)
+    (an Atom)."""
 
     keyword: str
     value: Atom | Amount | None
-    span: Span
-
-
-@dataclass(frozen=True)
-class SideChoice:
-    """`left`, `right` (also `left side`), `affected side` or `other side`."""
-
-    which: str  # left, right, affected, other
-    span: Span
-
-
-@dataclass(frozen=True)
-class Rpe:
-    """`rpe 6-7`, `rpe 7`: effort on the 0–10 scale."""
-
-    value: Amount
-    span: Span
-
-
-@dataclass(frozen=True)
-class PainLimit:
-    """`pain up to 3/10`: `score` as written, `out_of` the scale written after the slash (None for `3`)."""
-
-    score: Amount
-    out_of: int | None
     span: Span
 
 
@@ -222,7 +184,7 @@ class AtTime:
         return (self.time, *self.more)
 
 
-Modifier = Detail | Progress | Line | Allow | Frequency | SideChoice | Rpe | PainLimit | PerDay
+Modifier = Detail | Progress | Line | Allow | Frequency | PerDay
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,11 @@ def _detail(keyword: str, value=None):
     return lambda self, meta, c: ast.Detail(keyword, value(c[0]) if value else None, meta_span(meta))
 
 
+def _side(which: str):
+    """A transformer method for `left`, `right`, `affected side`, `other side`."""
+    return lambda self, meta, c: ast.Detail("side", ast.Atom(which, meta_span(meta)), meta_span(meta))
+
+
 @v_args(meta=True)
 class AstBuilder(Transformer):
     """Turns each grammar rule into its dataclass; spans come from Lark's positions."""
@@ -79,6 +84,13 @@ class AstBuilder(Transformer):
     note = line_note = _line("note")
     registry = _line("registry")
     start_date = _line("start", _atom)
+    affected = _line("affected", _atom)
+    log_word = _line("log", _atom)
+    log_text = _line("log")
+
+    def log_pain(self, meta, c):
+        return ast.Line("log", ast.Atom("pain", meta_span(meta)), meta_span(meta))
+
     default_time = _line("time", _atom)
 
     def equipment(self, meta, c):
@@ -101,18 +113,6 @@ class AstBuilder(Transformer):
         return ast.Allow(_atom(c[0]), _text(c[1]), meta_span(meta))
 
     line_allow = allow
-
-    def affected(self, meta, c):
-        return ast.Affected(_atom(c[0]), meta_span(meta))
-
-    def log_pain(self, meta, c):
-        return ast.LogLine(ast.Atom("pain", meta_span(meta)), meta_span(meta))
-
-    def log_word(self, meta, c):
-        return ast.LogLine(_atom(c[0]), meta_span(meta))
-
-    def log_text(self, meta, c):
-        return ast.LogLine(_text(c[0]), meta_span(meta))
 
     def setting(self, meta, c):
         return ast.Setting(_atom(c[0]), _setting_value(c[1]), meta_span(meta))
@@ -172,25 +172,12 @@ class AstBuilder(Transformer):
     tempo = _detail("tempo", _atom)
     band = _detail("band", _atom)
 
-    def left_side(self, meta, c):
-        return ast.SideChoice("left", meta_span(meta))
-
-    def right_side(self, meta, c):
-        return ast.SideChoice("right", meta_span(meta))
-
-    def affected_side(self, meta, c):
-        return ast.SideChoice("affected", meta_span(meta))
-
-    def other_side(self, meta, c):
-        return ast.SideChoice("other", meta_span(meta))
-
-    def rpe(self, meta, c):
-        return ast.Rpe(_amount(c[0]), meta_span(meta))
-
-    def pain_limit(self, meta, c):
-        score, slash, out_of = str(c[0]).partition("/")
-        amount = ast.Amount(parse_quantity(score), token_span(c[0]))
-        return ast.PainLimit(amount, int(out_of) if slash else None, meta_span(meta))
+    left_side = _side("left")
+    right_side = _side("right")
+    affected_side = _side("affected")
+    other_side = _side("other")
+    rpe = _detail("rpe", _amount)
+    pain_limit = _detail("pain", _atom)
 
     def progress_from(self, meta, c):
         return ast.Progress("from", _amount(c[0]), _amount(c[1]), meta_span(meta))

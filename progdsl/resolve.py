@@ -21,7 +21,7 @@ from .registry import Exercise, Registry
 from .settings import NOT_FOR_PROGRAMS, SETTINGS, convert, size_of
 from .source import SourceFile, Span
 from .suggest import close_matches
-from .units import Quantity, Range, to_days, to_metres, to_minutes, to_seconds, whole
+from .units import Number, Quantity, Range, parse_quantity, to_days, to_metres, to_minutes, to_seconds, whole
 from .vocabulary import MAX_PER_DAY, MAX_ROUNDS, DoseKind, LogItem, Region, Side, Weekday, surgery_regions
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -329,9 +329,9 @@ class Resolver:
                     setting = self.setting(item)
                     if setting is not None:
                         settings.append(setting)
-                case ast.Affected():
-                    self.affected_line(item)
-                case ast.LogLine():
+                case ast.Line(keyword="affected", value=ast.Atom() as side):
+                    self.affected_line(item, side)
+                case ast.Line(keyword="log"):
                     entry = self.log_entry(item, log)
                     if entry is not None:
                         log.append(entry)
@@ -415,23 +415,23 @@ class Resolver:
             log=tuple(log),
         )
 
-    def affected_line(self, node: ast.Affected) -> None:
+    def affected_line(self, node: ast.Line, side: ast.Atom) -> None:
         if self.affected_seen:
             self.report("E112", "`affected` is given twice", node.span, "keep one: a program has one affected side")
             return
         self.affected_seen = True
-        word = node.side.value.lower()
+        word = side.value.lower()
         if word not in (Side.LEFT, Side.RIGHT):
             self.report(
                 "E185",
-                f"`affected {node.side.value}` does not name a side",
-                node.side.span,
+                f"`affected {side.value}` does not name a side",
+                side.span,
                 "write `affected left` or `affected right`; for both sides, leave the line out and write `each side`",
             )
             return
         self.affected = Side(word)
 
-    def log_entry(self, node: ast.LogLine, found: list[model.LogEntry]) -> model.LogEntry | None:
+    def log_entry(self, node: ast.Line, found: list[model.LogEntry]) -> model.LogEntry | None:
         if isinstance(node.value, ast.Text):
             text = node.value.value.strip()
             if not text:
@@ -886,12 +886,12 @@ class Resolver:
                     allows.append(modifier)
                 case ast.Daily() | ast.TimesAWeek() | ast.OnDays() | ast.Every():
                     frequency = self.frequency(modifier)
-                case ast.SideChoice():
-                    side = self.side(exercise, modifier, seen.get("each side"))
-                case ast.Rpe(value=amount):
+                case ast.Detail(keyword="side", value=ast.Atom() as which):
+                    side = self.side(exercise, modifier, which.value)
+                case ast.Detail(keyword="rpe", value=ast.Amount() as amount):
                     rpe = self.rpe(amount)
-                case ast.PainLimit():
-                    pain_limit = self.pain_limit(modifier)
+                case ast.Detail(keyword="pain", value=ast.Atom() as score):
+                    pain_limit = self.pain_limit(modifier, score)
                 case ast.PerDay():
                     self.report(
                         "E181",
@@ -936,7 +936,7 @@ class Resolver:
             circuit=circuit,
         )
 
-    def side(self, exercise: Exercise, node: ast.SideChoice, each_side) -> model.SideOnly | None:
+    def side(self, exercise: Exercise, node: ast.Detail, which: str) -> model.SideOnly | None:
         written = self._text_of(node)
         if not exercise.one_sided:
             self.report(
@@ -946,8 +946,8 @@ class Resolver:
                 f"remove `{written}`",
             )
             return None
-        if node.which in ("left", "right"):
-            return model.SideOnly(Side(node.which), written, node.span)
+        if which in ("left", "right"):
+            return model.SideOnly(Side(which), written, node.span)
         if self.affected is None:
             self.report(
                 "E184",
@@ -956,7 +956,7 @@ class Resolver:
                 "add a header line `affected left` or `affected right` above the first phase",
             )
             return None
-        chosen = self.affected if node.which == "affected" else self.affected.other
+        chosen = self.affected if which == "affected" else self.affected.other
         return model.SideOnly(chosen, written, node.span)
 
     def rpe(self, amount: ast.Amount) -> Range | None:
@@ -971,21 +971,23 @@ class Resolver:
             return None
         return self._ordered(value, amount.span)
 
-    def pain_limit(self, node: ast.PainLimit):
-        score = node.score.quantity.amount.low
-        if node.out_of is not None and node.out_of != 10:
+    def pain_limit(self, node: ast.Detail, written: ast.Atom) -> Number | None:
+        """`pain up to 3/10` (or `up to 3`): the score, on the 0–10 scale."""
+        score_text, slash, scale = written.value.partition("/")
+        if slash and scale.strip() != "10":
             self.report(
                 "E187",
-                f"a pain limit is a score out of 10, not out of {node.out_of}",
+                f"a pain limit is a score out of 10, not out of {scale.strip()}",
                 node.span,
                 "write it on the 0–10 scale, such as `pain up to 3/10`",
             )
             return None
+        score = parse_quantity(score_text).amount.low
         if not 0 <= score <= 10:
             self.report(
                 "E187",
                 f"`{self._text_of(node)}` is off the 0–10 pain scale",
-                node.score.span,
+                written.span,
                 "0 is no pain and 10 the worst imaginable; such as `pain up to 3/10`",
             )
             return None
@@ -1213,12 +1215,6 @@ def _modifier_kind(modifier: ast.Modifier) -> str | None:
             return "progress"
         case ast.Line() | ast.Allow():
             return None
-        case ast.SideChoice():
-            return "side"
-        case ast.Rpe():
-            return "rpe"
-        case ast.PainLimit():
-            return "pain"
         case ast.PerDay():
             return "per day"
     return "frequency"
