@@ -381,3 +381,8 @@ def test_each_frequency_and_dose_reaches_the_calendar(phase, line, dose, days):
     assert all(f"— {dose}" in str(e["DESCRIPTION"]) for e in found)
     frequency = document(plan)["phases"][0]["frequency"]
     assert frequency["form"] in ("every_n_days", "on_days", "times_a_week")
+
+
+def test_a_second_affected_line_is_refused():
+    found = only_diagnostic(HEADER + 'affected left\naffected right\nphase "A" 1w daily:\n  chin_tuck 2x10\n')
+    assert (found.code, found.span.line, found.message) == ("E112", 5, "`affected` is given twice")
