@@ -1025,6 +1025,331 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
     ),
     # ---- exercise lines --------------------------------------------------------
     ErrorCode(
+        "E180",
+        "times-a-day-out-of-range",
+        "A session done more times a day than progdsl plans (1 to 12).",
+        """
+        What it means
+            `2x/day`, `3 times a day` and `twice daily` say how many times a session is done
+            on each of its days. progdsl plans 1 to 12 a day; 0 is not a session, and more
+            than 12 is almost always a typing slip.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 0x/day:
+                chin_tuck 2x10
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 3x/day:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E181",
+        "times-a-day-on-a-line",
+        "How many times a day is written on an exercise line.",
+        """
+        What it means
+            A session is what the client sits down to do, so `3x/day` belongs on the
+            session (or the phase), where its times are planned and each shows in the
+            calendar and the log. An exercise line cannot say it.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10 3x/day
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session "Neck breaks" 3x/day:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E182",
+        "session-times-mismatch",
+        "A per-day session's `at` times do not fit its count, order or day.",
+        """
+        What it means
+            A session done several times a day takes one time (the first; the others
+            follow evenly over the next twelve hours) or one time for each: `2x/day at
+            08:00, 18:00`. The times must run from earliest to latest, and a spread from
+            a late first time must not pass midnight.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 3x/day at 08:00, 18:00:
+                chin_tuck 2x10
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 3x/day at 08:00, 13:00, 18:00:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E183",
+        "side-not-one-sided",
+        "A side is named for an exercise that works both sides at once, or with `each side`.",
+        """
+        What it means
+            `left`, `right`, `affected side` and `other side` choose the one side a
+            one-sided exercise is done on. An exercise that works both sides at once has
+            no side to choose, and a line cannot say both `each side` and one side.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10 left
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                neck_rotation 2x10 left
+        """,
+    ),
+    ErrorCode(
+        "E184",
+        "affected-side-without-header",
+        "`affected side` or `other side` without an `affected` header line.",
+        """
+        What it means
+            `affected side` means the side the header's `affected left` or `affected
+            right` names, and `other side` the one it does not. Without that line
+            progdsl cannot tell which side is meant.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                neck_rotation 2x10 affected side
+
+        Fix
+            program "Neck"
+            affected right
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                neck_rotation 2x10 affected side
+        """,
+    ),
+    ErrorCode(
+        "E185",
+        "affected-not-a-side",
+        "The `affected` header line names something other than left or right.",
+        """
+        What it means
+            `affected` takes `left` or `right`: the side that `affected side` lines mean.
+
+        Example
+            program "Neck"
+            affected both
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E186",
+        "rpe-out-of-range",
+        "An `rpe` off the 0–10 effort scale.",
+        """
+        What it means
+            RPE (rating of perceived exertion) is written on the 0–10 scale: 0 is rest
+            and 10 the hardest effort possible. `rpe 12` is not on it, and a range must
+            run from the lower number to the higher.
+
+        Example
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min rpe 12
+
+        Fix
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min rpe 5-6
+        """,
+    ),
+    ErrorCode(
+        "E187",
+        "pain-limit-out-of-range",
+        "A `pain up to` limit off the 0–10 pain scale.",
+        """
+        What it means
+            `pain up to 3/10` is the most pain the client may feel during and after the
+            exercise, on the 0–10 scale (0 no pain, 10 the worst imaginable). A score
+            above 10, or on another scale, is not read.
+
+        Example
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min pain up to 11/10
+
+        Fix
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min pain up to 3/10
+        """,
+    ),
+    ErrorCode(
+        "E188",
+        "hold-given-twice",
+        "A `10x10s` dose and a `hold` on the same line.",
+        """
+        What it means
+            For an exercise done as repetitions, `10x10s` is 10 repetitions each held
+            10 seconds. A `hold` on the same line would say the hold a second time.
+
+        Example
+            program "Core"
+            equipment mat
+            phase "Activate" 2w:
+              session daily:
+                abdominal_bracing 10x10s hold 5s
+
+        Fix
+            program "Core"
+            equipment mat
+            phase "Activate" 2w:
+              session daily:
+                abdominal_bracing 10x10s
+        """,
+    ),
+    ErrorCode(
+        "E189",
+        "circuit-rounds-out-of-range",
+        "A circuit of 0 rounds, or of more than 50.",
+        """
+        What it means
+            A circuit's lines are done one after another, round after round. It needs at
+            least one round, and progdsl takes at most 50.
+
+        Example
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 0 rounds:
+                  sit_to_stand 10
+
+        Fix
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10
+        """,
+    ),
+    ErrorCode(
+        "E190",
+        "circuit-holds-a-block",
+        "A circuit holds a session or another circuit, or no exercises.",
+        """
+        What it means
+            A circuit is a block of exercise lines inside a session. A session or a
+            circuit cannot stand inside it, and a circuit needs at least one exercise.
+
+        Example
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  session "Evening":
+                    sit_to_stand 10
+
+        Fix
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10
+        """,
+    ),
+    ErrorCode(
+        "E191",
+        "circuit-line-frequency",
+        "A line inside a circuit has a frequency of its own.",
+        """
+        What it means
+            A circuit's lines are done together, one after another, on the session's
+            days, so a line in it cannot have days of its own.
+
+        Example
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10 on mon
+
+        Fix
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10
+        """,
+    ),
+    ErrorCode(
+        "E192",
+        "log-unknown",
+        "A `log` line asks for something the tracking log cannot, or asks twice.",
+        """
+        What it means
+            The tracking log asks for `pain` (the default) and `falls` by name, and
+            anything else written in quotes: `log "Steps walked"`. A word it does not
+            know, an empty text, or the same question twice is refused.
+
+        Example
+            program "Walk"
+            log fall
+            phase "Build" 2w:
+              session daily:
+                walking 20min
+
+        Fix
+            program "Walk"
+            log falls
+            phase "Build" 2w:
+              session daily:
+                walking 20min
+        """,
+    ),
+    ErrorCode(
         "E201",
         "unknown-exercise",
         "An exercise name that is not in the exercise registry.",
@@ -1056,13 +1381,17 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         What it means
             Each exercise is prescribed as repetitions (`3x12`), holds (`3x30s`) or one
             timed bout (`20min`), as the registry says (`progdsl exercise NAME` shows
-            it). A clam shell is repeated, a plank is held, walking is timed.
+            it). A clam shell is repeated, a plank is held, walking is timed. A bout may
+            also be measured in distance or steps (`walking 2km`, `walking 3000 steps`),
+            and repetitions in steps (`tandem_walk 4x10 steps`); an exercise done as
+            repetitions may hold each one (`abdominal_bracing 10x10s`). A distance on a
+            repeated exercise, or minutes on a held one, is not one of its forms.
 
         Example
             program "Clams"
             equipment mat
             phase "Activate" 2w on mon wed fri:
-              clam_shell 3x30s each side rest 60s
+              clam_shell 3x2km each side rest 60s
 
         Fix
             program "Clams"

@@ -8,6 +8,8 @@ Scheduling, as documented in docs/language.md:
 * A line's frequency wins over its session's, which wins over its phase's.
 * `Nx/week` falls on fixed weekdays that keep rest days apart, the same every week
   (`progdsl.model.WEEKLY_SPREAD`); `every N days` counts from the first day of the phase.
+* A session done several times a day (`3x/day`) is planned once for each time, at its own
+  time (`model.Session.occurrence_times`); its key gains `/2`, `/3` for the later ones.
 * A progression's span starts on the first day of its phase. Its doses are worked out
   over the line's own dated sessions inside the span (`progression_stages`): the first
   has the start, the last has the end, and those between move evenly, rounded half up
@@ -26,8 +28,8 @@ from fractions import Fraction
 
 from . import clock, model
 from .registry import Exercise
-from .units import Range
-from .vocabulary import DoseKind
+from .units import Number, Range
+from .vocabulary import DoseKind, Side
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class DayDose:
     bodyweight: bool
     notes: tuple[str, ...]
     line: int  # source line of the exercise line
+    side: Side | None = None  # a one-sided exercise done on this side only
+    rpe: Range | None = None  # effort, 0–10
+    pain_limit: Number | None = None  # the most pain allowed, out of 10
+    circuit: model.Circuit | None = None  # the circuit the line is in; its dose is for one round
+    steps: bool = False  # repetitions counted as steps (`4x10 steps`)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class PlannedSession:
     session_index: int  # position within the phase
     key: str  # stable across rebuilds: phase and session names, not positions or dates
     exercises: tuple[DayDose, ...]
+    occurrence: int = 1  # which of a per-day session's times that day (from 1)
+    per_day: int = 1  # how many times the session is done that day
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,17 @@ def estimated_seconds(dose: DayDose, seconds_per_rep: float) -> float:
         work = dose.amount.high * dose.kind.seconds_per_unit
     rest = dose.rest_s.high if dose.rest_s else dose.exercise.recommended.rest_s.low
     sides = 2 if dose.each_side else 1
+    circuit = dose.circuit
+    if circuit is not None:
+        # Done once a round; the rest between rounds is shared by the circuit's lines.
+        between = circuit.rest.seconds.high if circuit.rest else 0
+        sets = dose.sets * circuit.rounds
+        return (
+            SETUP_SECONDS
+            + sets * work * sides
+            + (dose.sets - 1) * rest
+            + (circuit.rounds - 1) * between / circuit.lines
+        )
     return SETUP_SECONDS + dose.sets * work * sides + (dose.sets - 1) * rest
 
 
@@ -300,6 +320,11 @@ def day_dose(p: model.Prescription, stage: Stage) -> DayDose:
         bodyweight=p.bodyweight,
         notes=tuple(note.text for note in p.notes),
         line=p.span.line,
+        side=p.side.side if p.side else None,
+        rpe=p.rpe,
+        pain_limit=p.pain_limit,
+        circuit=p.circuit,
+        steps=p.dose.steps,
     )
 
 
@@ -332,7 +357,7 @@ def build_plan(program: model.Program, start: dt.date | None = None) -> Plan:
         phases.append(PlannedPhase(phase, phase_start, phase_start + dt.timedelta(days=phase.days - 1)))
         for session_index, session in enumerate(phase.sessions):
             key = session_key(phase, session, session_index)
-            time = session.time or program.time
+            times = session.occurrence_times(program.time)
             for p in session.prescriptions:
                 used[p.exercise.id] = p.exercise
             stages = {
@@ -347,9 +372,21 @@ def build_plan(program: model.Program, start: dt.date | None = None) -> Plan:
                     if is_due(session.frequency_for(p), date, day)
                 )
                 if due:
-                    sessions.append(
-                        PlannedSession(date, time, phase.name, phase_index, session.name, session_index, key, due)
-                    )
+                    for occurrence, time in enumerate(times, start=1):
+                        sessions.append(
+                            PlannedSession(
+                                date,
+                                time,
+                                phase.name,
+                                phase_index,
+                                session.name,
+                                session_index,
+                                key if occurrence == 1 else f"{key}/{occurrence}",
+                                due,
+                                occurrence,
+                                len(times),
+                            )
+                        )
     sessions.sort(key=lambda s: (s.date, s.time or dt.time.min, s.phase_index, s.session_index))
     return Plan(
         program=program,

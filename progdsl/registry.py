@@ -36,7 +36,7 @@ class Limits:
         return cls(**{key: Range(*table[key]) for key in LIMIT_KEYS if key in table})
 
     def get(self, key: str) -> Range | None:
-        return getattr(self, key)
+        return getattr(self, key, None)  # None for a kind the registry has no range for (distance, steps)
 
 
 @dataclass(frozen=True)

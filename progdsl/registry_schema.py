@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, error
 from .doctext import replace_between, table_command
 from .source import SourceFile, Span
 from .suggest import close_matches
-from .vocabulary import EQUIPMENT, LIMIT_KEYS, Balance, Category, DoseKind, Position, Region
+from .vocabulary import EQUIPMENT, LIMIT_KEYS, REGISTRY_DOSE_KINDS, Balance, Category, DoseKind, Position, Region
 from .wording import did_you_mean
 
 BEGIN_TABLE = (
@@ -79,7 +79,7 @@ FIELDS: tuple[Field, ...] = (
         "doses",
         "list of text",
         None,
-        f"The dose forms the exercise takes, at least one of {_words(DoseKind)}.",
+        f"The dose forms the exercise takes, at least one of {_words(REGISTRY_DOSE_KINDS)}.",
         required=True,
     ),
     Field(
@@ -436,7 +436,7 @@ _CHECKS: dict[str, Callable] = {
     "bool": _check_bool,
     "stage": _check_stage,
     "category": _enum_check(Category, "category"),
-    "doses": _enum_check(DoseKind, "dose form", nonempty=True),
+    "doses": _enum_check(REGISTRY_DOSE_KINDS, "dose form", nonempty=True),
     "regions": _enum_check(Region, "region"),
     "position": _enum_check(Position, "position"),
     "balance": _enum_check(Balance, "balance"),

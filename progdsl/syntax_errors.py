@@ -26,8 +26,13 @@ _TERMINAL_WORDS = {
     "SETS_DOSE": "a dose such as 3x12, 3x10-15 or 3x30s",
     "QUANTITY": "an amount with its unit, such as 30s, 20min or 2w",
     "INT": "a whole number",
-    "RANGE": "a range such as 10-12",
+    "RANGE": "a range such as 10-12 or 6-7",
     "PERCENT": "a percentage such as 25%",
+    "TIMES_A_DAY": "how many times a day, such as 2x/day or 3 times a day",
+    "TWICE_DAILY": "twice daily",
+    "DAYS_A_WEEK": "days a week, such as 5 days a week",
+    "EVERY_OTHER_DAY": "every other day",
+    "PAIN_SCORE": "a pain score out of 10, such as 3/10",
     "NAME": "a name",
     "COLON": "`:` at the end of the line",
     "COMMA": "`,`",
@@ -68,9 +73,14 @@ _HEADER_WORDS = {
     "cleared",
     "set",
     "registry",
+    "affected",
+    "log",
 }
-_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress", "taper"}
-_FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
+_MODIFIER_WORDS = {
+    *("each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress", "taper"),
+    *("left", "right", "affected", "other", "rpe", "pain", "TIMES_A_DAY", "TWICE_DAILY"),
+}
+_FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK", "DAYS_A_WEEK", "weekdays", "EVERY_OTHER_DAY"}
 
 
 def _literal(parser: Lark, name: str) -> str | None:

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from .registry import Exercise, Registry
 from .vocabulary import LIMIT_KEYS
-from .wording import LIMIT_NAMES, days, describe_dose, describe_frequency, humanize
+from .wording import LIMIT_NAMES, days, describe_frequency, dose_lines, humanize, session_when
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -122,7 +122,8 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {days(phase.days)}\n")
         for session in phase.sessions:
             frequencies = {describe_frequency(session.frequency_for(p)) for p in session.prescriptions}
-            when = f" at {session.time:%H:%M}" if session.time else ""
+            when = session_when(session, program.time if session.per_day > 1 else None)
+            when = f", {when}" if when else ""
             phases.append(f"  {session.name or 'exercises'}: {', '.join(sorted(frequencies))}{when}\n")
 
     table = Table(box=box.SIMPLE if plain else box.SIMPLE_HEAVY, show_lines=not plain, pad_edge=False)
@@ -135,7 +136,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         name = (
             f"{planned_session.phase} / {planned_session.session}" if planned_session.session else planned_session.phase
         )
-        doses = "\n".join(f"{d.exercise.name} {describe_dose(d)}" for d in planned_session.exercises)
+        doses = "\n".join(dose_lines(planned_session.exercises))
         table.add_row(
             planned_session.date.isoformat(),
             f"{planned_session.date:%a}",

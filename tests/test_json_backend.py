@@ -104,6 +104,8 @@ def test_program_metadata():
         "notes": ["Two notes, the second one.", "Second."],
         "settings": {"page_size": "letter", "reminder": 900},
         "allows": [{"code": "S102", "reason": "Reviewed in clinic", "where": "program", "line": 14}],
+        "affected": None,
+        "log": [],
     }
 
 
@@ -120,6 +122,8 @@ def test_seed_000_schedule_in_date_order_with_each_days_dose():
         "phase": "Activate and stretch",
         "session": "Glute activation",
         "key": "activate-and-stretch/glute-activation",
+        "occurrence": 1,
+        "per_day": 1,
         "exercises": [
             {
                 "id": "clam_shell",
@@ -135,6 +139,11 @@ def test_seed_000_schedule_in_date_order_with_each_days_dose():
                 "bodyweight": False,
                 "note": None,
                 "dose": "3 × 8 each side, hold 1 s, rest 30–60 s",
+                "reps_in_steps": False,
+                "side": None,
+                "rpe": None,
+                "pain_limit": None,
+                "circuit": None,
             }
         ],
     }
@@ -170,6 +179,10 @@ def test_the_weekday_choice_for_times_a_week_is_in_the_output():
             "line": 15,
             "frequency": stretch["frequency"],
             "progression": None,
+            "side": None,
+            "rpe": None,
+            "pain_limit": None,
+            "circuit": None,
         }
     ]
     assert phases[1]["sessions"][0]["frequency"] == {

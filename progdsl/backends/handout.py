@@ -11,22 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from string import ascii_uppercase
 
 from .. import model
 from ..plan import DayDose, Plan, day_dose, final_stage
 from ..registry import RegionInfo, builtin_registry, region_info
+from ..vocabulary import LogItem
 from ..wording import (
+    circuit_for_client,
+    clock_times,
     date_span,
     day_and_date,
     day_name,
+    describe_circuit,
     describe_dose_in_words,
     frequency_for_client,
     humanize,
     length_in_words,
+    log_heading,
     long_date,
     short_date,
+    times_a_day,
     unit_words,
 )
 from . import BackendError
@@ -97,6 +103,23 @@ class Progression:
 
 
 @dataclass(frozen=True)
+class CircuitHead:
+    """The heading printed above a circuit's cards: `Circuit "Balance": 3 rounds, …` and how to do it."""
+
+    number: int
+    title: str
+    how: str
+
+
+@dataclass(frozen=True)
+class LogColumn:
+    """A column of the tracking log: `pain` (a score out of 10), `falls`, or one a `log "TEXT"` line asks for."""
+
+    heading: str
+    item: str | None  # `pain`, `falls`, or None for a written question
+
+
+@dataclass(frozen=True)
 class Card:
     """One exercise line of a session: everything a client needs to do it alone."""
 
@@ -115,6 +138,7 @@ class Card:
     harder: tuple[str, ...]
     equipment: tuple[str, ...]
     notes: tuple[str, ...]
+    circuit: CircuitHead | None = None  # the circuit the line is in: its dose is for one round
 
 
 @dataclass(frozen=True)
@@ -212,6 +236,7 @@ class Handout:
     cleared_by: str | None
     cleared_on: dt.date | None
     stop_signs: tuple[RegionInfo, ...]  # for each region the program works on, in the registry's order
+    log_columns: tuple[LogColumn, ...] = (LogColumn("Pain 0–10", "pain"),)  # from the `log` lines
 
 
 # ---- building it ------------------------------------------------------------------
@@ -346,12 +371,19 @@ def _card(
         harder=tuple(names.get(i, humanize(i)) for i in exercise.harder),
         equipment=_needs(plan, line),
         notes=tuple(note.text for note in line.notes),
+        circuit=(
+            CircuitHead(line.circuit.number, describe_circuit(line.circuit), circuit_for_client(line.circuit))
+            if line.circuit
+            else None
+        ),
     )
 
 
 def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ...]:
     occurrences: dict[tuple[int, int, int], list[tuple[dt.date, DayDose]]] = defaultdict(list)
     for planned_session in plan.sessions:
+        if planned_session.occurrence > 1:  # a per-day session's later times repeat the first's doses
+            continue
         for dose in planned_session.exercises:
             occurrences[planned_session.phase_index, planned_session.session_index, dose.line].append(
                 (planned_session.date, dose)
@@ -369,13 +401,14 @@ def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ..
                 if found:  # a line whose days never fall inside its phase has nothing to print
                     number += 1
                     cards.append(_card(plan, phase_index + 1, number, line, found, names))
-            time = session.time or plan.program.time
+            times = [time for time in session.occurrence_times(plan.program.time) if time is not None]
             label = _session_label(phase, session)
+            when = frequency_for_client(session.frequency)
             sessions.append(
                 SessionSection(
                     mark=marks[label],
-                    when=frequency_for_client(session.frequency),
-                    time=time.strftime("%H:%M") if time else None,
+                    when=f"{when}, {times_a_day(session.per_day)}" if session.per_day > 1 else when,
+                    time=clock_times(times) if times else None,
                     notes=tuple(note.text for note in session.notes),
                     cautions=tuple(caution.text for caution in session.cautions),
                     cards=tuple(cards),
@@ -405,6 +438,9 @@ def _marks_by_day(plan: Plan, marks: dict[str, SessionMark]) -> dict[dt.date, tu
     for planned in plan.sessions:
         phase = plan.phases[planned.phase_index].phase
         mark = marks[_session_label(phase, phase.sessions[planned.session_index])]
+        if planned.per_day > 1:  # one tick for each time of a per-day session
+            at = f" {planned.time:%H:%M}" if planned.time else f" ({planned.occurrence})"
+            mark = replace(mark, name=mark.name + at)
         if mark not in by_day[planned.date]:
             by_day[planned.date].append(mark)
     return {day: tuple(found) for day, found in by_day.items()}
@@ -496,7 +532,20 @@ def build_handout(plan: Plan) -> Handout:
         cleared_by=program.cleared.by if program.cleared else None,
         cleared_on=program.cleared.date if program.cleared else None,
         stop_signs=_stop_signs(plan),
+        log_columns=_log_columns(plan),
     )
+
+
+def _log_columns(plan: Plan) -> tuple[LogColumn, ...]:
+    """The `log` lines' columns (`log pain` without any); a pain limit on a line adds the pain column."""
+    program = plan.program
+    entries = [(entry.item, entry.text) for entry in program.log] or [
+        (item, log_heading(item)) for item in model.DEFAULT_LOG
+    ]
+    limited = any(p.pain_limit is not None for _, _, p in program.prescriptions())
+    if limited and all(item is not LogItem.PAIN for item, _ in entries):
+        entries.insert(0, (LogItem.PAIN, log_heading(LogItem.PAIN)))
+    return tuple(LogColumn(text, item.value if item else None) for item, text in entries)
 
 
 # A region's stop signs print when at least this share of the program's exercises belong

@@ -47,7 +47,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, Timezo
 from .. import wording
 from ..plan import estimated_seconds
 from ..version import __version__
-from ..wording import days, describe_dose, describe_frequency
+from ..wording import days, describe_frequency, dose_lines, session_when
 
 if TYPE_CHECKING:
     from ..plan import DayDose, Plan, PlannedSession
@@ -270,9 +270,9 @@ def _description(plan: Plan, day: PlannedSession, zone: ZoneInfo | None) -> str:
     phase = plan.phases[day.phase_index].phase
     session = phase.sessions[day.session_index]
     doses = []
-    for dose in day.exercises:
-        doses.append(f"{dose.exercise.name} — {describe_dose(dose)}")
-        doses += [f"  {note}" for note in dose.notes]
+    for dose, line in zip(_with_circuits(day.exercises), dose_lines(day.exercises, " — "), strict=True):
+        doses.append(line)
+        doses += [f"  {note}" for note in dose.notes] if dose is not None else []
     notes = [remark.text for remark in (*phase.notes, *session.notes)]
     cautions = [remark.text for remark in (*program.cautions, *phase.cautions, *session.cautions)]
     about = [
@@ -287,6 +287,18 @@ def _description(plan: Plan, day: PlannedSession, zone: ZoneInfo | None) -> str:
     return "\n\n".join([change, *sections] if change else sections)
 
 
+def _with_circuits(doses) -> list:
+    """The doses in `dose_lines`' order, with None where it puts a circuit's heading."""
+    found: list = []
+    current = None
+    for dose in doses:
+        if dose.circuit is not None and dose.circuit != current:
+            found.append(None)
+        current = dose.circuit
+        found.append(dose)
+    return found
+
+
 def _calendar_description(plan: Plan) -> str:
     """Whose program, its phases with the days and times each session falls on, its notes and
     the safety rules the clinician set aside (kept in every output)."""
@@ -299,9 +311,9 @@ def _calendar_description(plan: Plan) -> str:
         lines = [f"{phase.name}: {days(phase.days)} from {planned.start.isoformat()}"]
         for index, session in enumerate(phase.sessions):
             when = describe_frequency(session.frequency) if session.frequency else "as each exercise says"
-            time = session.time or program.time
-            at = f" at {time:%H:%M}" if time else ""
-            lines.append(f"• {session.name or f'Session {index + 1}'}: {when}{at}")
+            at = session_when(session, program.time)
+            joint = ", " if session.per_day > 1 else " "
+            lines.append(f"• {session.name or f'Session {index + 1}'}: {when}{joint + at if at else ''}")
         sections.append("\n".join(lines))
     sections += _bullets("Notes", [note.text for note in program.notes])
     allows = [f"{allow.code} ({allow.where}): {allow.reason}" for allow in plan.allows]

@@ -308,7 +308,7 @@ def one_sided_without_each_side(program, ctx):
             clam_shell 3x12 each side rest 30-60s
     """
     for _, _, p in program.prescriptions():
-        if p.exercise.one_sided and p.each_side is None:
+        if p.exercise.one_sided and p.each_side is None and p.side is None:
             yield ctx.report(
                 p.name_span,
                 f"`{p.written_name}` works one side at a time, but the line does not say the dose is for each side",

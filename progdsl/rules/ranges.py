@@ -23,9 +23,10 @@ Measure = tuple[str, Range, Span, str]  # limit key, value, where it is written,
 
 def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Measure]:
     """The line's sets and amounts; with `final_only`, a progression's start is left out."""
+    rounds = p.circuit.rounds if p.circuit else 1  # a circuit's rounds count as sets
     progression = p.progression
     if progression is None or progression.sets is None:
-        yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
+        yield "sets", Range(p.total_sets, p.total_sets), p.dose.span, ""
     else:
         sets_ends = (
             (progression.sets[0], "the progression starts at "),
@@ -33,7 +34,8 @@ def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Measure]:
         )
         for count, how in sets_ends[1:] if final_only else sets_ends:
             written = count == p.dose.sets
-            yield "sets", Range(count, count), p.dose.span if written else progression.span, "" if written else how
+            total = count * rounds
+            yield "sets", Range(total, total), p.dose.span if written else progression.span, "" if written else how
     key = p.dose.kind.limit_key
     if progression is None:
         yield key, p.dose.amount, p.dose.span, ""
