@@ -71,7 +71,7 @@ Frequency = Daily | TimesAWeek | OnDays | Every
 @dataclass(frozen=True)
 class Line:
     """A keyword and one value: `program "…"`, `client`, `clinician`, `timezone`,
-    `caution`, `note`, `registry` (a Text), `start`, `time` (an Atom)."""
+    `caution`, `note`, `registry`, `include` (a Text), `start`, `time` (an Atom)."""
 
     keyword: str
     value: Text | Atom

@@ -78,6 +78,7 @@ class AstBuilder(Transformer):
     caution = _line("caution")
     note = line_note = _line("note")
     registry = _line("registry")
+    include = _line("include")
     start_date = _line("start", _atom)
     default_time = _line("time", _atom)
 

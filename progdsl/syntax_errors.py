@@ -85,6 +85,7 @@ _HEADER_WORDS = {
     "cleared",
     "set",
     "registry",
+    "include",
 }
 _MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
 _FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
