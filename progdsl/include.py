@@ -143,10 +143,12 @@ class _Reader:
             )
             return
         shown = str(Path(including.name).parent / name) if not including.name.startswith("<") else name
-        source, found = decode(data, shown)
-        if source is None or found:
-            self.diagnostics += [dataclasses.replace(d, source=d.source or source) for d in found]
+        decoded, found = decode(data, shown)
+        if decoded is None or found:
+            where_in = decoded or SourceFile(shown, "")
+            self.diagnostics += [dataclasses.replace(d, source=d.source or where_in) for d in found]
             return
+        source = decoded
         tree, found = parse(source)
         if tree is None:
             self.diagnostics += [dataclasses.replace(d, source=d.source or source) for d in found]
