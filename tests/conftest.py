@@ -10,4 +10,4 @@ from support import PROGRAMS
 
 @pytest.fixture
 def example_programs() -> list[Path]:
-    return sorted(PROGRAMS.rglob("*.prog"))
+    return sorted(PROGRAMS.glob("*.prog"))

@@ -212,3 +212,32 @@ def test_an_include_from_standard_input_is_relative_to_the_working_folder(clinic
     monkeypatch.chdir(clinic.parent)
     result = CliRunner().invoke(main, ["check", "-"], input=CLIENT)
     assert result.exit_code == 0, result.output
+
+
+def test_the_clinic_examples_check_clean_and_build_for_their_clients(tmp_path):
+    """programs/clinic/: a protocol, a client's file that includes it, and a clients file."""
+    from support import PROGRAMS
+
+    clinic = PROGRAMS / "clinic"
+    own = load(clinic / "sam_lee.prog")
+    assert own.ok and own.diagnostics == (), own.diagnostics
+    assert [p.name for p in own.program.phases] == ["Walk first", "Straighten and activate", "Build strength"]
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(clinic / "knee_acl_protocol.prog"),
+            "--clients",
+            str(clinic / "clients.csv"),
+            "--to",
+            "json",
+            "-o",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "knee_acl_protocol-jordan-avery.json",
+        "knee_acl_protocol-sam-lee-2.json",
+        "knee_acl_protocol-sam-lee.json",
+    ]
