@@ -19,7 +19,7 @@ from .source import SourceFile, Span
 
 # What each kind of token is, in the words the language reference uses.
 _TERMINAL_WORDS = {
-    "STRING": 'a text in double quotes, such as "Sam Lee"',
+    "STRING": "a text in double quotes",
     "DATE": "a date written YYYY-MM-DD, such as 2026-12-07",
     "TIME": "a time written HH:MM, such as 07:30",
     "TEMPO": "a tempo such as 3-1-3",

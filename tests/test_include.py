@@ -241,3 +241,12 @@ def test_the_clinic_examples_check_clean_and_build_for_their_clients(tmp_path):
         "knee_acl_protocol-sam-lee-2.json",
         "knee_acl_protocol-sam-lee.json",
     ]
+
+
+def test_an_included_line_numbers_on_past_the_including_files_lines(clinic):
+    """Every line of the program has a number of its own (the JSON's `line`, the handout's keys)."""
+    program = load(clinic).program
+    walk = program.phases[0].sessions[0].prescriptions[0]
+    quad = program.phases[1].sessions[0].prescriptions[0]
+    own_lines = len(CLIENT.split("\n"))
+    assert walk.span.line == 9 and quad.span.line == own_lines + 9
