@@ -79,8 +79,8 @@ Frequency = Daily | TimesAWeek | OnDays | Every
 @dataclass(frozen=True)
 class Line:
     """A keyword and one value: `program "…"`, `client`, `clinician`, `timezone`,
-    `caution`, `note`, `registry` (a Text), `start`, `time`, `affected` (an Atom), `log`
-    (an Atom for `pain` or `falls`, a Text for a question of the clinician's own)."""
+    `caution`, `note`, `registry`, `include` (a Text), `start`, `time`, `affected` (an Atom),
+    `log` (an Atom for `pain` or `falls`, a Text for a question of the clinician's own)."""
 
     keyword: str
     value: Text | Atom

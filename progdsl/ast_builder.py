@@ -91,6 +91,7 @@ class AstBuilder(Transformer):
     caution = _line("caution")
     note = line_note = _line("note")
     registry = _line("registry")
+    include = _line("include")
     start_date = _line("start", _atom)
     affected = _line("affected", _atom)
     log_word = _line("log", _atom)

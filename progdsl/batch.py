@@ -14,6 +14,7 @@ be written, is reported and the other backends and files go on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from .pool import RECYCLE_AFTER, map_in_order
 
 if TYPE_CHECKING:
     from .backends import Backend
+    from .clients import ClientRow
 
 
 @dataclass(frozen=True)
@@ -115,15 +117,34 @@ def backend_for(plugin: plugins.Plugin) -> Backend:
     return check_backend(plugin, plugins.load(plugin))
 
 
-def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Compiled:
-    """Check, plan and render one program with each backend, writing nothing."""
-    try:
-        data = read_file(path)
-    except OSError as exc:
-        return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
-    plan, result = plan_of(load_bytes(data, path, registries=settings.registries), settings.start)
+def compile_program(
+    path: str,
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    *,
+    data: bytes | None = None,
+    name: str | None = None,
+    client: ClientRow | None = None,
+) -> Compiled:
+    """Check, plan and render one program with each backend, writing nothing.
+
+    `data` is the program when it is not read from `path` (standard input, whose `path`
+    is `<stdin>`); `name` is what the outputs are called instead of the file's stem;
+    `client` makes the program that client's (`progdsl.clients`), its outputs named
+    after the program and the client.
+    """
+    if data is None:
+        try:
+            data = read_file(path)
+        except OSError as exc:
+            return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
+    adjust = client.apply if client is not None else None
+    plan, result = plan_of(load_bytes(data, path, registries=settings.registries, adjust=adjust), settings.start)
     if plan is None:  # errors, or a plan that would end after the latest day (E125)
         return Compiled(path, Checked(path, result))
+    if name is not None or client is not None:
+        stem = name or plan.name
+        plan = dataclasses.replace(plan, output_name=f"{stem}-{client.slug}" if client else stem)
     outputs: list[Rendered | Failed] = []
     for plugin in backends:
         try:
@@ -159,6 +180,77 @@ def build_files(
     claimed: dict[str, str] = {}  # output name -> the program that claimed it
     for program in compile_programs(paths, backends, settings, jobs):
         yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
+
+
+def build_named(
+    path: str,
+    name: str,
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    data: bytes | None = None,
+) -> Report:
+    """Build one program whose outputs are called `name`: a file, or `data` read from
+    standard input (`path` is then what messages call it, `<stdin>`)."""
+    program = compile_program(path, backends, settings, data=data, name=name)
+    return Report(program.path, tuple(_write(program, settings.folder, {})))
+
+
+def build_for_clients(
+    path: str,
+    clients: Sequence[ClientRow],
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    jobs: int = 1,
+    clients_file: str = "",
+) -> Iterator[Report]:
+    """Build one protocol once per client into `settings.folder`: first a report of the
+    protocol's own check, then one per client in the order given. Nothing is built when
+    the protocol has errors. A client's report holds only what its own values add to the
+    protocol's diagnostics, so a warning about the protocol is shown once, not per client."""
+    try:
+        data = read_file(path)
+    except OSError as exc:
+        yield Report(path, (Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"),))
+        return
+    protocol = load_bytes(data, path, registries=settings.registries)
+    yield Report(path, (Checked(path, protocol),))
+    if not protocol.ok:
+        return
+    shown = set(protocol.diagnostics)
+    work = partial(_compile_for_client, path=path, data=data, backends=backends, settings=settings, where=clients_file)
+    if jobs > 1 and len(clients) > 1:
+        died = partial(_client_died, path=path, where=clients_file)
+        compiled = map_in_order(work, clients, jobs, died=died, preload=["progdsl.batch"])
+    else:
+        compiled = (work(client) for client in clients)
+    claimed: dict[str, str] = {}
+    for program in compiled:
+        checked = program.checked
+        if isinstance(checked, Checked):
+            news = tuple(d for d in checked.result.diagnostics if d not in shown)
+            checked = Checked(checked.path, dataclasses.replace(checked.result, diagnostics=news))
+        program = dataclasses.replace(program, checked=checked)
+        yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
+
+
+def client_label(path: str, client: ClientRow, where: str) -> str:
+    """What messages call one client's build: `knee.prog for Sam Lee (clients.csv:3)`."""
+    return f"{path} for {client.client} ({where}:{client.line})"
+
+
+def _compile_for_client(
+    client: ClientRow, path: str, data: bytes, backends: Sequence[plugins.Plugin], settings: BuildSettings, where: str
+) -> Compiled:
+    compiled = compile_program(path, backends, settings, data=data, client=client)
+    label = client_label(path, client, where)
+    checked = compiled.checked
+    checked = dataclasses.replace(checked, path=label)
+    outputs = tuple(dataclasses.replace(o, path=label) if isinstance(o, Failed) else o for o in compiled.outputs)
+    return dataclasses.replace(compiled, path=label, checked=checked, outputs=outputs)
+
+
+def _client_died(client: ClientRow, path: str, where: str) -> Compiled:
+    return _died(client_label(path, client, where))
 
 
 def _died(path: str) -> Compiled:

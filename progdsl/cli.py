@@ -452,11 +452,39 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     metavar="N",
     help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).",
 )
+@click.option(
+    "--name",
+    "output_name",
+    metavar="NAME",
+    help="What to call the outputs (NAME.json, NAME.ics, ...) instead of the file's name; needed with `-`.",
+)
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="CSV",
+    help="Build the one program given once per client listed in this CSV file (docs/batch.md).",
+)
 @_REGISTRY
 def build(
-    paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs, registries
+    paths,
+    backend_names,
+    output_dir,
+    start,
+    reminder,
+    no_reminder,
+    page_size,
+    template_dir,
+    jobs,
+    output_name,
+    clients_file,
+    registries,
 ) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
+
+    `-` reads one program from standard input; `--name` then says what to call its outputs.
+    With `--clients CSV`, the one program given is built for each client in the file:
+    PROGRAM-CLIENT.json and so on.
 
     A file with errors writes nothing. One bad file, backend or output does not stop
     the others; the exit status is then 1. Every file is written whole or not at all.
@@ -464,12 +492,22 @@ def build(
     import os
 
     from . import plugins
-    from .batch import BuildSettings, Checked, Failed, Written, build_files
+    from .batch import BuildSettings, Checked, Failed, Written, build_files, build_named
 
-    if "-" in paths:
+    if "-" in paths and len(paths) > 1:
+        raise click.BadParameter("`-` reads one program from standard input; give it alone", param_hint="PATH")
+    if "-" in paths and not output_name:
         raise click.BadParameter(
-            "build reads program files; standard input gives no name for the outputs", param_hint="PATH"
+            "standard input has no file name to call the outputs after: add --name NAME, such as --name sam-lee",
+            param_hint="PATH",
         )
+    if output_name is not None:
+        _check_output_name(output_name)
+    if (output_name or clients_file) and (len(paths) > 1 or Path(paths[0]).is_dir()):
+        option = "--clients" if clients_file else "--name"
+        raise click.BadParameter(f"{option} goes with one program file, not several", param_hint="PATH")
+    if clients_file and paths[0] == "-":
+        raise click.BadParameter("--clients builds a program file; save the program first", param_hint="PATH")
     if reminder is not None and no_reminder:
         raise click.UsageError("give --reminder or --no-reminder, not both")
     overrides = {}
@@ -486,15 +524,35 @@ def build(
     names = list(dict.fromkeys(backend_names)) or [
         plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
     ]
+    clients, invalid_rows = [], 0
+    if clients_file:
+        clients, invalid_rows = _read_clients(clients_file)
     backends, problems = _load_backends(names)
     for problem in problems:
         click.echo(f"{_style('error:', 'error')} {problem}", err=True)
 
-    written = failed = invalid = built = warned = 0
+    workers = jobs or os.cpu_count() or 1
+    if clients_file:
+        reports = _client_reports(programs[0], clients, backends, settings, workers, clients_file)
+        programs = [f"{programs[0]} for {client.client}" for client in clients]
+    elif output_name:
+        data = None
+        if programs[0] == "-":
+            from .parser import read_limited
+
+            data, programs = read_limited(sys.stdin.buffer), ["<stdin>"]
+        reports = iter([build_named(programs[0], output_name, backends, settings, data)])
+    else:
+        reports = build_files(programs, backends, settings, workers)
+
+    written = failed = built = warned = 0
+    invalid = invalid_rows
     with _progress_bar(len(programs)) as advance:
-        for report in build_files(programs, backends, settings, jobs or os.cpu_count() or 1):
+        for report in reports:
             for event in report.events:
                 if isinstance(event, Checked):
+                    if clients_file and report.path != _PROTOCOL_CHECK and event.result.diagnostics:
+                        _say(f"{event.path}:", err=True)  # what this client's own values bring
                     _print_diagnostics(event.result)
                     if not event.result.ok:
                         invalid += 1
@@ -505,6 +563,8 @@ def build(
                 elif isinstance(event, Failed):
                     failed += 1
                     _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+            if report.path == _PROTOCOL_CHECK:
+                continue  # the protocol's own check, before its clients: not one of the programs built
             built += report.ok
             warned += report.warned
             if advance:
@@ -524,6 +584,51 @@ def build(
         )
     if problems or failed or invalid:
         sys.exit(EXIT_ERRORS)
+
+
+def _check_output_name(name: str) -> None:
+    """`--name` is a file name without a folder or a suffix of its own."""
+    if not name.strip() or name in (".", "..") or any(ch in name for ch in "/\\\0") or name.startswith("-"):
+        raise click.BadParameter(
+            f"'{name}' is not a name for files; give a plain name such as sam-lee (no folder, no suffix)",
+            param_hint="--name",
+        )
+
+
+def _read_clients(clients_file: str):
+    """The clients in a CSV file, its diagnostics printed; and how many of its rows are not built."""
+    from .clients import read_clients
+    from .diagnostics import render_text
+    from .parser import read_limited
+
+    try:
+        with open(clients_file, "rb") as stream:
+            data = read_limited(stream)
+    except OSError as exc:
+        raise click.FileError(clients_file, exc.strerror) from exc
+    source, clients, diagnostics = read_clients(data, clients_file)
+    for diagnostic in diagnostics:
+        _say(render_text(diagnostic, source, style=_style) + "\n", err=True)
+    if diagnostics and not clients:
+        _say(f"{_style('error:', 'error')} {clients_file}: no client is built", err=True)
+    return clients, len({d.span.line for d in diagnostics})  # rows not built (or the whole file)
+
+
+# Marks the report of a protocol's own check in a build for clients (`build --clients`).
+_PROTOCOL_CHECK = "<protocol>"
+
+
+def _client_reports(path, clients, backends, settings, jobs, clients_file):
+    """`batch.build_for_clients`, its first report (the protocol's check) marked as such."""
+    import dataclasses
+
+    from .batch import build_for_clients
+
+    reports = build_for_clients(path, clients, backends, settings, jobs, clients_file)
+    first = next(reports, None)
+    if first is not None:
+        yield dataclasses.replace(first, path=_PROTOCOL_CHECK)
+    yield from reports
 
 
 @main.command()

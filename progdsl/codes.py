@@ -859,6 +859,182 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
                 clam_shell 3x20 each side band green rest 30-60s allow S102 "Client is used to high repetitions"
         """,
     ),
+    # ---- include (progdsl.include) ----------------------------------------------
+    ErrorCode(
+        "E161",
+        "include-not-found",
+        "An `include` line names a file that does not exist or cannot be read.",
+        """
+        What it means
+            `include "FILE.prog"` takes the phases of another program file, a protocol.
+            The path is relative to the file that has the `include` line (to the working
+            folder for a program read from standard input), and there is no readable
+            file at that path.
+
+        Example
+            program "Knee for Sam"
+            include "protocols/no_such_protocol.prog"
+            phase "Warm up" 1w daily:
+              walking 10min
+
+        Fix
+            program "Knee for Sam"
+            phase "Warm up" 1w daily:
+              walking 10min
+        """,
+    ),
+    ErrorCode(
+        "E162",
+        "include-cycle",
+        "Files include each other in a loop.",
+        """
+        What it means
+            A file includes itself, directly or through other files: `a.prog` includes
+            `b.prog`, which includes `a.prog` again. Its phases would never end. The
+            message lists the files in the loop, and the caret is on the `include` line
+            that closes it.
+
+        Example
+            A file `knee.prog` with the line `include "knee.prog"`, or two protocols that
+            each include the other.
+
+        Fix
+            Remove the `include` line that closes the loop. Phases that two protocols
+            share can go in a third file that both include.
+        """,
+    ),
+    ErrorCode(
+        "E163",
+        "include-not-a-file",
+        "An `include` line names a folder, or something else that is not a file.",
+        """
+        What it means
+            An `include` takes one program file. The path names a folder (or a device, a
+            pipe or another special file), which progdsl does not read as a program.
+
+        Example
+            `include "protocols"`, where protocols is the folder that holds the files.
+
+        Fix
+            Name the file in the folder: `include "protocols/acl_early.prog"`.
+        """,
+    ),
+    ErrorCode(
+        "E164",
+        "include-too-large",
+        "A program includes more than 32 files, or more than 2,000,000 bytes together.",
+        """
+        What it means
+            A program and every file it includes, directly or through other files, are
+            held to the limits of one program: at most 32 included files, and at most
+            2,000,000 bytes together. Real protocols come nowhere near either; passing
+            them usually means an include that repeats.
+
+        Example
+            A chain of protocols each including the next, 40 files long.
+
+        Fix
+            Join protocols that are always used together into one file, and check for a
+            file included more often than meant.
+        """,
+    ),
+    ErrorCode(
+        "E165",
+        "include-without-phases",
+        "An included file has no phases.",
+        """
+        What it means
+            An included file is a protocol: what it brings is its phases, after the
+            including file's own. This file has none, so the `include` would add
+            nothing but header lines, which is most likely the wrong file.
+
+        Example
+            `include "cautions.prog"`, where cautions.prog holds only `caution` lines.
+
+        Fix
+            Include the protocol file that has the phases, or move the header lines into
+            the program itself.
+        """,
+    ),
+    # ---- a clients file (progdsl.clients, `progdsl build --clients`) ----------------
+    ErrorCode(
+        "E166",
+        "clients-file-unreadable",
+        "A clients file is not UTF-8 CSV text, is empty or is too large.",
+        """
+        What it means
+            `progdsl build PROGRAM --clients CLIENTS.csv` reads a CSV file saved as UTF-8,
+            with a first row of column names and a row per client. This file cannot be
+            read that way: it is in another encoding, it is not CSV, it holds no rows, or
+            it is larger than a program may be. No client is built.
+
+        Example
+            A spreadsheet saved as "CSV (Windows)": the name Zoë is stored as a byte that
+            is not UTF-8.
+
+        Fix
+            Save the spreadsheet again as "CSV UTF-8 (comma delimited)".
+        """,
+    ),
+    ErrorCode(
+        "E167",
+        "clients-column",
+        "A clients file has no `client` column, a column progdsl does not know, or a value past the last column.",
+        """
+        What it means
+            The first row of a clients file names its columns: `client` (required),
+            `start`, `time`, `timezone` and `affected`, in any order. A column with
+            another name, a column given twice, or no `client` column stops every row,
+            since no row's values could be read for sure. A row with a value past the
+            last named column is not built; the others are.
+
+        Example
+            client,strat
+            Sam Lee,2026-12-07
+
+        Fix
+            client,start
+            Sam Lee,2026-12-07
+        """,
+    ),
+    ErrorCode(
+        "E168",
+        "client-without-name",
+        "A row of a clients file has no client name.",
+        """
+        What it means
+            Every row of a clients file is one client, and its outputs are named after
+            the client. A row whose `client` cell is empty cannot be named, so it is not
+            built; the other rows are.
+
+        Example
+            client,start
+            ,2026-12-07
+
+        Fix
+            client,start
+            Sam Lee,2026-12-07
+        """,
+    ),
+    ErrorCode(
+        "E169",
+        "client-side-unknown",
+        "The `affected` cell of a clients file is not `left` or `right`.",
+        """
+        What it means
+            The `affected` column says which side the client's affected side is, in the
+            place of the program's own `affected` line. It takes `left` or `right`; an
+            empty cell keeps the program's.
+
+        Example
+            client,affected
+            Sam Lee,lft
+
+        Fix
+            client,affected
+            Sam Lee,left
+        """,
+    ),
     # ---- progressions (v2) -----------------------------------------------------
     ErrorCode(
         "E170",

@@ -98,10 +98,13 @@ class Plan:
     sessions: tuple[PlannedSession, ...]  # in date order, then time, then phase and session order
     exercises: tuple[Exercise, ...]  # the registry entries used, by id
     allows: tuple[AllowRecord, ...]
+    output_name: str | None = None  # set by the build: `--name`, or a client's (progdsl.clients)
 
     @property
     def name(self) -> str:
-        """The file's stem: what output files are called."""
+        """What output files are called: the file's stem, unless the build names them."""
+        if self.output_name:
+            return self.output_name
         stem = os.path.basename(self.program.source.name)
         return (stem.rsplit(".", 1)[0] if "." in stem else stem) or "program"
 

@@ -322,6 +322,8 @@ class Resolver:
                     notes.append(model.Remark(text.value, item.span))
                 case ast.Line(keyword="registry"):
                     pass  # loaded before resolving (progdsl.compiler.registry_for)
+                case ast.Line(keyword="include"):
+                    pass  # expanded before resolving (progdsl.include)
                 case ast.Allow():
                     allows += self.allows([item])
                 case ast.Surgery():

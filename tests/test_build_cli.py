@@ -80,7 +80,7 @@ def test_a_batch_with_one_bad_file_writes_the_others_and_exits_1(programs, tmp_p
 def test_a_clean_batch_exits_0_and_lists_what_it_wrote(tmp_path):
     result = build(str(PROGRAMS), "--to", "json", "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert files(tmp_path / "out") == sorted(f"{p.stem}.json" for p in PROGRAMS.glob("*.prog"))
+    assert files(tmp_path / "out") == sorted(f"{p.stem}.json" for p in PROGRAMS.rglob("*.prog"))
     assert "error" not in result.stderr  # warnings only
 
 
