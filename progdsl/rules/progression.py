@@ -61,6 +61,16 @@ def progression_too_steep(program, ctx):
         phase "Build" 6w:
           session on mon wed fri:
             glute_bridge 3x15 rest 60s progress from 8 over 6w
+
+    Where this comes from
+        [Gabbett 2016] finds that rapid rises in training load, not training itself,
+        cause a large share of soft-tissue injuries, and [ACSM 2011] holds that gradual
+        progression lowers the risks of exercise. [ACSM 2009] raises a load by 2-10%
+        once the client can do one or two repetitions more than the target. The 25%
+        weekly limit on volume is a clinical judgement, not a published figure: home
+        volumes are small (8 to 10 repetitions is already 25%), so a 10% limit would
+        flag nearly every real step, and the limit can be set per program with `set
+        weekly_increase_limit`.
     """
     limit = Fraction(ctx.setting("weekly_increase_limit")) / 100
     for _, _, p in program.prescriptions():
@@ -140,6 +150,12 @@ def volume_jump_between_phases(program, ctx):
         phase "Build" 3w:
           session on mon wed fri:
             glute_bridge 3x15 rest 60s progress from 10 over 3w
+
+    Where this comes from
+        The same basis as S201: [Gabbett 2016] on rapid rises in load and [ACSM 2011] on
+        gradual progression. Judging the jump between phases against the weekly limit
+        (25% unless set) is a clinical judgement: a new phase should not add more than a
+        week of progression would.
     """
     limit = ctx.setting("weekly_increase_limit") / 100
     for earlier, later in zip(program.phases, program.phases[1:]):
@@ -185,6 +201,11 @@ def progression_decreases(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s progress from 8 over 2w
+
+    Where this comes from
+        No clinical source: a progression written from a higher dose to a lower one is
+        almost always a slip in the numbers. A deliberate reduction (a taper, a deload)
+        is written as a dose of its own, so the rule treats this one as a mistake.
     """
     for _, _, p in program.prescriptions():
         progression = p.progression
@@ -220,6 +241,11 @@ def progression_does_nothing(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s progress from 8 over 2w
+
+    Where this comes from
+        No clinical source: a progression that starts and ends at the same dose changes
+        nothing, which is almost always a slip in the numbers. Reporting it is a
+        consistency check.
     """
     for _, _, p in program.prescriptions():
         progression = p.progression
@@ -255,6 +281,11 @@ def progression_longer_than_phase(program, ctx):
         phase "Core" 4w:
           session on mon wed fri:
             plank 3x20s rest 60s progress to 30s over 4w
+
+    Where this comes from
+        No clinical source: a progression that outlasts its phase never reaches its end
+        dose, so the program does not do what it says. Checking it is a matter of the
+        program's consistency, not a clinical threshold.
     """
     for phase, _, p in program.prescriptions():
         progression = p.progression
