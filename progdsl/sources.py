@@ -38,7 +38,12 @@ class Source:
     def reference(self) -> str:
         """The full reference on one line: title, body, year and, where stable, the address."""
         address = f" {self.url}" if self.url else ""
-        return f"{self.title}. {self.body}, {self.year}.{address}"
+        return f"{self.sentence_title} {self.body}, {self.year}.{address}"
+
+    @property
+    def sentence_title(self) -> str:
+        """The title as a sentence: with a full stop, unless it ends with its own."""
+        return self.title if self.title.endswith((".", "?", "!")) else f"{self.title}."
 
     @property
     def anchor(self) -> str:

@@ -142,7 +142,7 @@ def sources_markdown(catalog: Catalog) -> str:
         address = f" <{source.url}>" if source.url else ""
         parts.append(
             f"### {source.label}\n\n"
-            f"*{source.kind.capitalize()}.* {source.title}. {source.body}, {source.year}.{address}\n\n"
+            f"*{source.kind.capitalize()}.* {source.sentence_title} {source.body}, {source.year}.{address}\n\n"
             f"**What it says.** {source.says}\n\n"
             f"**What was read.** {source.read}\n\n"
             f"**Rests on it:** {', '.join(users[source.label]) or 'nothing yet'}.\n"

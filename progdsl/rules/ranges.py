@@ -246,8 +246,8 @@ def pause_outside_safe_range(program, ctx):
             bird_dog 3x8 each side hold 3s rest 45s
 
     Where this comes from
-        [ACSM 2009] advises a moderate speed of 1-2 s up and 1-2 s down for resistance
-        work, and [AHA 2007] a rhythmic, moderate to slow pace without holding the
+        [ACSM 2009] advises a moderate speed of 1-2 s up and 1-2 s down for heavy
+        strength work, and [AHA 2007] a rhythmic, moderate to slow pace without holding the
         breath. The safe pause in each repetition (usually up to 5-10 s) is a clinical
         judgement built on that: a long squeeze in every repetition turns a dynamic
         exercise into repeated isometric holds, with the breath-holding they invite.
@@ -284,7 +284,7 @@ def pause_outside_recommended_range(program, ctx):
 
     Where this comes from
         [Conway (CCHN)] holds each repetition of its activation exercise for about 1 s,
-        and [ACSM 2009] advises 1-2 s phases for resistance work. The recommended pauses
+        and [ACSM 2009] advises 1-2 s phases for heavy strength work. The recommended pauses
         (mostly 1-3 s, up to 10 s for holds such as bird dog) are a clinical judgement
         built on those.
     """

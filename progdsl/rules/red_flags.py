@@ -110,17 +110,19 @@ def red_flag_not_cleared(program, ctx):
             clam_shell 3x12 each side rest 30-60s
 
     Where this comes from
-        The red flags for serious spinal pathology (saddle numbness, bladder or bowel
-        change, night pain, unexplained weight loss, fever, an injury) are those of
-        [IFOMPT 2020], which asks for them to be recognised early and acted on. The
-        signs that call for a professional before training come from the clinic articles
-        the project started from: nerve pinching, numbness or pins and needles
-        ([Conway (CCHN)]), pain lasting more than a couple of weeks or sharp spreading
-        pain ([Felstein 2021]), a history of back pain or injury and worsening symptoms
-        ([Training with LBP]), severe or chronic pain ([LBP Part 3]). Making every flag
-        an error until someone has cleared the client is a clinical judgement:
-        [IFOMPT 2020] itself warns that single flags are weak evidence, so the rule asks
-        for a clinician's decision, not a diagnosis.
+        The red flags for serious spinal pathology are signs of the four conditions
+        that [IFOMPT 2020] covers, which must be recognised early and acted on:
+        cauda equina syndrome (saddle numbness, bladder or bowel change), fracture
+        (an injury), cancer (unexplained weight loss, night pain) and infection
+        (fever). The signs that call for a professional before training come from
+        the clinic articles the project started from: nerve pinching, numbness or
+        pins and needles ([Conway (CCHN)]), pain lasting more than a couple of weeks
+        or sharp spreading pain ([Felstein 2021]), a history of back pain or injury
+        and worsening symptoms ([Training with LBP]), severe or chronic pain
+        ([LBP Part 3]). Making every flag an error until someone has cleared the
+        client is a clinical judgement: [IFOMPT 2020] itself warns that single flags
+        are weak evidence, so the rule asks for a clinician's decision, not a
+        diagnosis.
     """
     if program.cleared is not None:
         return
@@ -290,9 +292,9 @@ def cleared_after_start(program, ctx):
             clam_shell 3x12 each side rest 30-60s
 
     Where this comes from
-        [IFOMPT 2020] asks for red flags to be acted on before treatment goes ahead.
-        That a clearance dated after the start leaves the first days uncovered is the
-        program's own logic; warning rather than refusing is a clinical judgement.
+        [IFOMPT 2020] asks for red flags to be recognised early and acted on. That a
+        clearance dated after the start leaves the first days uncovered is the program's
+        own logic; warning rather than refusing is a clinical judgement.
     """
     cleared, start = program.cleared, program.start
     if cleared is not None and start is not None and cleared.date > start:
