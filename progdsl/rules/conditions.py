@@ -248,13 +248,13 @@ def falls_history_unsupported_balance(program, ctx):
             single_leg_stance 3x20s each side rest 30s
 
     Where this comes from
-        [WHO 2020] and [ACSM 2011] advise balance training to prevent falls in older
-        people. The [Otago 2003] home program, which cut falls by over a third in
-        trials, starts its balance exercises holding on to something stable and only
-        later lets go, with an instructor deciding when. Flagging every unsupported or
-        eyes-closed exercise for a client with a history of falls follows that
-        progression; which exercises count as unsupported is the registry's clinical
-        judgement.
+        [WHO 2020] advises varied activity that stresses balance and strength on 3 or
+        more days a week to prevent falls in older people, and [ACSM 2011] balance work
+        for all adults. The [Otago 2003] home program, which cut falls by over a third
+        in trials, starts its balance exercises holding on to something stable and lets
+        go only at its harder levels. Flagging every unsupported or eyes-closed exercise
+        for a client with a history of falls follows that progression; which exercises
+        count as unsupported is the registry's clinical judgement.
     """
     if not _flags(program, ("falls_history",)):
         return
@@ -456,10 +456,10 @@ def hypertension_long_isometric_hold(program, ctx):
             plank 4x20s rest 60s
 
     Where this comes from
-        [AHA 2007] advises breathing out on the effort and not holding the breath or
-        straining during resistance exercise, which raises blood pressure. The 30-second
-        limit on holds is a clinical judgement, not a published figure: shorter holds
-        can be done while breathing steadily.
+        [AHA 2007] advises breathing out on the effort, and not holding the breath or
+        straining, during resistance exercise. The 30-second limit on holds is a
+        clinical judgement, not a published figure: shorter holds can be done while
+        breathing steadily.
     """
     if not _flags(program, ("hypertension",)):
         return
@@ -526,11 +526,11 @@ def dizziness_quick_position_change(program, ctx):
             squat 3x10 rest 60s
 
     Where this comes from
-        [AAO-HNSF 2017] describes BPPV, the commonest inner-ear vertigo, as brought on
-        by changes in the position of the head, [Pauwels 2023] finds that people with
-        BPPV fall more often, and [APTA 2022] that vestibular loss causes dizziness and
-        imbalance. Which exercises count as a quick change of position, and asking for a
-        slower order (lying, then sitting, then standing), are a clinical judgement.
+        [AAO-HNSF 2017] describes BPPV as vertigo brought on by changes in the position
+        of the head, [Pauwels 2023] finds that people with BPPV fall more often, and
+        [APTA 2022] that inner-ear (vestibular) loss causes dizziness and imbalance.
+        Which exercises count as a quick change of position, and asking for a slower
+        order (lying, then sitting, then standing), are a clinical judgement.
     """
     found = _flags(program, DIZZINESS_FLAGS)
     if not found:
