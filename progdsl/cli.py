@@ -251,8 +251,18 @@ def list_rules(output_format: str) -> None:
     if output_format == "json":
         import json
 
+        from .rules import SOURCE_SECTION
+        from .sources import load
+
         records = [
-            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary} for r in found.rules
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "sources": load().citations(r.sections().get(SOURCE_SECTION, "")),
+            }
+            for r in found.rules
         ]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif output_format == "markdown":

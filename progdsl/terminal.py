@@ -14,7 +14,7 @@ from rich.text import Text
 
 from .registry import Exercise, Registry
 from .vocabulary import LIMIT_KEYS
-from .wording import LIMIT_NAMES, days, describe_frequency, dose_lines, humanize, session_when
+from .wording import LIMIT_NAMES, days, describe_frequency, dose_lines, humanize, range_basis, session_when
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -54,6 +54,14 @@ def exercise_table(exercises: list[Exercise]) -> Table:
             "each side" if e.one_sided else "both",
         )
     return table
+
+
+def _range_basis(e: Exercise) -> str:
+    from .sources import load
+
+    sources = load()
+    origin = None if e.origin == "progdsl" else e.origin
+    return range_basis(origin, sources.range_basis(e.category, e.id), sources.ranges["defaults"])
 
 
 def exercise_detail(e: Exercise, registry: Registry) -> Group:
@@ -97,6 +105,7 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
         Text(e.name, style="bold underline"),
         facts,
         ranges,
+        Text(_range_basis(e) + "\n"),
         Text("How to do it", style="bold"),
         steps,
         Text("Take care", style="bold"),

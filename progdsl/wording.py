@@ -461,3 +461,17 @@ def did_you_mean(names: Iterable[str]) -> str | None:
     """`did you mean `a` or `b`?`, or None when there is nothing to suggest."""
     quoted = [f"`{name}`" for name in names]
     return f"did you mean {' or '.join(quoted)}?" if quoted else None
+
+
+# ---- sources ----------------------------------------------------------------------
+
+
+def range_basis(origin: str | None, basis: str, defaults_basis: str) -> str:
+    """Where an exercise's ranges come from, as `progdsl exercise` prints it under the ranges.
+    `origin` is None for a built-in exercise, else the registry that defines it."""
+    if origin is None:
+        return f"Where these ranges come from: {basis} docs/sources.md lists the sources."
+    return (
+        f"These ranges are set by {origin}. A range it leaves out takes progdsl's default, whose basis is: "
+        f"{defaults_basis} docs/sources.md lists the sources."
+    )

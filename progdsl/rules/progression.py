@@ -88,6 +88,16 @@ def progression_too_steep(program, ctx):
         phase "Build" 6w:
           session on mon wed fri:
             glute_bridge 3x15 rest 60s progress from 8 over 6w
+
+    Where this comes from
+        [Gabbett 2016] finds that rapid rises in training load, not training itself,
+        cause a large share of soft-tissue injuries, and [ACSM 2011] holds that gradual
+        progression lowers the risks of exercise. [ACSM 2009] raises a load by 2-10%
+        once the client can do one or two repetitions more than the target. The 25%
+        weekly limit on volume is a clinical judgement, not a published figure: home
+        volumes are small (8 to 10 repetitions is already 25%), so a 10% limit would
+        flag nearly every real step, and the limit can be set per program with `set
+        weekly_increase_limit`.
     """
     limit = Fraction(ctx.setting("weekly_increase_limit")) / 100
     for _, _, p in program.prescriptions():
@@ -172,6 +182,12 @@ def volume_jump_between_phases(program, ctx):
         phase "Build" 3w:
           session on mon wed fri:
             glute_bridge 3x15 rest 60s progress from 10 over 3w
+
+    Where this comes from
+        The same basis as S201: [Gabbett 2016] on rapid rises in load and [ACSM 2011] on
+        gradual progression. Judging the jump between phases against the weekly limit
+        (25% unless set) is a clinical judgement: a new phase should not add more than a
+        week of progression would.
     """
     limit = ctx.setting("weekly_increase_limit") / 100
     starts = phase_starts(program)
@@ -219,6 +235,11 @@ def progression_decreases(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s progress from 8 over 2w
+
+    Where this comes from
+        No clinical source: a progression written from a higher dose to a lower one is
+        almost always a slip in the numbers. A deliberate reduction (a deload) is
+        written `taper`, so the rule treats a falling `progress` as a mistake.
     """
     for _, _, p in program.prescriptions():
         progression = p.progression
@@ -254,6 +275,11 @@ def progression_does_nothing(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s progress from 8 over 2w
+
+    Where this comes from
+        No clinical source: a progression that starts and ends at the same dose changes
+        nothing, which is almost always a slip in the numbers. Reporting it is a
+        consistency check.
     """
     for _, _, p in program.prescriptions():
         progression = p.progression
@@ -290,6 +316,11 @@ def progression_longer_than_phase(program, ctx):
         phase "Core" 4w:
           session on mon wed fri:
             plank 3x20s rest 60s progress to 30s over 4w
+
+    Where this comes from
+        No clinical source: a progression that outlasts its phase never reaches its end
+        dose, so the program does not do what it says. Checking it is a matter of the
+        program's consistency, not a clinical threshold.
     """
     starts = dict(zip((id(phase) for phase in program.phases), phase_starts(program)))
     for phase, session, p in program.prescriptions():
@@ -334,6 +365,11 @@ def progression_too_few_sessions(program, ctx):
         program "Walks"
         phase "Walk" 3w on tue sat:
           walking 20min progress to 22min over 3w
+
+    Where this comes from
+        The same basis as S201: [Gabbett 2016] on rapid rises in load and [ACSM 2011] on
+        gradual progression. That a progression needs at least two of its own sessions
+        to be gradual follows from how progdsl spreads the doses, not from a source.
     """
     starts = dict(zip((id(phase) for phase in program.phases), phase_starts(program)))
     for phase, session, p in program.prescriptions():
