@@ -422,7 +422,7 @@ def _check_figure(ctx: Context, field: Field, value: object):
             "E314",
             f"the figure of `{ctx.id}` is not a pose a body takes: {wrong[0]}",
             ctx.at(field.name),
-            f"{len(wrong)} fault(s) in all; `progdsl exercise {ctx.id} --figure {ctx.id}.svg` draws it",
+            "; ".join(wrong[1:4]) or "docs/figures.md gives every joint's zero and range",
         )
         return None
     return value
