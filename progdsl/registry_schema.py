@@ -407,7 +407,7 @@ def _check_figure(ctx: Context, field: Field, value: object):
     found = faults(value)
     for fault in found:
         if fault.key == "figure":
-            span = ctx.at(field.name)
+            span = ctx.locator.table(path)
         elif fault.value is not None:
             span = ctx.locator.value(path, fault.key, fault.value)
         else:
@@ -421,7 +421,7 @@ def _check_figure(ctx: Context, field: Field, value: object):
         ctx.report(
             "E314",
             f"the figure of `{ctx.id}` is not a pose a body takes: {wrong[0]}",
-            ctx.at(field.name),
+            ctx.locator.table(path),
             "; ".join(wrong[1:4]) or "docs/figures.md gives every joint's zero and range",
         )
         return None

@@ -187,7 +187,7 @@ BASES: dict[str, Base] = {
             False,
             {"near_hip": 90, "far_hip": 90, "near_knee": 90, "far_knee": 90},
             ("feet",),
-            "hips and knees at 90 degrees, feet on the floor (add a chair, bench or ball to sit on)",
+            "hips and knees at 90 degrees, feet on the floor (add a chair or bench to sit on; without one, set rests_on)",
         ),
         Base(
             "kneeling",
