@@ -47,7 +47,7 @@ def test_the_phase_one_figures_cover_every_base_view_and_prop():
     assert {f.base for f in figures} == set(BASES)
     assert {f.view for f in figures} == {"side", "front", "above"}
     used = {kind for f in figures for kind, _ in f.props}
-    assert used >= set(PROPS) - {"bench", "towel", "mini_band"}
+    assert used >= set(PROPS) - {"towel"}  # no built-in towel stretch is drawn yet
 
 
 # ---- the body model ------------------------------------------------------------------------------

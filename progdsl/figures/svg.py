@@ -147,9 +147,8 @@ def _back_props(canvas: _Canvas, scene: Scene) -> None:
             elif canvas.view == "front":
                 canvas.line([(0, -0.012, z0), (0, -0.012, z1)], PROP_LINE, 0.018)
             else:
-                canvas.line(
-                    [(x0, 0, z0), (x1, 0, z0), (x1, 0, z1), (x0, 0, z1)], PROP_LINE, w, fill=PROP_FILL, close=True
-                )
+                # seen from above: the mat's outline, kept pale so the body stands out on it
+                canvas.line([(x0, 0, z0), (x1, 0, z0), (x1, 0, z1), (x0, 0, z1)], "#c8c8c8", 0.008, "#f8f8f8", True)
         elif prop.kind in ("chair", "bench", "step") and prop.anchor:
             x, top, z = prop.anchor
             depth = 0.2 if prop.kind != "bench" else 0.4
