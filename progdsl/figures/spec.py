@@ -6,6 +6,7 @@ unchecked one (registry_schema.py reports them as E311-E313 at their line).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -72,7 +73,8 @@ class FigureSpec:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite number of degrees (TOML also has inf and nan)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _hint(word: str, allowed) -> str | None:
