@@ -173,6 +173,8 @@ def test_a_good_clinic_figure_checks_clean(tmp_path):
         ('base = "standing"\nview = 3\npose = {}\n', ("E312", 10, 1)),
         ('base = "standing"\nstart = {}\n', ("E313", 10, 1)),
         ("pose = {}\n", ("E313", 8, 1)),
+        ('base = "standing"\npose = { near_hip = inf }\n', ("E312", 10, 10)),
+        ('base = "standing"\npose = { on = "table" }\n', ("E312", 10, 10)),
         ('base = "standing"\npose = { near_knee = -20 }\n', ("E314", 8, 1)),
     ],
 )
