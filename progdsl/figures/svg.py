@@ -262,6 +262,9 @@ def _arrow(canvas: _Canvas, scene: Scene) -> None:
     chord = math.hypot(bx - ax, by - ay)
     if chord < 2:
         return
+    if chord < 24:  # a small movement: a straight arrow beside the part, long enough to see
+        _short_arrow(canvas, (ax, ay), (bx, by), chord, canvas.xy(end.points["pelvis"]))
+        return
     # bow the arrow away from the body's middle, and set it off the limb
     cx, cy = canvas.xy(end.points["pelvis"])
     mx, my = (ax + bx) / 2, (ay + by) / 2
@@ -290,6 +293,36 @@ def _arrow(canvas: _Canvas, scene: Scene) -> None:
     ]
     d = "M" + " L".join(f"{_n(x)} {_n(y)}" for x, y in points) + " Z"
     canvas.raw(f'<path d="{d}" fill="{ACCENT}" stroke="none"/>', points)
+
+
+def _head(canvas: _Canvas, tip: tuple[float, float], direction: tuple[float, float], size: float = 10.0) -> None:
+    (bx, by), (tx, ty) = tip, direction
+    px, py = -ty, tx
+    points = [
+        (bx + tx * 2, by + ty * 2),
+        (bx - tx * size + px * size * 0.6, by - ty * size + py * size * 0.6),
+        (bx - tx * size - px * size * 0.6, by - ty * size - py * size * 0.6),
+    ]
+    d = "M" + " L".join(f"{_n(x)} {_n(y)}" for x, y in points) + " Z"
+    canvas.raw(f'<path d="{d}" fill="{ACCENT}" stroke="none"/>', points)
+
+
+def _short_arrow(canvas: _Canvas, start, end, chord: float, middle) -> None:
+    (ax, ay), (bx, by) = start, end
+    tx, ty = (bx - ax) / chord, (by - ay) / chord
+    # set it off to the side away from the body's middle
+    nx, ny = -ty, tx
+    if ((ax + bx) / 2 - middle[0]) * nx + ((ay + by) / 2 - middle[1]) * ny < 0:
+        nx, ny = -nx, -ny
+    cx, cy = (ax + bx) / 2 + nx * 16, (ay + by) / 2 + ny * 16
+    half = 14.0
+    sx, sy, ex, ey = cx - tx * half, cy - ty * half, cx + tx * half, cy + ty * half
+    canvas.raw(
+        f'<path d="M{_n(sx)} {_n(sy)} L{_n(ex - tx * 6)} {_n(ey - ty * 6)}" fill="none" stroke="{ACCENT}" '
+        'stroke-width="3.0" stroke-linecap="round"/>',
+        [(sx, sy), (ex, ey)],
+    )
+    _head(canvas, (ex, ey), (tx, ty))
 
 
 def render(spec: FigureSpec) -> bytes:
