@@ -206,6 +206,11 @@ def test_exercise_figure_writes_one_svg_and_the_same_bytes_each_time(tmp_path):
     assert first.read_bytes().startswith(b"<svg ")
 
 
+def test_exercise_says_how_to_draw_its_figure():
+    result = CliRunner().invoke(main, ["exercise", "plank"])
+    assert result.exit_code == 0 and "--figure plank.svg" in result.output
+
+
 def test_exercise_figure_without_pose_data_says_so(tmp_path):
     result = CliRunner().invoke(main, ["exercise", WITHOUT_FIGURE[0], "--figure", str(tmp_path / "x.svg")])
     assert result.exit_code == 1
