@@ -248,12 +248,12 @@ def exercise(name: str, figure_path: str | None, registries: tuple[str, ...]) ->
             + ".figure] table"
         )
     from .figures import render_table
-    from .output import write_atomically
+    from .output import WriteError, write_atomically
 
     try:
         write_atomically(Path(figure_path), render_table(found.figure))
-    except OSError as exc:
-        raise click.FileError(figure_path, exc.strerror) from exc
+    except WriteError as exc:
+        raise click.ClickException(str(exc)) from None
     _say(f"wrote {figure_path}")
 
 
@@ -278,22 +278,18 @@ def exercise(name: str, figure_path: str | None, registries: tuple[str, ...]) ->
 def figures(folder: str, sheet: str | None, registries: tuple[str, ...]) -> None:
     """Draw the figure of every exercise that has pose data (docs/figures.md)."""
     from .figures import render_table
-    from .output import write_atomically
+    from .output import WriteError, prepare_folder, write_atomically
 
     registry = _registry(registries)
     drawn = [(e.id, render_table(e.figure)) for e in registry if e.figure is not None]
     if sheet and not sheet.lower().endswith((".png", ".pdf")):
         raise click.BadParameter("give a .png or .pdf file", param_hint="--contact-sheet")
-    try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        for id, svg in drawn:
-            write_atomically(Path(folder) / f"{id}.svg", svg)
-    except OSError as exc:
-        raise click.FileError(folder, exc.strerror) from exc
-    _say(f"wrote {len(drawn)} figures to {folder}; {len(registry) - len(drawn)} exercises have no pose data yet")
-    if sheet:
+    data = None
+    if sheet:  # made before anything is written, so a failure leaves nothing half done
         from .figures.sheet import NoPdftoppm, sheet_pdf, sheet_png
 
+        if not Path(sheet).absolute().parent.is_dir():
+            raise click.ClickException(f"cannot write {sheet}: the folder does not exist")
         data = sheet_pdf(drawn)
         if sheet.lower().endswith(".png"):
             try:
@@ -302,10 +298,16 @@ def figures(folder: str, sheet: str | None, registries: tuple[str, ...]) -> None
                 raise click.ClickException(
                     "a PNG contact sheet needs pdftoppm (poppler-utils); write a .pdf sheet instead"
                 ) from None
-        try:
+    try:
+        prepare_folder(Path(folder))
+        for id, svg in drawn:
+            write_atomically(Path(folder) / f"{id}.svg", svg)
+        if sheet and data is not None:
             write_atomically(Path(sheet), data)
-        except OSError as exc:
-            raise click.FileError(sheet, exc.strerror) from exc
+    except WriteError as exc:
+        raise click.ClickException(str(exc)) from None
+    _say(f"wrote {len(drawn)} figures to {folder}; {len(registry) - len(drawn)} exercises have no pose data yet")
+    if sheet:
         _say(f"wrote {sheet}")
 
 

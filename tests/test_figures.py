@@ -239,3 +239,16 @@ def test_docs_figures_md_names_every_joint_base_and_prop():
     text = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
     for word in [*JOINTS, *BASES, *PROPS]:
         assert f"`{word}`" in text, word
+
+
+def test_a_figure_into_a_missing_folder_is_a_message_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(main, ["exercise", "plank", "--figure", str(tmp_path / "no" / "plank.svg")])
+    assert result.exit_code == 1 and "the folder does not exist" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_contact_sheet_that_cannot_be_written_leaves_no_figures_behind(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["figures", "-o", str(out), "--contact-sheet", str(tmp_path / "no" / "s.pdf")])
+    assert result.exit_code == 1 and "the folder does not exist" in result.output
+    assert not out.exists()
