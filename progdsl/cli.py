@@ -218,8 +218,15 @@ def exercises(query: str, region: str | None, equipment: str | None, registries:
 
 @main.command()
 @click.argument("name")
+@click.option(
+    "--figure",
+    "figure_path",
+    metavar="FILE.svg",
+    type=click.Path(dir_okay=False),
+    help="Draw its figure from its pose data into FILE.svg instead (docs/figures.md).",
+)
 @_REGISTRY
-def exercise(name: str, registries: tuple[str, ...]) -> None:
+def exercise(name: str, figure_path: str | None, registries: tuple[str, ...]) -> None:
     """Show one exercise in full: doses, ranges, instructions, cautions, variants, and where it comes from."""
     from .terminal import console, exercise_detail
     from .wording import did_you_mean
@@ -229,7 +236,79 @@ def exercise(name: str, registries: tuple[str, ...]) -> None:
     if found is None:
         hint = did_you_mean(registry.suggest(name)) or "`progdsl exercises` lists them all"
         raise click.BadParameter(f"unknown exercise `{name}`; {hint}", param_hint="NAME")
-    console().print(exercise_detail(found, registry))
+    if figure_path is None:
+        console().print(exercise_detail(found, registry))
+        return
+    if found.figure is None:
+        raise click.ClickException(
+            f"`{found.id}` has no pose data to draw"
+            + (f" (its picture is {found.image})" if found.image else "")
+            + "; docs/figures.md shows how to add a ["
+            + found.id
+            + ".figure] table"
+        )
+    from .figures import render_table
+    from .output import WriteError, write_atomically
+
+    try:
+        write_atomically(Path(figure_path), render_table(found.figure))
+    except WriteError as exc:
+        raise click.ClickException(str(exc)) from None
+    _say(f"wrote {figure_path}")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="The folder to write ID.svg into, one for each exercise with pose data.",
+)
+@click.option(
+    "--contact-sheet",
+    "sheet",
+    metavar="FILE.png|FILE.pdf",
+    type=click.Path(dir_okay=False),
+    help="Also print every figure with its id under it on one sheet (PNG needs pdftoppm).",
+)
+@_REGISTRY
+def figures(folder: str, sheet: str | None, registries: tuple[str, ...]) -> None:
+    """Draw the figure of every exercise that has pose data (docs/figures.md)."""
+    from .figures import render_table
+    from .output import WriteError, prepare_folder, write_atomically
+
+    registry = _registry(registries)
+    drawn = [(e.id, render_table(e.figure)) for e in registry if e.figure is not None]
+    if sheet and not sheet.lower().endswith((".png", ".pdf")):
+        raise click.BadParameter("give a .png or .pdf file", param_hint="--contact-sheet")
+    data = None
+    if sheet:  # made before anything is written, so a failure leaves nothing half done
+        from .figures.sheet import NoPdftoppm, sheet_pdf, sheet_png
+
+        if not Path(sheet).absolute().parent.is_dir():
+            raise click.ClickException(f"cannot write {sheet}: the folder does not exist")
+        data = sheet_pdf(drawn)
+        if sheet.lower().endswith(".png"):
+            try:
+                data = sheet_png(data)
+            except NoPdftoppm:
+                raise click.ClickException(
+                    "a PNG contact sheet needs pdftoppm (poppler-utils); write a .pdf sheet instead"
+                ) from None
+    try:
+        prepare_folder(Path(folder))
+        for id, svg in drawn:
+            write_atomically(Path(folder) / f"{id}.svg", svg)
+        if sheet and data is not None:
+            write_atomically(Path(sheet), data)
+    except WriteError as exc:
+        raise click.ClickException(str(exc)) from None
+    _say(f"wrote {len(drawn)} figures to {folder}; {len(registry) - len(drawn)} exercises have no pose data yet")
+    if sheet:
+        _say(f"wrote {sheet}")
 
 
 @main.command(name="rules")

@@ -2156,6 +2156,155 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
               walking 20min
         """,
     ),
+    ErrorCode(
+        "E311",
+        "unknown-figure-key",
+        "A figure table has a key, or a frame a joint, that the pose format does not have.",
+        """
+        What it means
+            An entry's `[ID.figure]` holds view, base, props, tilt, facing, rests_on, arrow,
+            and either `pose` or `start` and `end`; a frame names joints such as `near_hip` or
+            `far_elbow`. docs/figures.md lists every key and joint with its zero and range.
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbw = 90 }
+            end = { near_shoulder = 150 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+        """,
+    ),
+    ErrorCode(
+        "E312",
+        "invalid-figure-value",
+        "A figure value is of the wrong kind, or names a view, base, prop or body part that does not exist.",
+        """
+        What it means
+            Views are side, front and above; bases are the starting positions of
+            docs/figures.md; a prop is written `name` or `name@part`; joints take numbers of
+            degrees.
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            props = ["wall@shoulderblades"]
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            props = ["wall@shoulders"]
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+        """,
+    ),
+    ErrorCode(
+        "E313",
+        "incomplete-figure",
+        "A figure has no base, or not one `pose` nor a `start` with an `end`.",
+        """
+        What it means
+            A figure needs a `base`, and either one frame (`pose`, for a hold or a stretch) or
+            two (`start`, and `end` with the joints that change).
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 90 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+        """,
+    ),
+    ErrorCode(
+        "E314",
+        "impossible-pose",
+        "A figure's pose is not one a body takes: a joint beyond its normal range, a part below the floor, or a prop the body does not touch.",
+        """
+        What it means
+            The pose checks use the normal adult joint ranges of docs/figures.md (a knee or an
+            elbow never bends past straight), keep every part on or above the floor, and want
+            each prop to touch the part it names. The message names the first fault; draw the
+            figure with `progdsl exercise ID --figure ID.svg` to see it.
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = -20 }
+            end = { near_shoulder = 150 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 20 }
+            end = { near_shoulder = 150 }
+        """,
+    ),
 )
 
 

@@ -137,6 +137,13 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("credit", "text", "text", None, "Who made the picture, and its licence."),
     Field(
+        "figure",
+        "figure",
+        "table",
+        None,
+        "The pose data progdsl draws the exercise from: view, base, props, and a `pose` or `start` and `end` (docs/figures.md).",
+    ),
+    Field(
         "override",
         "bool",
         "true/false",
@@ -393,6 +400,45 @@ def _check_image(ctx, field, value):
     return str(path)
 
 
+def _check_figure(ctx: Context, field: Field, value: object):
+    from .figures import faults, problems, read
+
+    path = (ctx.id, field.name)
+    found = faults(value)
+    for fault in found:
+        if fault.key == "figure":
+            span = ctx.locator.table(path)
+        elif fault.value is not None:
+            span = ctx.locator.value(path, fault.key, fault.value)
+        else:
+            span = _figure_key(ctx, path, fault.key)
+        ctx.report(fault.code, f"{fault.message} (figure of `{ctx.id}`)", span, fault.help)
+    if found:
+        return None
+    assert isinstance(value, dict)
+    wrong = problems(read(value))
+    if wrong:
+        ctx.report(
+            "E314",
+            f"the figure of `{ctx.id}` is not a pose a body takes: {wrong[0]}",
+            ctx.locator.table(path),
+            "; ".join(wrong[1:4]) or "docs/figures.md gives every joint's zero and range",
+        )
+        return None
+    return value
+
+
+def _figure_key(ctx: Context, path: tuple[str, ...], key: str) -> Span:
+    """A figure key, or a joint inside its `pose`, `start` or `end`."""
+    for frame in ("pose", "start", "end", None):
+        where = path if frame is None else (*path, frame)
+        span = ctx.locator.key(where, key)
+        line = ctx.locator.lines[span.line - 1]
+        if key in line:
+            return span
+    return ctx.locator.key(path, key)
+
+
 def _check_limits(ctx: Context, field: Field, value: object):
     if not isinstance(value, dict):
         return _type_error(ctx, field, value)
@@ -443,6 +489,7 @@ _CHECKS: dict[str, Callable] = {
     "equipment": _check_equipment,
     "image": _check_image,
     "limits": _check_limits,
+    "figure": _check_figure,
 }
 
 

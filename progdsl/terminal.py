@@ -85,6 +85,8 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
     facts.add_row("from", "progdsl's built-in registry" if e.origin == "progdsl" else e.origin)
     if e.image:
         facts.add_row("image", e.image + (f" ({e.credit})" if e.credit else ""))
+    if e.figure is not None:
+        facts.add_row("figure", f"drawn from its pose data: `progdsl exercise {e.id} --figure {e.id}.svg`")
 
     ranges = Table(title="ranges", title_justify="left")
     ranges.add_column("")

@@ -39,7 +39,7 @@ INCLUDE_FILES = {"E162", "E163", "E164", "E165"}
 CLIENTS_FILE = {"E166", "E167", "E168", "E169"}
 
 # Codes whose example is a registry file (TOML), not a program: checked as a clinic registry.
-REGISTRY_FILE = {e.code for e in CODES if "E301" <= e.code <= "E309"}
+REGISTRY_FILE = {e.code for e in CODES if "E301" <= e.code <= "E309" or "E311" <= e.code <= "E329"}
 
 # A code in quotes, as the parser and the resolver pass it to `error(...)`.
 _REPORTED = re.compile(r"""["'](E\d{3})["']""")
