@@ -559,6 +559,14 @@ def list_plugins() -> None:
 
 
 @main.command()
+def lsp() -> None:
+    """Run the language server on standard input and output, for an editor (docs/editors.md)."""
+    from .lsp import serve
+
+    serve()
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema that `build --to json` output follows."""
     from .backends.json import schema_text
