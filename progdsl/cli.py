@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -408,6 +409,45 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     return loaded, failed
 
 
+@dataclass
+class _Tally:
+    """What one build did, for the summary line."""
+
+    written: int = 0
+    failed: int = 0
+    invalid: int = 0
+    built: int = 0
+    warned: int = 0
+    on_terminal: bool = False
+
+
+def _build_and_say(programs: list[str], backends, settings, jobs: int) -> _Tally:
+    """Build `programs`, printing each diagnostic, file written and failure as it comes."""
+    from .batch import Checked, Failed, Written, build_files
+
+    tally = _Tally()
+    with _progress_bar(len(programs)) as advance:
+        for report in build_files(programs, backends, settings, jobs):
+            for event in report.events:
+                if isinstance(event, Checked):
+                    _print_diagnostics(event.result)
+                    if not event.result.ok:
+                        tally.invalid += 1
+                        _say(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
+                elif isinstance(event, Written):
+                    tally.written += 1
+                    _say(f"wrote {event.output}")
+                elif isinstance(event, Failed):
+                    tally.failed += 1
+                    _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+            tally.built += report.ok
+            tally.warned += report.warned
+            if advance:
+                advance()
+        tally.on_terminal = advance is not None
+    return tally
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -464,7 +504,7 @@ def build(
     import os
 
     from . import plugins
-    from .batch import BuildSettings, Checked, Failed, Written, build_files
+    from .batch import BuildSettings
 
     if "-" in paths:
         raise click.BadParameter(
@@ -490,40 +530,79 @@ def build(
     for problem in problems:
         click.echo(f"{_style('error:', 'error')} {problem}", err=True)
 
-    written = failed = invalid = built = warned = 0
-    with _progress_bar(len(programs)) as advance:
-        for report in build_files(programs, backends, settings, jobs or os.cpu_count() or 1):
-            for event in report.events:
-                if isinstance(event, Checked):
-                    _print_diagnostics(event.result)
-                    if not event.result.ok:
-                        invalid += 1
-                        _say(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
-                elif isinstance(event, Written):
-                    written += 1
-                    _say(f"wrote {event.output}")
-                elif isinstance(event, Failed):
-                    failed += 1
-                    _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
-            built += report.ok
-            warned += report.warned
-            if advance:
-                advance()
-    if advance:  # on a terminal
+    tally = _build_and_say(programs, backends, settings, jobs or os.cpu_count() or 1)
+    if tally.on_terminal:
         unavailable = f", {len(problems)} backend(s) unavailable" if problems else ""
         click.echo(
-            f"{built} of {len(programs)} program(s) built, {len(programs) - built} failed, "
-            f"{warned} with warnings; {written} file(s) written{unavailable}",
+            f"{tally.built} of {len(programs)} program(s) built, {len(programs) - tally.built} failed, "
+            f"{tally.warned} with warnings; {tally.written} file(s) written{unavailable}",
             err=True,
         )
-    elif problems or failed or invalid:
+    elif problems or tally.failed or tally.invalid:
         click.echo(
-            f"{written} written, {failed} failed, {len(problems)} backend(s) unavailable, "
-            f"{invalid} file(s) with errors",
+            f"{tally.written} written, {tally.failed} failed, {len(problems)} backend(s) unavailable, "
+            f"{tally.invalid} file(s) with errors",
             err=True,
         )
-    if problems or failed or invalid:
+    if problems or tally.failed or tally.invalid:
         sys.exit(EXIT_ERRORS)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--to",
+    "backend_names",
+    multiple=True,
+    metavar="NAME",
+    help="Backend to build with; repeat for several (default: every built-in one).",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write NAME.SUFFIX into; created when missing.",
+)
+@_START
+@_REGISTRY
+def watch(paths, backend_names, output_dir, start, registries) -> None:
+    """Build programs now and again each time one is saved, printing diagnostics; Ctrl-C stops.
+
+    A change to a registry, project config, included program or clients file builds
+    every watched program again.
+    """
+    import datetime as dt
+
+    from . import plugins
+    from .batch import BuildSettings
+    from .watch import changes
+
+    settings = BuildSettings(
+        output_dir, start, {}, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
+    )
+    programs = list(dict.fromkeys(_program_paths(paths)))
+    if "-" in programs:
+        raise click.BadParameter("watch reads program files, not standard input", param_hint="PATH")
+    names = list(dict.fromkeys(backend_names)) or [
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
+    ]
+    backends, problems = _load_backends(names)
+    for problem in problems:
+        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
+    try:
+        for again in changes(programs):
+            if not again:  # the watcher runs: build everything once, then only what changes
+                _build_and_say(programs, backends, settings, jobs=1)
+                click.echo(f"watching {len(programs)} program(s) for changes; press Ctrl-C to stop", err=True)
+                continue
+            click.echo(f"[{dt.datetime.now():%H:%M:%S}] changed: building {len(again)} program(s) again", err=True)
+            _build_and_say(again, backends, settings, jobs=1)
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped watching", err=True)
 
 
 @main.command()
