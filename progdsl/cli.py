@@ -121,6 +121,30 @@ def _rule_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return codes
 
 
+
+# ---- shell completion (docs/editors.md): values a shell can offer after TAB ----------------
+
+
+def _complete_exercises(ctx, param, incomplete: str) -> list[str]:
+    from .registry import builtin_registry
+
+    return [e.id for e in builtin_registry() if e.id.startswith(incomplete)]
+
+
+def _complete_codes(ctx, param, incomplete: str) -> list[str]:
+    from .codes import ERROR_CODES
+    from .rules import catalog
+
+    codes = [*ERROR_CODES, *(rule.code for rule in catalog().rules)]
+    return [code for code in codes if code.startswith(incomplete.upper())]
+
+
+def _complete_backends(ctx, param, incomplete: str) -> list[str]:
+    from . import plugins
+
+    return [p.name for p in plugins.discover(plugins.BACKENDS) if p.name.startswith(incomplete)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progdsl")
 def main() -> None:
@@ -144,6 +168,7 @@ def main() -> None:
     multiple=True,
     metavar="CODE",
     callback=_rule_codes,
+    shell_complete=_complete_codes,
     help="Run only these safety rules: codes or prefixes (S4 is a family); repeatable or comma-separated.",
 )
 @click.option(
@@ -151,6 +176,7 @@ def main() -> None:
     multiple=True,
     metavar="CODE",
     callback=_rule_codes,
+    shell_complete=_complete_codes,
     help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.",
 )
 @_REGISTRY
@@ -218,7 +244,7 @@ def exercises(query: str, region: str | None, equipment: str | None, registries:
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=_complete_exercises)
 @_REGISTRY
 def exercise(name: str, registries: tuple[str, ...]) -> None:
     """Show one exercise in full: doses, ranges, instructions, cautions, variants, and where it comes from."""
@@ -267,7 +293,7 @@ def list_rules(output_format: str) -> None:
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", shell_complete=_complete_codes)
 def explain(code: str) -> None:
     """Explain one code, E201 or S201 (or a name such as unknown-exercise): what it means, an example, the fix."""
     from .codes import ERROR_CODES
@@ -454,6 +480,7 @@ def _build_and_say(programs: list[str], backends, settings, jobs: int) -> _Tally
     "--to",
     "backend_names",
     multiple=True,
+    shell_complete=_complete_backends,
     metavar="NAME",
     help="Backend to build with; repeat for several (default: every built-in one). `progdsl plugins` lists them.",
 )
@@ -554,6 +581,7 @@ def build(
     "--to",
     "backend_names",
     multiple=True,
+    shell_complete=_complete_backends,
     metavar="NAME",
     help="Backend to build with; repeat for several (default: every built-in one).",
 )
