@@ -121,7 +121,6 @@ def _rule_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return codes
 
 
-
 # ---- shell completion (docs/editors.md): values a shell can offer after TAB ----------------
 
 

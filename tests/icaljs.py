@@ -15,9 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from icalendar import Calendar
-
 from npm import npm_packages
 
 HERE = Path(__file__).resolve().parent
