@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -120,6 +121,29 @@ def _rule_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return codes
 
 
+# ---- shell completion (docs/editors.md): values a shell can offer after TAB ----------------
+
+
+def _complete_exercises(ctx, param, incomplete: str) -> list[str]:
+    from .registry import builtin_registry
+
+    return [e.id for e in builtin_registry() if e.id.startswith(incomplete)]
+
+
+def _complete_codes(ctx, param, incomplete: str) -> list[str]:
+    from .codes import ERROR_CODES
+    from .rules import catalog
+
+    codes = [*ERROR_CODES, *(rule.code for rule in catalog().rules)]
+    return [code for code in codes if code.startswith(incomplete.upper())]
+
+
+def _complete_backends(ctx, param, incomplete: str) -> list[str]:
+    from . import plugins
+
+    return [p.name for p in plugins.discover(plugins.BACKENDS) if p.name.startswith(incomplete)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progdsl")
 def main() -> None:
@@ -143,6 +167,7 @@ def main() -> None:
     multiple=True,
     metavar="CODE",
     callback=_rule_codes,
+    shell_complete=_complete_codes,
     help="Run only these safety rules: codes or prefixes (S4 is a family); repeatable or comma-separated.",
 )
 @click.option(
@@ -150,6 +175,7 @@ def main() -> None:
     multiple=True,
     metavar="CODE",
     callback=_rule_codes,
+    shell_complete=_complete_codes,
     help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.",
 )
 @_REGISTRY
@@ -217,7 +243,7 @@ def exercises(query: str, region: str | None, equipment: str | None, registries:
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=_complete_exercises)
 @click.option(
     "--figure",
     "figure_path",
@@ -355,7 +381,7 @@ def list_rules(output_format: str) -> None:
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", shell_complete=_complete_codes)
 def explain(code: str) -> None:
     """Explain one code, E201 or S201 (or a name such as unknown-exercise): what it means, an example, the fix."""
     from .codes import ERROR_CODES
@@ -497,12 +523,57 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     return loaded, failed
 
 
+@dataclass
+class _Tally:
+    """What one build did, for the summary line."""
+
+    written: int = 0
+    failed: int = 0
+    invalid: int = 0
+    built: int = 0
+    warned: int = 0
+    on_terminal: bool = False
+
+
+def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0) -> _Tally:
+    """Print each diagnostic, file written and failure of a build as it comes, and count them.
+    `by_client`: the reports are a protocol's check, then one per client (`--clients`)."""
+    from .batch import Checked, Failed, Written
+
+    tally = _Tally(invalid=invalid)
+    with _progress_bar(total) as advance:
+        for report in reports:
+            for event in report.events:
+                if isinstance(event, Checked):
+                    if by_client and report.path != _PROTOCOL_CHECK and event.result.diagnostics:
+                        _say(f"{event.path}:", err=True)  # what this client's own values bring
+                    _print_diagnostics(event.result)
+                    if not event.result.ok:
+                        tally.invalid += 1
+                        _say(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
+                elif isinstance(event, Written):
+                    tally.written += 1
+                    _say(f"wrote {event.output}")
+                elif isinstance(event, Failed):
+                    tally.failed += 1
+                    _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+            if report.path == _PROTOCOL_CHECK:
+                continue  # the protocol's own check, before its clients: not one of the programs built
+            tally.built += report.ok
+            tally.warned += report.warned
+            if advance:
+                advance()
+        tally.on_terminal = advance is not None
+    return tally
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--to",
     "backend_names",
     multiple=True,
+    shell_complete=_complete_backends,
     metavar="NAME",
     help="Backend to build with; repeat for several (default: every built-in one). `progdsl plugins` lists them.",
 )
@@ -581,7 +652,7 @@ def build(
     import os
 
     from . import plugins
-    from .batch import BuildSettings, Checked, Failed, Written, build_files, build_named
+    from .batch import BuildSettings, build_files, build_named
 
     if "-" in paths and len(paths) > 1:
         raise click.BadParameter("`-` reads one program from standard input; give it alone", param_hint="PATH")
@@ -633,45 +704,21 @@ def build(
         reports = iter([build_named(programs[0], output_name, backends, settings, data)])
     else:
         reports = build_files(programs, backends, settings, workers)
-
-    written = failed = built = warned = 0
-    invalid = invalid_rows
-    with _progress_bar(len(programs)) as advance:
-        for report in reports:
-            for event in report.events:
-                if isinstance(event, Checked):
-                    if clients_file and report.path != _PROTOCOL_CHECK and event.result.diagnostics:
-                        _say(f"{event.path}:", err=True)  # what this client's own values bring
-                    _print_diagnostics(event.result)
-                    if not event.result.ok:
-                        invalid += 1
-                        _say(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
-                elif isinstance(event, Written):
-                    written += 1
-                    _say(f"wrote {event.output}")
-                elif isinstance(event, Failed):
-                    failed += 1
-                    _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
-            if report.path == _PROTOCOL_CHECK:
-                continue  # the protocol's own check, before its clients: not one of the programs built
-            built += report.ok
-            warned += report.warned
-            if advance:
-                advance()
-    if advance:  # on a terminal
+    tally = _say_build(reports, len(programs), by_client=bool(clients_file), invalid=invalid_rows)
+    if tally.on_terminal:
         unavailable = f", {len(problems)} backend(s) unavailable" if problems else ""
         click.echo(
-            f"{built} of {len(programs)} program(s) built, {len(programs) - built} failed, "
-            f"{warned} with warnings; {written} file(s) written{unavailable}",
+            f"{tally.built} of {len(programs)} program(s) built, {len(programs) - tally.built} failed, "
+            f"{tally.warned} with warnings; {tally.written} file(s) written{unavailable}",
             err=True,
         )
-    elif problems or failed or invalid:
+    elif problems or tally.failed or tally.invalid:
         click.echo(
-            f"{written} written, {failed} failed, {len(problems)} backend(s) unavailable, "
-            f"{invalid} file(s) with errors",
+            f"{tally.written} written, {tally.failed} failed, {len(problems)} backend(s) unavailable, "
+            f"{tally.invalid} file(s) with errors",
             err=True,
         )
-    if problems or failed or invalid:
+    if problems or tally.failed or tally.invalid:
         sys.exit(EXIT_ERRORS)
 
 
@@ -721,6 +768,64 @@ def _client_reports(path, clients, backends, settings, jobs, clients_file):
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--to",
+    "backend_names",
+    multiple=True,
+    shell_complete=_complete_backends,
+    metavar="NAME",
+    help="Backend to build with; repeat for several (default: every built-in one).",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write NAME.SUFFIX into; created when missing.",
+)
+@_START
+@_REGISTRY
+def watch(paths, backend_names, output_dir, start, registries) -> None:
+    """Build programs now and again each time one is saved, printing diagnostics; Ctrl-C stops.
+
+    A change to a registry, project config, included program or clients file builds
+    every watched program again.
+    """
+    import datetime as dt
+
+    from . import plugins
+    from .batch import BuildSettings, build_files
+    from .watch import changes
+
+    settings = BuildSettings(
+        output_dir, start, {}, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
+    )
+    programs = list(dict.fromkeys(_program_paths(paths)))
+    if "-" in programs:
+        raise click.BadParameter("watch reads program files, not standard input", param_hint="PATH")
+    names = list(dict.fromkeys(backend_names)) or [
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
+    ]
+    backends, problems = _load_backends(names)
+    for problem in problems:
+        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
+    try:
+        for again in changes(programs):
+            if not again:  # the watcher runs: build everything once, then only what changes
+                _say_build(build_files(programs, backends, settings, 1), len(programs))
+                click.echo(f"watching {len(programs)} program(s) for changes; press Ctrl-C to stop", err=True)
+                continue
+            click.echo(f"[{dt.datetime.now():%H:%M:%S}] changed: building {len(again)} program(s) again", err=True)
+            _say_build(build_files(again, backends, settings, 1), len(again))
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped watching", err=True)
+
+
+@main.command()
 @click.argument("path")
 @_START
 @_REGISTRY
@@ -750,6 +855,14 @@ def list_plugins() -> None:
     for group, kind in plugins.GROUPS.items():
         if not any(plugin.group == group for plugin in found):
             out.print(f"No {kind}s installed (entry-point group {group}).")
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server on standard input and output, for an editor (docs/editors.md)."""
+    from .lsp import serve
+
+    serve()
 
 
 @main.command()

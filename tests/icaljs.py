@@ -1,8 +1,7 @@
 """Reading .ics files with Mozilla's ical.js, the parser in Thunderbird, as a second opinion.
 
 `ical_js()` installs the npm package `ical.js` (major version 2) once into tests/.icaljs/
-(gitignored) with `npm install --no-save --prefix`, and returns a reader, or skips the test
-with the reason when node or npm is missing or the install fails (no network, say).
+(see tests/npm.py) and returns a reader, or skips the test with the reason.
 `utc_events(data)` is what Python's icalendar reads from the same file, in the same shape,
 to compare with.
 """
@@ -11,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from icalendar import Calendar
+from npm import npm_packages
 
 HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".icaljs"
 SCRIPT = HERE / "js" / "read_ics.mjs"
 PACKAGE = "ical.js@2"
 
@@ -43,44 +40,9 @@ class IcalJs:
         return {event["uid"]: (event["start"], event["end"]) for event in json.loads(done.stdout)}
 
 
-_installed: IcalJs | None = None
-_missing: str | None = None  # why ical.js cannot be had, once that is known
-
-
 def ical_js() -> IcalJs:
     """The installed ical.js, installing it on first use; skips the calling test without it."""
-    global _installed, _missing
-    if _installed is not None:
-        return _installed
-    if _missing is not None:
-        pytest.skip(_missing)
-    try:
-        _installed = _install()
-    except pytest.skip.Exception as skipped:
-        _missing = str(skipped.msg)
-        raise
-    return _installed
-
-
-def _install() -> IcalJs:
-    for tool in ("node", "npm"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"`{tool}` is not on PATH: ical.js (Thunderbird's parser) cannot be run")
-    package = CACHE / "node_modules" / "ical.js"
-    if not (package / "package.json").is_file():
-        try:
-            done = subprocess.run(
-                ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(CACHE), PACKAGE],
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip(f"`npm install {PACKAGE}` took over 5 minutes (no network?)")
-        if done.returncode != 0 or not (package / "package.json").is_file():
-            lines = [line for line in done.stderr.splitlines() if line.strip() and "complete log" not in line]
-            reason = "; ".join(lines[:3]) or f"exit status {done.returncode}"
-            pytest.skip(f"`npm install {PACKAGE}` failed (no network?): {reason}")
+    package = npm_packages(".icaljs", PACKAGE) / "ical.js"
     version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     return IcalJs(package / "dist" / "ical.js", version)
 
