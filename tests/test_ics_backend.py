@@ -18,8 +18,8 @@ from support import LANGUAGE_EXAMPLE
 from progdsl import loads
 from progdsl.backends import RenderOptions
 from progdsl.backends.ics import IcsBackend
-from progdsl.plan import Plan, build_plan
-from progdsl.wording import describe_dose
+from progdsl.plan import Plan, PlannedSession, build_plan
+from progdsl.wording import describe_dose, in_sentence
 
 
 def program(header: str, body: str = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n') -> str:
@@ -35,38 +35,63 @@ def plan_of(text: str) -> Plan:
 
 def render(plan: Plan, **options) -> bytes:
     """Render, then check the output against the plan with both parsers before handing it back."""
-    data = IcsBackend().render(plan, RenderOptions(**options))
-    assert_occurrences_match(data, plan)
+    given = RenderOptions(**options)
+    data = IcsBackend().render(plan, given)
+    assert_occurrences_match(data, plan, given)
     assert_vobject_reads(data, plan)
     assert_lines_well_formed(data)
     return data
 
 
-def assert_occurrences_match(data: bytes, plan: Plan) -> None:
+def slots(plan: Plan) -> list[tuple[dt.date, dt.time | None, list[PlannedSession]]]:
+    """The events a plan should make: its sessions grouped by day and time, in date and time order."""
+    groups: dict[tuple[dt.date, dt.time | None], list[PlannedSession]] = {}
+    for day in plan.sessions:
+        groups.setdefault((day.date, day.time), []).append(day)
+    return sorted(((date, time, days) for (date, time), days in groups.items()), key=_slot_key)
+
+
+def _slot_key(slot) -> tuple:
+    date, time, _ = slot
+    return date, time is not None, time or dt.time.min
+
+
+def live(events: list) -> list:
+    return [event for event in events if str(event.get("STATUS", "")) != "CANCELLED"]
+
+
+def assert_occurrences_match(data: bytes, plan: Plan, options: RenderOptions) -> None:
     calendar = Calendar.from_ical(data)
-    occurrences = recurring_ical_events.of(calendar).between(plan.start, plan.end + dt.timedelta(days=1))
+    occurrences = live(recurring_ical_events.of(calendar).between(plan.start, plan.end + dt.timedelta(days=1)))
     zone = plan.program.timezone
-    assert len(occurrences) == len(plan.sessions)
-    title = plan.program.title
-    days = sorted(plan.sessions, key=lambda day: (day.date, day.time or dt.time.min, day.session or title))
-    for event, day in zip(sorted(occurrences, key=_start_key), days):
+    expected = slots(plan)
+    assert len(occurrences) == len(expected)
+    before, at = options.setting(plan, "reminder"), options.setting(plan, "reminder_at")
+    for event, (date, time, days) in zip(sorted(occurrences, key=_start_key), expected):
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
-        if day.time is None:
-            assert (start, end) == (day.date, day.date + dt.timedelta(days=1))  # all-day, DTEND exclusive
-            assert "VALARM" not in [c.name for c in event.subcomponents]
-        elif zone:
-            # The instant RFC 5545 means, also for a time the clocks skip or repeat that day (which
-            # the file gives in UTC, and recurring-ical-events shows in the calendar's zone).
-            assert utc(start) == utc(dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(zone)))
-            assert end > start
-            assert str(event["DTSTART"].params.get("TZID", zone)) == zone
+        triggers = [alarm.decoded("TRIGGER") for alarm in event.walk("VALARM")]
+        if time is None:
+            assert (start, end) == (date, date + dt.timedelta(days=1))  # all-day, DTEND exclusive
+            hour, minute = map(int, str(at).split(":")) if at else (0, 0)
+            assert triggers == ([dt.timedelta(hours=hour, minutes=minute)] if before is not None and at else [])
         else:
-            assert (start.date(), start.time()) == (day.date, day.time)
+            if zone:
+                # The instant RFC 5545 means, also for a time the clocks skip or repeat that day (which
+                # the file gives in UTC, and recurring-ical-events shows in the calendar's zone).
+                assert utc(start) == utc(dt.datetime.combine(date, time, zoneinfo.ZoneInfo(zone)))
+                assert str(event["DTSTART"].params.get("TZID", zone)) == zone
+            else:
+                assert (start.date(), start.time()) == (date, time)
+                assert start.tzinfo is None  # floating local time
             assert end > start
-            assert start.tzinfo is None  # floating local time
-        assert str(event["SUMMARY"]) == (day.session or plan.program.title)
+            assert triggers == ([-dt.timedelta(seconds=before)] if before is not None else [])
+        summary = str(event["SUMMARY"])
+        assert summary.startswith("Home exercises: ") and re.search(r", [0-9]+ min$", summary)
+        for day in days:
+            assert in_sentence(day.session or plan.program.title) in summary
+        assert [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")] in ([], [summary])
         description = str(event["DESCRIPTION"])
-        for dose in day.exercises:
+        for dose in (dose for day in days for dose in day.exercises):
             assert f"{dose.exercise.name} — {describe_dose(dose)}" in description
 
 
@@ -77,29 +102,31 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _start_key(event) -> tuple:
-    """Local date, time and title: sessions at the same time sort by name on both sides."""
+    """Local date, then all-day before timed, then time."""
     start = event.decoded("DTSTART")
     if isinstance(start, dt.datetime):
-        return start.date(), start.time(), str(event["SUMMARY"])
-    return start, dt.time.min, str(event["SUMMARY"])
+        return start.date(), True, start.time()
+    return start, False, dt.time.min
 
 
 def assert_vobject_reads(data: bytes, plan: Plan) -> None:
     calendar = vobject.readOne(data.decode("utf-8"))
-    events = calendar.contents.get("vevent", [])
-    assert len(events) == len(plan.sessions)
-    assert len({event.uid.value for event in events}) == len(events)
-    for event, day in zip(events, plan.sessions):
-        assert event.summary.value == (day.session or plan.program.title)
+    events = [event for event in calendar.contents.get("vevent", []) if event.status.value != "CANCELLED"]
+    expected = slots(plan)
+    assert len(events) == len(expected)
+    assert len({event.uid.value for event in calendar.contents.get("vevent", [])}) == len(
+        calendar.contents.get("vevent", [])
+    )
+    for event, (date, time, _) in zip(events, sorted(expected, key=lambda slot: (slot[0], slot[1] or dt.time.min))):
         start = event.dtstart.value
-        if day.time is None:
-            assert start == day.date
+        if time is None:
+            assert start == date
         elif plan.program.timezone:
             # vobject builds the zone from the file's VTIMEZONE, not from its own database.
-            planned = dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(plan.program.timezone))
+            planned = dt.datetime.combine(date, time, zoneinfo.ZoneInfo(plan.program.timezone))
             assert utc(start) == utc(planned)
         else:
-            assert (start.date(), start.time()) == (day.date, day.time)
+            assert (start.date(), start.time()) == (date, time)
 
 
 def assert_lines_well_formed(data: bytes) -> None:
@@ -114,6 +141,13 @@ def events_of(data: bytes) -> list:
     return Calendar.from_ical(data).walk("VEVENT")
 
 
+def named(event) -> str:
+    """What an event's title says it is: `daily activation` in `Home exercises: daily activation, 5 min`."""
+    match = re.fullmatch(r"Home exercises: (.*), [0-9]+ min", str(event["SUMMARY"]))
+    assert match, str(event["SUMMARY"])
+    return match.group(1)
+
+
 # ---- the language reference's program ----------------------------------------------
 
 
@@ -123,11 +157,11 @@ def test_language_example_gives_one_event_per_session_day():
     events = events_of(data)
     assert len(events) == len(plan.sessions) == 34
     first, stretch, last = events[0], events[1], events[-1]
-    assert str(first["SUMMARY"]) == "Daily activation"
+    assert str(first["SUMMARY"]) == "Home exercises: daily activation, 5 min"
     assert first.decoded("DTSTART") == dt.datetime(2026, 12, 7, 7, 30, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney"))
-    assert str(stretch["SUMMARY"]) == "Stretch"
+    assert str(stretch["SUMMARY"]) == "Home exercises: stretch, 7 min"
     assert stretch.decoded("DTSTART").time() == dt.time(18, 0)  # the session's `at` wins over `time`
-    assert str(last["SUMMARY"]) == "Glutes for a sore back"  # an unnamed session takes the title
+    assert str(last["SUMMARY"]) == "Home exercises: glutes for a sore back, 21 min"  # unnamed: the title
     assert last.decoded("DTSTART").date() == dt.date(2027, 1, 15)
 
 
@@ -139,7 +173,7 @@ def test_descriptions_hold_that_days_doses_cautions_and_clinician():
     assert "what to watch for, is in your handout" in first  # the exercises' own cautions stay in the handout
     assert "Clinician: Alex Moore, Exercise Physiologist" in first
     assert "Program: Glutes for a sore back, for Sam Lee" in first
-    last_activation = [e for e in events if str(e["SUMMARY"]) == "Daily activation"][-1]
+    last_activation = [e for e in events if named(e) == "daily activation"][-1]
     assert str(last_activation["DESCRIPTION"]).startswith("Clam shell — 3 × 12, rest 30–60 s\n")
     last = str(events[-1]["DESCRIPTION"])
     assert last.startswith(
@@ -168,9 +202,9 @@ def test_calendar_properties_that_clients_read():
 
 def test_event_lengths_are_estimated_from_the_doses():
     events = events_of(render(plan_of(LANGUAGE_EXAMPLE)))
-    lengths = {str(e["SUMMARY"]): e.decoded("DTEND") - e.decoded("DTSTART") for e in events}
-    assert lengths["Daily activation"] == dt.timedelta(minutes=10)  # the shortest event
-    assert lengths["Glutes for a sore back"] == dt.timedelta(minutes=25)  # four exercises: about 20.3 min
+    lengths = {named(e): e.decoded("DTEND") - e.decoded("DTSTART") for e in events}
+    assert lengths["daily activation"] == dt.timedelta(minutes=10)  # the shortest event
+    assert lengths["glutes for a sore back"] == dt.timedelta(minutes=25)  # four exercises: about 20.3 min
     walk = plan_of(program("time 06:00", '  session "Walk" daily:\n    walking 30min\n'))
     assert {e.decoded("DTEND") - e.decoded("DTSTART") for e in events_of(render(walk))} == {dt.timedelta(minutes=35)}
 
@@ -198,7 +232,8 @@ def test_without_a_time_events_are_all_day_with_an_exclusive_end():
     for event in events_of(data):
         assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(days=1)
         assert str(event["TRANSP"]) == "TRANSPARENT"  # an exercise reminder does not make the day busy
-        assert not event.walk("VALARM")
+        (alarm,) = event.walk("VALARM")  # at 08:00 by default, which the next tests change
+        assert alarm.decoded("TRIGGER") == dt.timedelta(hours=8)
 
 
 def test_a_session_at_a_time_is_timed_in_an_otherwise_all_day_program():
@@ -209,11 +244,11 @@ def test_a_session_at_a_time_is_timed_in_an_otherwise_all_day_program():
     )
     plan = plan_of(program('start 2027-03-01\ntimezone "Europe/Berlin"', body))
     events = events_of(render(plan))
-    bridges = [e for e in events if str(e["SUMMARY"]) == "Bridges"]
+    bridges = [e for e in events if named(e) == "bridges"]
     assert [e.decoded("DTSTART") for e in bridges] == [
         dt.datetime(2027, 3, 1, 17, 45, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
     ]
-    assert {type(e.decoded("DTSTART")) for e in events if str(e["SUMMARY"]) == "Stretch"} == {dt.date}
+    assert {type(e.decoded("DTSTART")) for e in events if named(e) == "stretch"} == {dt.date}
 
 
 @pytest.mark.parametrize(
@@ -343,11 +378,8 @@ def test_a_reminder_half_an_hour_before_by_default():
     data = render(plan_of(LANGUAGE_EXAMPLE))
     assert alarms(data) == {("DISPLAY", -dt.timedelta(minutes=30))}
     assert all(len(e.walk("VALARM")) == 1 for e in events_of(data))
-    assert {str(a["DESCRIPTION"]) for e in events_of(data) for a in e.walk("VALARM")} == {
-        "Daily activation",
-        "Stretch",
-        "Glutes for a sore back",
-    }
+    for event in events_of(data):
+        assert [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")] == [str(event["SUMMARY"])]
 
 
 def test_the_programs_reminder_setting_and_the_command_line_override_it():
@@ -381,7 +413,7 @@ def test_hostile_strings_are_escaped_and_folded():
     unfolded = data.replace(b"\r\n ", b"")
     assert b'O"Brien\\, Pat\\; back\\\\slash' in unfolded  # RFC 5545 TEXT: \, \; \\ escaped, quotes as is
     event = events_of(data)[0]
-    assert str(event["SUMMARY"]) == "Stretch; 拉伸, 🧘"
+    assert str(event["SUMMARY"]) == "Home exercises: stretch; 拉伸, 🧘, 4 min"
     description = str(event["DESCRIPTION"])
     assert f"Program: Rücken; Hüfte, 腰痛 \\ 💪, for {client}\n" in description
     assert "Clinician: Dr. Zoë Ng, PT; 康复" in description
@@ -411,7 +443,7 @@ def test_any_title_and_client_survive_the_round_trip(title, client):
     assert (plan.program.title, plan.program.client) == (title, client)
     data = render(plan)
     for event in events_of(data):
-        assert str(event["SUMMARY"]) == title
+        assert named(event) == in_sentence(title)
         assert f"Program: {title}, for {client}" in str(event["DESCRIPTION"]).split("\n")
     assert vobject.readOne(data.decode("utf-8")).x_wr_calname.value == title
 
@@ -420,7 +452,7 @@ def test_any_title_and_client_survive_the_round_trip(title, client):
 
 
 def uid_sequence_summary(data: bytes) -> list[tuple[str, int, str]]:
-    return [(str(e["UID"]), int(e["SEQUENCE"]), str(e["SUMMARY"])) for e in events_of(data)]
+    return [(str(e["UID"]), int(e["SEQUENCE"]), named(e)) for e in events_of(data)]
 
 
 def test_uids_are_unique_and_domain_like():
@@ -436,13 +468,13 @@ def test_an_edited_session_keeps_every_uid_and_raises_only_its_own_sequence():
     before, after = uid_sequence_summary(first), uid_sequence_summary(second)
     assert [uid for uid, _, _ in after] == [uid for uid, _, _ in before]
     assert {(summary, sequence) for _, sequence, summary in after} == {
-        ("Daily activation", 0),
-        ("Stretch", 1),
-        ("Glutes for a sore back", 0),
+        ("daily activation", 0),
+        ("stretch", 1),
+        ("glutes for a sore back", 0),
     }
     assert render(plan_of(edited), previous=second) == second  # a rebuild of the same program changes nothing
     third = render(plan_of(edited.replace("2x45-60s", "2x30-45s")), previous=second)
-    assert {sequence for _, sequence, summary in uid_sequence_summary(third) if summary == "Stretch"} == {2}
+    assert {sequence for _, sequence, summary in uid_sequence_summary(third) if summary == "stretch"} == {2}
 
 
 def test_inserting_a_session_leaves_the_others_uids_alone():
@@ -455,7 +487,7 @@ def test_inserting_a_session_leaves_the_others_uids_alone():
     before = {uid: (seq, summary) for uid, seq, summary in uid_sequence_summary(first)}
     after = {uid: (seq, summary) for uid, seq, summary in uid_sequence_summary(second)}
     assert before.items() <= after.items()  # every old event is there, unchanged
-    assert {after[uid] for uid in after.keys() - before.keys()} == {(0, "Walk")}
+    assert {after[uid] for uid in after.keys() - before.keys()} == {(0, "walk")}
 
 
 def test_a_later_start_moves_events_instead_of_adding_copies():
