@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import recurring_ical_events
@@ -539,3 +540,170 @@ def test_dtstamp_comes_from_source_date_epoch():
     assert render(plan, timestamp=moment) == data
     without_stamps = [line for line in data.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
     assert without_stamps == [line for line in render(plan).split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+
+
+# ---- sessions done together, titles, all-day reminders -------------------------------------
+
+
+def example(name: str) -> str:
+    return (Path(__file__).resolve().parents[1] / "programs" / f"{name}.prog").read_text(encoding="utf-8")
+
+
+def test_sessions_at_the_same_time_are_one_event_with_one_reminder():
+    """In programs/back_pain_stages.prog two sessions share 08:00 on 32 days: two alarms at once."""
+    plan = plan_of(example("back_pain_stages"))
+    events = events_of(render(plan))
+    assert len(plan.sessions) == 79 and len(events) == 79 - 32
+    together = [e for e in events if " and " in named(e)]
+    assert len(together) == 32
+    first = together[0]
+    assert str(first["SUMMARY"]) == "Home exercises: neutral pelvis and flexibility, 17 min"
+    (alarm,) = first.walk("VALARM")
+    assert str(alarm["DESCRIPTION"]) == str(first["SUMMARY"])
+    description = str(first["DESCRIPTION"])
+    assert description.startswith("Neutral pelvis, about 9 min:\nPelvic tilt — 2 × 10, hold 3 s, rest 30 s\n")
+    assert "\n\nFlexibility, about 8 min:\nHamstring stretch (seated) — 2 × 30 s each side\n" in description
+    assert description.count("Flexibility work should never hurt") == 1  # the program's caution, once
+    # Both sessions' time: 9 + 8 minutes of exercise, in a 20-minute event.
+    assert first.decoded("DTEND") - first.decoded("DTSTART") == dt.timedelta(minutes=20)
+
+
+def test_untimed_sessions_of_one_day_are_one_all_day_event():
+    body = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n  session "Walk" daily:\n    walking 20min\n'
+    events = events_of(render(plan_of(program("start 2027-03-01", body))))
+    assert len(events) == 7
+    assert {named(e) for e in events} == {"stretch and walk"}
+    assert all(len(e.walk("VALARM")) == 1 for e in events)
+
+
+def test_a_title_says_home_exercises_what_and_how_long():
+    plan = plan_of(example("glutes_sore_back"))
+    titles = [str(e["SUMMARY"]) for e in events_of(render(plan))]
+    assert titles[:2] == ["Home exercises: glute activation, 7 min", "Home exercises: glute stretch, 7 min"]
+    # A first word with capitals after its first letter keeps them.
+    acl = plan_of(program("time 07:00", '  session "ACL rehab" daily:\n    quad_set 2x10 hold 5s\n'))
+    assert named(events_of(render(acl))[0]) == "ACL rehab"
+
+
+def test_a_one_week_phase_reads_one_week():
+    data = render(plan_of(program("start 2027-03-01")))
+    assert "Only: 1 week from 2027-03-01" in str(Calendar.from_ical(data)["DESCRIPTION"])
+
+
+def all_day_triggers(data: bytes) -> set[dt.timedelta]:
+    return {
+        a.decoded("TRIGGER")
+        for e in events_of(data)
+        if not isinstance(e.decoded("DTSTART"), dt.datetime)
+        for a in e.walk("VALARM")
+    }
+
+
+def test_all_day_sessions_remind_at_eight_or_the_time_the_program_or_command_line_sets():
+    untimed = program("start 2027-03-01")
+    assert all_day_triggers(render(plan_of(untimed))) == {dt.timedelta(hours=8)}
+    assert b"TRIGGER:PT8H\r\n" in render(plan_of(untimed))
+    later = plan_of(program("start 2027-03-01\nset reminder_at 19:15"))
+    assert all_day_triggers(render(later)) == {dt.timedelta(hours=19, minutes=15)}
+    assert all_day_triggers(render(later, overrides={"reminder_at": "06:30"})) == {dt.timedelta(hours=6, minutes=30)}
+    # `reminder_at none` turns off only the all-day reminders; `reminder none` turns off every one.
+    mixed = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n  session "Walk" daily at 12:00:\n    walking 20min\n'
+    quiet = render(plan_of(program("start 2027-03-01\nset reminder_at none", mixed)))
+    assert all_day_triggers(quiet) == set() and alarms(quiet) == {("DISPLAY", -dt.timedelta(minutes=30))}
+    silent = plan_of(program("start 2027-03-01\nset reminder none", mixed))
+    assert alarms(render(silent)) == set()
+    assert alarms(render(plan_of(program("start 2027-03-01", mixed)), overrides={"reminder": None})) == set()
+
+
+def test_an_all_day_reminder_stays_at_its_clock_time_across_a_daylight_saving_change():
+    plan = plan_of(program('start 2027-03-25\ntimezone "Europe/London"'))
+    for event in events_of(render(plan)):
+        (alarm,) = event.walk("VALARM")
+        assert alarm.decoded("TRIGGER") == dt.timedelta(hours=8)  # from the day's start, on the clock
+
+
+# ---- rebuilds as a client's calendar takes them ---------------------------------------------
+
+
+def import_into(calendar: dict[str, object], data: bytes) -> dict[str, object]:
+    """A calendar after importing `data`, as calendar apps do: by UID, an event replaces the one held
+    only when its SEQUENCE is higher (a new UID is added); a cancelled one stays as a tombstone."""
+    held = dict(calendar)
+    for event in events_of(data):
+        uid = str(event["UID"])
+        if uid not in held or int(event["SEQUENCE"]) > int(held[uid]["SEQUENCE"]):
+            held[uid] = event
+    return held
+
+
+def shown(calendar: dict[str, object]) -> dict[str, tuple]:
+    """What the client sees: each event that is not cancelled, by UID."""
+    return {
+        uid: (event.decoded("DTSTART"), str(event["SUMMARY"]), str(event["DESCRIPTION"]))
+        for uid, event in calendar.items()
+        if str(event["STATUS"]) != "CANCELLED"
+    }
+
+
+REBUILT = """program "Rebuilds"
+client "Ana Silva"
+start 2027-03-01
+timezone "Europe/London"
+time 08:00
+phase "Only" 2w:
+  session "Stretch" daily:
+    figure_four_stretch 3x30s each side
+  session "Bridges" on mon wed fri:
+    glute_bridge 3x10
+"""
+
+
+def test_a_rebuild_creates_updates_and_cancels_the_right_events():
+    first = render(plan_of(REBUILT))
+    # The clinician shortens the phase, moves the bridges to the evening and lowers the stretch.
+    edited = REBUILT.replace("2w:", "1w:").replace("on mon wed fri:", "on mon wed fri at 18:00:")
+    edited = edited.replace("3x30s", "2x30s")
+    second = render(plan_of(edited), previous=first)
+    before = {str(e["UID"]): e for e in events_of(first)}
+    after = {str(e["UID"]): e for e in events_of(second)}
+    cancelled = {uid for uid, e in after.items() if str(e["STATUS"]) == "CANCELLED"}
+    created = after.keys() - before.keys()
+    updated = {uid for uid in after.keys() & before.keys() if uid not in cancelled}
+    assert len(before) == 14  # the stretch every day, with the bridges on 6 of them
+    assert len(cancelled) == 7 and all(int(after[uid]["SEQUENCE"]) == 1 for uid in cancelled)  # the second week
+    assert len(created) == 3 and {named(after[uid]) for uid in created} == {"bridges"}  # now at 18:00
+    assert len(updated) == 7 and {int(after[uid]["SEQUENCE"]) for uid in updated} == {1}
+    client = import_into(import_into({}, first), second)
+    assert shown(client) == shown(import_into({}, second))  # as if they had only ever imported the new file
+    assert len(shown(client)) == 10
+    for uid in cancelled:
+        event = after[uid]
+        assert not event.walk("VALARM") and "TZID" not in event["DTSTART"].params
+        assert event.decoded("DTSTART") == before[uid].decoded("DTSTART")
+        assert str(event["SUMMARY"]) == str(before[uid]["SUMMARY"])
+    # Building again changes nothing: the cancelled events stay, as they are.
+    assert render(plan_of(edited), previous=second) == second
+    # Lengthening the phase again brings the second week back, above its cancellation.
+    third = render(plan_of(edited.replace("1w:", "2w:")), previous=second)
+    back = {str(e["UID"]): e for e in events_of(third)}
+    assert {int(back[uid]["SEQUENCE"]) for uid in cancelled} == {2}
+    assert {str(back[uid]["STATUS"]) for uid in cancelled} == {"CONFIRMED"}
+    client = import_into(client, third)
+    assert shown(client) == shown(import_into({}, third)) and len(shown(client)) == 20
+
+
+def test_renaming_the_program_cancels_the_old_events_and_adds_the_new():
+    first = render(plan_of(REBUILT))
+    second = render(plan_of(REBUILT.replace('"Rebuilds"', '"Renamed"')), previous=first)
+    client = import_into(import_into({}, first), second)
+    assert shown(client) == shown(import_into({}, second)) and len(shown(client)) == 14
+
+
+def test_only_this_backends_events_are_cancelled():
+    """An event of another program's file, or hand-made, is left alone, and so is one that cannot be read."""
+    first = render(plan_of(REBUILT))
+    foreign = first.replace(b"@progdsl.invalid", b"@example.com", 1)
+    broken = first.replace(b"DTSTART;TZID=Europe/London:20270301T080000", b"DTSTART:tomorrow", 1)
+    for previous in (foreign, broken):
+        data = render(plan_of(REBUILT.replace('"Rebuilds"', '"Renamed"')), previous=previous)
+        assert sum(str(e["STATUS"]) == "CANCELLED" for e in events_of(data)) == 13
