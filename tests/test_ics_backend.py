@@ -707,3 +707,17 @@ def test_only_this_backends_events_are_cancelled():
     for previous in (foreign, broken):
         data = render(plan_of(REBUILT.replace('"Rebuilds"', '"Renamed"')), previous=previous)
         assert sum(str(e["STATUS"]) == "CANCELLED" for e in events_of(data)) == 13
+
+
+def test_the_day_docs_calendar_md_shows_is_what_the_example_builds():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "calendar.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)```", docs, flags=re.DOTALL)
+    opened = next(block for block in blocks if block.startswith("Home exercises: "))
+    title, when, alert, _, *description = opened.rstrip("\n").split("\n")
+    events = events_of(render(plan_of(example("back_pain_stages"))))
+    (event,) = [e for e in events if e.decoded("DTSTART") == dt.datetime(2027, 4, 21, 8, 0)]
+    assert title == str(event["SUMMARY"])
+    assert when == "Wed 21 Apr 2027, 08:00 – 08:30" and event.decoded("DTEND").time() == dt.time(8, 30)
+    assert alert == "Alert: 30 minutes before"
+    assert "\n".join(description) == str(event["DESCRIPTION"])
+    assert f"08:00–08:30  {title}" in docs and f"07:30        🔔 {title}" in docs
