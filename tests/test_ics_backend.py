@@ -3,6 +3,7 @@ compared with the plan's dated sessions, and read again by vobject as an indepen
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zoneinfo
@@ -721,3 +722,18 @@ def test_the_day_docs_calendar_md_shows_is_what_the_example_builds():
     assert alert == "Alert: 30 minutes before"
     assert "\n".join(description) == str(event["DESCRIPTION"])
     assert f"08:00–08:30  {title}" in docs and f"07:30        🔔 {title}" in docs
+
+
+def test_a_session_planned_twice_a_day_makes_two_events_with_their_own_uids():
+    """A plan with a session at two times of a day (as `2x/day` will give) slots in: one event per time."""
+    plan = plan_of(program('start 2027-03-01\ntimezone "Europe/Berlin"\ntime 07:00'))
+    evenings = [dataclasses.replace(day, time=dt.time(19)) for day in plan.sessions]
+    twice = dataclasses.replace(
+        plan, sessions=tuple(sorted((*plan.sessions, *evenings), key=lambda d: (d.date, d.time)))
+    )
+    events = events_of(render(twice))
+    assert len(events) == 14 and len({str(e["UID"]) for e in events}) == 14
+    assert [e.decoded("DTSTART").hour for e in events[:4]] == [7, 19, 7, 19]
+    # The morning events keep the UIDs they had when the session was once a day.
+    once = {str(e["UID"]) for e in events_of(render(plan))}
+    assert once == {str(e["UID"]) for e in events if e.decoded("DTSTART").hour == 7}

@@ -10,8 +10,9 @@ clinician. The choices that keep re-imports and rebuilds working (docs/calendar.
 clinicians):
 
 * UID: a hash of the program's title, the client, the session's key and the day's place among
-  that session's days (1st, 2nd, …); an event of several sessions takes the UID of its first
-  (in the program's order). Changing a dose, a time, the start date or the weekdays
+  that session's days (1st, 2nd, …), and for a session planned at several times of a day, the
+  time's place in the day from the second on; an event of several sessions takes the UID of its
+  first (in the program's order). Changing a dose, a time, the start date or the weekdays
   keeps every UID, so a re-imported calendar moves and updates its events instead of adding
   copies; adding, removing or renaming one session leaves the others' UIDs alone.
 * SEQUENCE: 0 for an event the previous file did not have; that file's value when the event's
@@ -147,16 +148,19 @@ class IcsBackend:
 
 def _slots(plan: Plan) -> list[_Slot]:
     """The plan's sessions grouped into events, in date and time order. Each session's days are
-    counted in the plan's order (its 1st, 2nd, … day), for the UIDs; a session planned several
-    times in a day counts each."""
+    counted in the plan's order (its 1st, 2nd, … day), for the UIDs; a session planned at several
+    times of a day counts that day once, and its second time onwards adds its place in the day."""
     days_of_session: Counter[str] = Counter()
-    groups: dict[tuple[dt.date, dt.time | None], list[tuple[PlannedSession, int]]] = {}
+    times_that_day: Counter[tuple[str, dt.date]] = Counter()
+    groups: dict[tuple[dt.date, dt.time | None], list[tuple[PlannedSession, str]]] = {}
     for day in plan.sessions:
-        days_of_session[day.key] += 1
-        groups.setdefault((day.date, day.time), []).append((day, days_of_session[day.key]))
+        times_that_day[day.key, day.date] += 1
+        if times_that_day[day.key, day.date] == 1:
+            days_of_session[day.key] += 1
+        uid = _uid(plan, day.key, days_of_session[day.key], times_that_day[day.key, day.date])
+        groups.setdefault((day.date, day.time), []).append((day, uid))
     return [
-        _Slot(date, time, tuple(day for day, _ in members), _uid(plan, members[0][0].key, members[0][1]))
-        for (date, time), members in groups.items()
+        _Slot(date, time, tuple(day for day, _ in members), members[0][1]) for (date, time), members in groups.items()
     ]
 
 
@@ -326,10 +330,13 @@ def _alarm(title: str, trigger: dt.timedelta) -> Alarm:
     return alarm
 
 
-def _uid(plan: Plan, key: str, day_number: int) -> str:
-    """Stable across rebuilds: see the module's docstring."""
-    identity = "\x1f".join((plan.program.title, plan.program.client or "", key, str(day_number)))
-    return f"{hashlib.sha256(identity.encode()).hexdigest()[:32]}@{UID_DOMAIN}"
+def _uid(plan: Plan, key: str, day_number: int, time_in_day: int = 1) -> str:
+    """Stable across rebuilds: see the module's docstring. A session's first time in a day has the
+    identity it had when sessions came once a day; its second and later times add their place."""
+    parts = [plan.program.title, plan.program.client or "", key, str(day_number)]
+    if time_in_day > 1:
+        parts.append(f"time {time_in_day}")
+    return f"{hashlib.sha256(chr(0x1F).join(parts).encode()).hexdigest()[:32]}@{UID_DOMAIN}"
 
 
 def _estimated_length(exercises: tuple[DayDose, ...], seconds_per_rep: int) -> dt.timedelta:
