@@ -1,5 +1,6 @@
 """The .ics backend: every output is read back by icalendar, expanded by recurring-ical-events and
-compared with the plan's dated sessions, and read again by vobject as an independent parser."""
+compared with the plan's dated sessions (one event for each day and time), and read again by vobject
+as an independent parser. Rebuilds are imported over the file before, as a client's calendar does."""
 
 from __future__ import annotations
 
