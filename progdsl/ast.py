@@ -154,12 +154,17 @@ class Detail:
 
 @dataclass(frozen=True)
 class Progress:
-    """`progress from 8 over 2w` (direction "from") or `progress to 30s over 4w` ("to")."""
+    """`progress from 8 over 2w` (direction "from"), `progress to 30s by 5s weekly` ("to"),
+    `taper to 8 over 1w` (taper). The value is an amount (`8`, `30s`), sets with an
+    amount (`4x12`, a DoseExpr), or a Detail: `load 12kg`, `band blue`."""
 
     direction: str
-    value: Amount
-    over: Amount
+    value: Amount | DoseExpr | Detail
+    over: Amount | None
     span: Span
+    taper: bool = False
+    by: Amount | None = None  # `by STEP`
+    weekly: Span | None = None  # where `weekly` is written
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,14 @@ def _amount(token: Token) -> ast.Amount:
     return ast.Amount(parse_quantity(token), token_span(token))
 
 
+def _sets_or_amount(token: Token) -> ast.Amount | ast.DoseExpr:
+    """A progression's value: `4x12` (sets with an amount) or an amount (`8`, `30s`)."""
+    if token.type != "SETS_DOSE":
+        return _amount(token)
+    sets, quantity = parse_sets(token)
+    return ast.DoseExpr(sets, ast.Amount(quantity, token_span(token)), token_span(token))
+
+
 def _setting_value(token: Token) -> ast.Atom | ast.Text | ast.Amount:
     if token.type == "STRING":
         return _text(token)
@@ -143,11 +151,41 @@ class AstBuilder(Transformer):
     tempo = _detail("tempo", _atom)
     band = _detail("band", _atom)
 
+    @staticmethod
+    def _progress(direction: str, taper: bool, meta, c) -> ast.Progress:
+        value, by, over, weekly = c
+        if isinstance(value, Token):
+            value = _sets_or_amount(value)
+        return ast.Progress(
+            direction,
+            value,
+            over,
+            meta_span(meta),
+            taper=taper,
+            by=by,
+            weekly=token_span(weekly) if weekly is not None else None,
+        )
+
     def progress_from(self, meta, c):
-        return ast.Progress("from", _amount(c[0]), _amount(c[1]), meta_span(meta))
+        return self._progress("from", False, meta, c)
 
     def progress_to(self, meta, c):
-        return ast.Progress("to", _amount(c[0]), _amount(c[1]), meta_span(meta))
+        return self._progress("to", False, meta, c)
+
+    def taper_from(self, meta, c):
+        return self._progress("from", True, meta, c)
+
+    def taper_to(self, meta, c):
+        return self._progress("to", True, meta, c)
+
+    progress_load = _detail("load", _amount)
+    progress_band = _detail("band", _atom)
+
+    def progress_by(self, meta, c):
+        return _amount(c[0])
+
+    def progress_over(self, meta, c):
+        return _amount(c[0])
 
     # ---- frequency
     def daily(self, meta, c):

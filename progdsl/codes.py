@@ -859,6 +859,170 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
                 clam_shell 3x20 each side band green rest 30-60s allow S102 "Client is used to high repetitions"
         """,
     ),
+    # ---- progressions (v2) -----------------------------------------------------
+    ErrorCode(
+        "E170",
+        "invalid-progression-step",
+        "A `by STEP` that is not a step of what the progression moves.",
+        """
+        What it means
+            `by STEP` sets how far the dose moves at a time: a whole number of the
+            dose's own unit (`by 2` for repetitions, `by 5s` for a hold, `by 1min` for a
+            bout) or of the load's (`by 1kg`). It must be more than zero. A band moves
+            one colour at a time, and sets with repetitions move by whole numbers of
+            both, so neither takes a `by`.
+
+        Example
+            program "Planks"
+            equipment mat
+            phase "Core" 4w on mon wed fri:
+              plank 3x20s rest 60s progress to 30s by 5 weekly
+
+        Fix
+            program "Planks"
+            equipment mat
+            phase "Core" 4w on mon wed fri:
+              plank 3x20s rest 60s progress to 30s by 5s weekly
+        """,
+    ),
+    ErrorCode(
+        "E171",
+        "progression-without-span",
+        "A progression that does not say how long it runs.",
+        """
+        What it means
+            A progression needs its span, `over 4w`, so that the plan can spread the
+            change over the line's sessions. Only a weekly step can do without one:
+            `progress to 30s by 5s weekly` adds 5 s a week until 30 s, and the span
+            follows from the number of steps.
+
+        Example
+            program "Bridges"
+            equipment mat
+            phase "Strength" 3w on mon wed fri:
+              glute_bridge 3x10 rest 60s progress to 12
+
+        Fix
+            program "Bridges"
+            equipment mat
+            phase "Strength" 3w on mon wed fri:
+              glute_bridge 3x10 rest 60s progress to 12 over 3w
+        """,
+    ),
+    ErrorCode(
+        "E172",
+        "weekly-progression-too-short",
+        "A `weekly` progression whose span is one week or less.",
+        """
+        What it means
+            `weekly` keeps the dose the same through each week of the span and changes
+            it when the next week begins. A span of a week or less has no next week,
+            so the dose could never change.
+
+        Example
+            program "Clams"
+            equipment mat
+            phase "Activate" 2w daily:
+              clam_shell 3x12 each side rest 30-60s progress from 10 over 1w weekly
+
+        Fix
+            program "Clams"
+            equipment mat
+            phase "Activate" 2w daily:
+              clam_shell 3x12 each side rest 30-60s progress from 10 over 2w weekly
+        """,
+    ),
+    ErrorCode(
+        "E173",
+        "invalid-load-progression",
+        "A load progression without a starting load, on a `bodyweight` line, or in another unit.",
+        """
+        What it means
+            `progress to load 12kg` moves the weight from the line's own `load` to the
+            one written. The line must say the weight it starts from, in the same unit
+            (kg or lb), and cannot also say `bodyweight` (no added weight).
+
+        Example
+            program "Biceps"
+            equipment dumbbell
+            phase "Strength" 4w on mon thu:
+              biceps_curl 3x10 each side rest 60s progress to load 4kg over 4w
+
+        Fix
+            program "Biceps"
+            equipment dumbbell
+            phase "Strength" 4w on mon thu:
+              biceps_curl 3x10 each side load 3kg rest 60s progress to load 4kg over 4w
+        """,
+    ),
+    ErrorCode(
+        "E174",
+        "invalid-band-progression",
+        "A band progression without a starting band, or to a colour the equipment line does not list.",
+        """
+        What it means
+            `progress to band blue` moves through the client's band colours in the
+            order the `equipment` line lists them, lightest first, from the line's own
+            `band` to the colour written. Both colours must be listed for the same band.
+
+        Example
+            program "Bridges"
+            equipment mat, mini_band(yellow, green)
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x12 band yellow rest 60s progress to band blue over 4w
+
+        Fix
+            program "Bridges"
+            equipment mat, mini_band(yellow, green, blue)
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x12 band yellow rest 60s progress to band blue over 4w
+        """,
+    ),
+    ErrorCode(
+        "E175",
+        "taper-that-rises",
+        "A `taper` whose dose goes up.",
+        """
+        What it means
+            `taper` lowers a dose on purpose, as in a deload week: `taper to 8 over 1w`
+            ends below the written dose. A taper that ends higher is a slip in the
+            number or in the word; building up is written with `progress`.
+
+        Example
+            program "Bridges"
+            equipment mat
+            phase "Deload" 2w on mon wed fri:
+              glute_bridge 3x12 rest 60s taper to 14 over 1w
+
+        Fix
+            program "Bridges"
+            equipment mat
+            phase "Deload" 2w on mon wed fri:
+              glute_bridge 3x12 rest 60s taper to 10 over 1w
+        """,
+    ),
+    ErrorCode(
+        "E176",
+        "invalid-sets-progression",
+        "A progression of sets and repetitions with no sets, or with `by`.",
+        """
+        What it means
+            `progress to 4x12` moves the sets and the amount together, each by whole
+            numbers: it needs at least one set, and takes no `by`.
+
+        Example
+            program "Bridges"
+            equipment mat
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x10 rest 60s progress to 0x12 over 4w
+
+        Fix
+            program "Bridges"
+            equipment mat
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x10 rest 60s progress to 4x12 over 4w
+        """,
+    ),
     # ---- exercise lines --------------------------------------------------------
     ErrorCode(
         "E201",

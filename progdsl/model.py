@@ -7,7 +7,9 @@ Every part keeps the span of the text it came from, so a rule can point at it.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .registry import Exercise
 from .settings import SETTINGS
@@ -125,14 +127,78 @@ class Dose:
 
 
 @dataclass(frozen=True)
+class Load:
+    amount: Number
+    unit: str  # kg or lb
+    span: Span
+
+
+class Moves(enum.StrEnum):
+    """What a progression changes: the amount, the sets with the amount, the load or the band."""
+
+    AMOUNT = "amount"
+    SETS = "sets"
+    LOAD = "load"
+    BAND = "band"
+
+
+@dataclass(frozen=True)
 class Progression:
-    """The amount moves from `start` to `end` (same kind as the dose) over `days` days
-    from the first day of the line's phase."""
+    """A line's dose moving over `days` days from the first day of its phase.
+
+    `start` and `end` are the amount (same kind as the dose; the written amount for a
+    load or band progression). The plan works the doses out over the line's own
+    sessions inside the span (`progdsl.plan.progression_doses`): the first has the
+    start, the last the end, and those between move evenly, rounded half up to `step`.
+    """
 
     start: Range
     end: Range
     days: int
     span: Span
+    moves: Moves = Moves.AMOUNT
+    step: Fraction = Fraction(1)  # in the dose's unit, or the load's
+    weekly: bool = False  # the dose changes only at the start of each week of the span
+    stepped: bool = False  # `by STEP weekly` without `over`: one step a week, the span follows
+    taper: bool = False  # goes down on purpose
+    sets: tuple[int, int] | None = None  # sets at the start and the end (Moves.SETS)
+    loads: tuple[Load, Load] | None = None  # Moves.LOAD
+    bands: tuple[str, ...] = ()  # Moves.BAND: the colours from the start's to the end's
+    band_ranks: tuple[int, int] | None = None  # Moves.BAND: both colours' places on the equipment line
+
+    def changes(self) -> list[tuple[Fraction, Fraction]]:
+        """Each thing the progression moves, as (start, end) numbers: the amount (its low end),
+        the sets, the load, the band's place in the client's colours."""
+        found = []
+        if self.moves in (Moves.AMOUNT, Moves.SETS):
+            found.append((Fraction(self.start.low), Fraction(self.end.low)))
+        if self.sets is not None:
+            found.append((Fraction(self.sets[0]), Fraction(self.sets[1])))
+        if self.loads is not None:
+            found.append((Fraction(self.loads[0].amount), Fraction(self.loads[1].amount)))
+        if self.band_ranks is not None:
+            found.append((Fraction(self.band_ranks[0]), Fraction(self.band_ranks[1])))
+        return found
+
+    @property
+    def lowers(self) -> bool:
+        """Whether anything it moves goes down."""
+        return any(end < start for start, end in self.changes())
+
+    @property
+    def raises(self) -> bool:
+        """Whether anything it moves goes up."""
+        return any(end > start for start, end in self.changes())
+
+    @property
+    def flat(self) -> bool:
+        """Whether nothing it moves changes."""
+        return all(end == start for start, end in self.changes())
+
+    @property
+    def weeks(self) -> int:
+        """The weeks the span reaches into (a part week counts)."""
+        return -(-self.days // 7)
 
 
 @dataclass(frozen=True)
@@ -140,13 +206,6 @@ class Seconds:
     """A time in whole seconds, as written for `rest` or `hold`."""
 
     seconds: Range
-    span: Span
-
-
-@dataclass(frozen=True)
-class Load:
-    amount: Number
-    unit: str  # kg or lb
     span: Span
 
 

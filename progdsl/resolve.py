@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import TypeVar
 
 from . import ast, model, wording
@@ -71,6 +72,8 @@ class Resolver:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # The regions of the program's known exercises: did-you-mean looks there first.
     regions: frozenset[Region] = frozenset()
+    # The header's equipment, as far as read: a band progression goes through its colours.
+    equipment: list[model.EquipmentItem] = field(default_factory=list)
 
     def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
         self.diagnostics.append(error(code, message, span, help))
@@ -252,7 +255,7 @@ class Resolver:
     def program(self, node: ast.Program) -> model.Program | None:
         title: ast.Line | None = None
         singles: dict[str, ast.Line | ast.Cleared] = {}
-        equipment: list[model.EquipmentItem] = []
+        equipment = self.equipment
         flags: list[tuple[str, Span]] = []
         cautions: list[model.Remark] = []
         notes: list[model.Remark] = []
@@ -702,7 +705,11 @@ class Resolver:
                     frequency = self.frequency(modifier)
                 case _:  # the grammar gives each detail keyword one kind of value
                     raise AssertionError(modifier)
-        progression = self.progression(dose, progression_node) if dose and progression_node else None
+        progression = (
+            self.progression(exercise, dose, progression_node, load, band, bodyweight)
+            if dose and progression_node
+            else None
+        )
         allowed = self.allows(allows)
         if dose is None or len(self.diagnostics) > errors_before:
             return None
@@ -800,14 +807,68 @@ class Resolver:
             return None
         return model.Load(quantity.amount.low, quantity.unit, span)
 
-    def progression(self, dose: model.Dose, node: ast.Progress) -> model.Progression | None:
+    def progression(
+        self,
+        exercise: Exercise,
+        dose: model.Dose,
+        node: ast.Progress,
+        load: model.Load | None,
+        band: model.Band | None,
+        bodyweight: bool,
+    ) -> model.Progression | None:
+        verb = "taper" if node.taper else "progression"
+        days = self._progression_days(node, verb)
+        if days is False:
+            return None
+        value = node.value
+        found: model.Progression | None
+        if isinstance(value, ast.Detail) and value.keyword == "load":
+            found = self._load_progression(node, value, load, bodyweight, verb)
+        elif isinstance(value, ast.Detail):
+            found = self._band_progression(exercise, node, value, band, verb)
+        else:
+            found = self._amount_progression(dose, node, value, verb)
+        if found is None:
+            return None
+        if found.moves in (model.Moves.LOAD, model.Moves.BAND):
+            found = replace(found, start=dose.amount, end=dose.amount)  # the amount stays as written
+        if node.taper and found.raises:
+            self.report(
+                "E175",
+                f"`taper` lowers the dose, but this one raises it: {wording.progression_change(dose.kind, found)}",
+                node.span,
+                "to build up, write `progress` instead of `taper`; to taper, give a lower value",
+            )
+            return None
+        if days is None:  # `by STEP weekly` without `over`: a week for each step, and one to start
+            rise = self._rise(found)
+            steps = -(-rise // found.step) if rise else 0
+            weeks = int(steps) + 1
+            if not self.within(weeks * 7, MAX_DAYS, "days of progression", node.span):
+                return None
+            return replace(found, days=weeks * 7, stepped=True)
+        return replace(found, days=days)
+
+    def _progression_days(self, node: ast.Progress, verb: str) -> int | bool | None:
+        """The span in days; None when the steps decide it; False after an error."""
+        if node.over is None:
+            if node.by is not None and node.weekly is not None:
+                return None
+            keyword = "taper" if node.taper else "progress"
+            self.report(
+                "E171",
+                f"this `{keyword}` does not say how long it runs",
+                node.span,
+                f"add the span, such as `over 4w`, or a weekly step without one, such as `{keyword} to 30s by 5s weekly`",
+            )
+            return False
         span_days = to_days(node.over.quantity)
         if (
             span_days is not None
             and span_days.is_single
             and not self.within(span_days.low, MAX_DAYS, "days of progression", node.over.span)
         ):
-            return None
+            return False
         if span_days is None or not span_days.is_single or whole(span_days.low) is None:
             self.report(
                 "E212",
@@ -815,31 +876,77 @@ class Resolver:
                 node.over.span,
                 "such as `over 10d` or `over 2w`",
             )
-            return None
+            return False
         days = int(span_days.low)
         if days < 2:
             self.report("E212", "a progression needs at least two days to build over", node.over.span)
+            return False
+        if node.weekly is not None and days <= 7:
+            self.report(
+                "E172",
+                f"a weekly {verb} over {wording.days(days)} never reaches a second week",
+                node.weekly,
+                "give it at least two weeks, such as `over 2w`, or leave out `weekly`",
+            )
+            return False
+        return days
+
+    def _step(self, node: ast.Progress, unit: str, verb: str, to_unit) -> Fraction | None:
+        """The `by STEP` amount in the progression's unit (1 when not written); None after an error."""
+        if node.by is None:
+            return Fraction(1)
+        value = to_unit(node.by.quantity) if node.by.quantity.amount.is_single else None
+        if value is None or value <= 0:
+            self.report(
+                "E170",
+                f"`by {node.by.quantity}` is not a step in {unit}",
+                node.by.span,
+                f"give one step in the same unit as the {verb}, such as `by 5s` for seconds or `by 2` for repetitions",
+            )
             return None
-        value = node.value.quantity
-        if not value.amount.is_single:
+        return Fraction(value).limit_denominator(1000)
+
+    def _amount_progression(
+        self, dose: model.Dose, node: ast.Progress, value: ast.Amount | ast.DoseExpr, verb: str
+    ) -> model.Progression | None:
+        sets = None
+        if isinstance(value, ast.DoseExpr):
+            assert value.sets is not None  # the grammar's SETS_DOSE always has its sets
+            if node.by is not None:
+                self.report(
+                    "E176",
+                    "a progression of sets and repetitions together moves by whole sets and repetitions",
+                    node.by.span,
+                    f"remove `by {node.by.quantity}`",
+                )
+                return None
+            if value.sets < 1 or not self.within(value.sets, MAX_SETS, "sets", value.span):
+                if value.sets < 1:
+                    self.report("E176", f"a {verb} cannot reach {value.sets} sets", value.span, "give at least one set")
+                return None
+            written = (value.sets, dose.sets)
+            sets = written if node.direction == "from" else written[::-1]
+            value = value.amount
+        quantity = value.quantity
+        if not quantity.amount.is_single:
             self.report(
                 "E213",
                 "a progression starts or ends at one value, not a range",
-                node.value.span,
+                value.span,
                 "both ends of the dose's range move together; give the value for the low end",
             )
             return None
-        in_unit = self._progression_amount(dose, value)
+        in_unit = self._progression_amount(dose, quantity)
         if in_unit is not None and not self.within(
-            in_unit, dose.kind.max_amount, wording.unit_words(dose.kind), node.value.span
+            in_unit, dose.kind.max_amount, wording.unit_words(dose.kind), value.span
         ):
             return None
         target = whole(in_unit) if in_unit is not None else None
         if target is None:
             self.report(
                 "E204",
-                f"the progression `{value}` does not match the dose, which is in " + wording.volume_words(dose.kind),
-                node.value.span,
+                f"the progression `{quantity}` does not match the dose, which is in " + wording.volume_words(dose.kind),
+                value.span,
                 f"write {wording.progression_value(dose.kind)}",
             )
             return None
@@ -848,14 +955,165 @@ class Resolver:
             self.report(
                 "E207",
                 f"the progression would start or end at {shifted}",
-                node.value.span,
+                value.span,
                 "a dose needs at least one repetition, or one second or minute",
             )
             return None
-        if not self.within(shifted.high, dose.kind.max_amount, wording.unit_words(dose.kind), node.value.span):
+        if not self.within(shifted.high, dose.kind.max_amount, wording.unit_words(dose.kind), value.span):
+            return None
+        step = self._step(node, wording.unit_words(dose.kind), verb, lambda q: self._progression_amount(dose, q))
+        if step is None:
+            return None
+        if step.denominator != 1:
+            self.report(
+                "E170",
+                f"`by {node.by.quantity if node.by else step}` does not come to whole {wording.unit_words(dose.kind)}",
+                node.by.span if node.by else node.span,
+                "give a whole number of them",
+            )
             return None
         start, end = (shifted, dose.amount) if node.direction == "from" else (dose.amount, shifted)
-        return model.Progression(start, end, days, node.span)
+        moves = model.Moves.SETS if sets is not None else model.Moves.AMOUNT
+        return model.Progression(
+            start,
+            end,
+            0,
+            node.span,
+            moves=moves,
+            step=step,
+            weekly=node.weekly is not None,
+            taper=node.taper,
+            sets=sets,
+        )
+
+    def _load_progression(
+        self, node: ast.Progress, value: ast.Detail, load: model.Load | None, bodyweight: bool, verb: str
+    ) -> model.Progression | None:
+        assert isinstance(value.value, ast.Amount)
+        if bodyweight:
+            self.report(
+                "E173",
+                f"this line says `bodyweight`, so there is no load to {verb}",
+                value.span,
+                "remove `bodyweight` and give the starting weight, such as `load 8kg`",
+            )
+            return None
+        target = self.load(value.value, value.span)
+        if target is None:
+            return None
+        if load is None:
+            self.report(
+                "E173",
+                f"a load {verb} needs the weight it starts from",
+                value.span,
+                f"add the starting weight to the line, such as `load {max(target.amount / 2, 1):g}{target.unit}`",
+            )
+            return None
+        if load.unit != target.unit:
+            self.report(
+                "E173",
+                f"the line's load is in {load.unit}, and this {verb} is in {target.unit}",
+                value.span,
+                f"write both in {load.unit}",
+            )
+            return None
+
+        def in_load_unit(quantity: Quantity) -> float | None:
+            return quantity.amount.low if quantity.unit == load.unit else None
+
+        step = self._step(node, load.unit, verb, in_load_unit)
+        if step is None:
+            return None
+        if node.by is None:
+            step = Fraction(1, 2) if load.unit == "kg" else Fraction(1)
+        loads = (target, load) if node.direction == "from" else (load, target)
+        return model.Progression(
+            Range(0, 0),
+            Range(0, 0),
+            0,
+            node.span,
+            moves=model.Moves.LOAD,
+            step=step,
+            weekly=node.weekly is not None,
+            taper=node.taper,
+            loads=loads,
+        )
+
+    def _band_progression(
+        self, exercise: Exercise, node: ast.Progress, value: ast.Detail, band: model.Band | None, verb: str
+    ) -> model.Progression | None:
+        assert isinstance(value.value, ast.Atom)
+        colour = value.value.value.lower()
+        if node.by is not None:
+            self.report(
+                "E170",
+                f"a band {verb} moves one colour at a time, so `by` does not apply",
+                node.by.span,
+                f"remove `by {node.by.quantity}`",
+            )
+            return None
+        if band is None:
+            self.report(
+                "E174",
+                f"a band {verb} needs the band it starts from",
+                value.span,
+                "add the starting band to the line, such as `band yellow`",
+            )
+            return None
+        own = [item for item in exercise.equipment if item.endswith("band")]
+        listing = [item for item in self.equipment if item.name.endswith("band") and item.options]
+        listing.sort(key=lambda item: item.name not in own)  # the exercise's own kind of band first
+        colours_of = {item.name: [option.lower() for option in item.options] for item in listing}
+        item = next((i for i in listing if band.colour in colours_of[i.name] and colour in colours_of[i.name]), None)
+        if item is None:
+            known = list(dict.fromkeys(c for i in listing for c in colours_of[i.name]))
+            missing = [c for c in (band.colour, colour) if c not in known] or [colour]
+            where = (
+                f"the equipment line lists {', '.join(known)}" if known else "the equipment line lists no band colours"
+            )
+            hint = wording.did_you_mean(close_matches(missing[0], known, n=1)) if known else None
+            self.report(
+                "E174",
+                f"a band {verb} goes through the client's band colours, and `{missing[0]}` is not one of them"
+                if missing[0] not in known
+                else f"`{band.colour}` and `{colour}` are colours of different bands",
+                value.value.span if missing[0] == colour else band.span,
+                "; ".join(
+                    filter(
+                        None,
+                        [
+                            hint,
+                            f"{where}; list the colours in order of resistance, such as mini_band(yellow, green, blue)",
+                        ],
+                    )
+                ),
+            )
+            return None
+        order = colours_of[item.name]
+        first, last = order.index(band.colour), order.index(colour)
+        if node.direction == "from":
+            first, last = last, first
+        step = 1 if last >= first else -1
+        bands = tuple(order[first : last + step : step] if last + step >= 0 else order[first::-1])
+        return model.Progression(
+            Range(0, 0),
+            Range(0, 0),
+            0,
+            node.span,
+            moves=model.Moves.BAND,
+            weekly=node.weekly is not None,
+            taper=node.taper,
+            bands=bands,
+            band_ranks=(first, last),
+        )
+
+    @staticmethod
+    def _rise(progression: model.Progression) -> Fraction:
+        if progression.loads is not None:
+            return abs(Fraction(progression.loads[1].amount) - Fraction(progression.loads[0].amount))
+        if progression.bands:
+            return Fraction(len(progression.bands) - 1)
+        return abs(Fraction(progression.end.low - progression.start.low))
 
     @staticmethod
     def _progression_amount(dose: model.Dose, value: Quantity) -> float | None:

@@ -26,6 +26,7 @@ _TERMINAL_WORDS = {
     "SETS_DOSE": "a dose such as 3x12, 3x10-15 or 3x30s",
     "QUANTITY": "an amount with its unit, such as 30s, 20min or 2w",
     "INT": "a whole number",
+    "RANGE": "a range such as 10-12",
     "PERCENT": "a percentage such as 25%",
     "NAME": "a name",
     "COLON": "`:` at the end of the line",
@@ -52,6 +53,7 @@ _IN_CONTEXT = {
     ("QUANTITY", "load"): "a weight such as 8kg or 20lb",
     ("QUANTITY", "over"): "a span of days or weeks such as 2w or 10d",
     ("QUANTITY", "every"): "a number of days such as 2 days or 3d",
+    **dict.fromkeys((("INT", "by"), ("QUANTITY", "by"), ("RANGE", "by")), "a step such as 5s, 2 or 1kg"),
 }
 
 _HEADER_WORDS = {
@@ -67,7 +69,7 @@ _HEADER_WORDS = {
     "set",
     "registry",
 }
-_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
+_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress", "taper"}
 _FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
 
 
@@ -107,6 +109,7 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
             phrases.append(_TERMINAL_WORDS[word])
         elif word not in ("_DEDENT",):
             phrases.append(f"`{word}`")
+    phrases = list(dict.fromkeys(phrases))  # several tokens may share one phrase (`by` STEP)
     if not phrases:
         return "something else"
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]

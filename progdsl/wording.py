@@ -192,6 +192,39 @@ def progression_value(kind: DoseKind) -> str:
     return _PROGRESSION_VALUES[kind]
 
 
+def progression_ends(kind: DoseKind, progression: model.Progression) -> tuple[str, str]:
+    """Where a progression starts and ends, as a sentence names them: `8 repetitions`,
+    `3 × 10` (sets with the amount), `8 kg`, `green band`."""
+    if progression.loads is not None:
+        return tuple(f"{load.amount:g} {load.unit}" for load in progression.loads)  # type: ignore[return-value]
+    if progression.bands:
+        return f"{progression.bands[0]} band", f"{progression.bands[-1]} band"
+    if progression.sets is not None:
+        unit = _SHORT_UNITS[kind]
+        return (
+            f"{progression.sets[0]} × {progression.start}{unit}",
+            f"{progression.sets[1]} × {progression.end}{unit}",
+        )
+    return amount(kind, progression.start), amount(kind, progression.end)
+
+
+def progression_change(kind: DoseKind, progression: model.Progression) -> str:
+    """`from 8 to 12 repetitions`-like: `from 8 repetitions to 12 repetitions`, `from 8 kg to 12 kg`."""
+    start, end = progression_ends(kind, progression)
+    return f"from {start} to {end}"
+
+
+def stage_words(d: DayDose, moves: model.Moves) -> str:
+    """What a progression changes on one day, shortly: `25 s`, `10`, `4 × 12`, `10 kg`, `blue band`."""
+    if moves is model.Moves.LOAD and d.load is not None:
+        return f"{d.load.amount:g} {d.load.unit}"
+    if moves is model.Moves.BAND and d.band is not None:
+        return f"{d.band} band"
+    if moves is model.Moves.SETS:
+        return f"{d.sets} × {d.amount}{_SHORT_UNITS[d.kind]}"
+    return f"{d.amount}{_SHORT_UNITS[d.kind]}"
+
+
 def limit_value(key: str, value: Range) -> str:
     """A registry range's value in a sentence: `3 sets`, `1 set`, `30–60 s of rest`."""
     if key == "sets":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from string import ascii_uppercase
 
 from .. import model
-from ..plan import DayDose, Plan
+from ..plan import DayDose, Plan, day_dose, final_stage
 from ..registry import RegionInfo, builtin_registry, region_info
 from ..wording import (
     date_span,
@@ -250,9 +250,32 @@ def _week_of(plan: Plan, day: dt.date) -> int:
     return (day - plan.start).days // 7 + 1
 
 
-def _progression(
-    plan: Plan, target: model.Progression, unit: str, occurrences: list[tuple[dt.date, DayDose]]
-) -> Progression:
+def _cell(dose: DayDose, moves: model.Moves) -> str:
+    """What a progression table shows for one day: the number (or colour) that changes."""
+    if moves is model.Moves.LOAD and dose.load is not None:
+        return f"{dose.load.amount:g}"
+    if moves is model.Moves.BAND and dose.band is not None:
+        return dose.band
+    if moves is model.Moves.SETS:
+        return f"{dose.sets} × {dose.amount}"
+    return str(dose.amount)
+
+
+def _table_unit(line: model.Prescription, target: model.Progression) -> str:
+    if target.loads is not None:
+        return target.loads[0].unit
+    if target.bands:
+        return "band colours"
+    if target.sets is not None:
+        return "sets × " + unit_words(line.dose.kind)
+    return unit_words(line.dose.kind)
+
+
+def _progression(plan: Plan, line: model.Prescription, occurrences: list[tuple[dt.date, DayDose]]) -> Progression:
+    target = line.progression
+    assert target is not None
+    moves = target.moves
+    end = _cell(day_dose(line, final_stage(line)), moves)
     by_week: dict[int, list[tuple[dt.date, DayDose]]] = defaultdict(list)
     for day, dose in occurrences:
         by_week[_week_of(plan, day)].append((day, dose))
@@ -262,7 +285,7 @@ def _progression(
     weeks = sorted(by_week)
     for position, week in enumerate(weeks):
         days = by_week[week]
-        amounts = {(day - plan.start).days % 7: str(dose.amount) for day, dose in days}
+        amounts = {(day - plan.start).days % 7: _cell(dose, moves) for day, dose in days}
         first = plan.start + dt.timedelta(days=(week - 1) * 7)
         rows.append(
             ProgressionRow(
@@ -271,16 +294,16 @@ def _progression(
                 tuple(amounts.get(offset, "") for offset in offsets),
             )
         )
-        if all(dose.amount == target.end for _, dose in days):
+        if all(_cell(dose, moves) == end for _, dose in days):
             steady_from = weeks[position + 1] if position + 1 < len(weeks) else None
             break
-    reached = next((day for day, dose in occurrences if dose.amount == target.end), None)
+    reached = next((day for day, dose in occurrences if _cell(dose, moves) == end), None)
     return Progression(
-        unit=unit,
-        start=str(occurrences[0][1].amount),
-        end=str(target.end),
+        unit=_table_unit(line, target),
+        start=_cell(occurrences[0][1], moves),
+        end=end,
         reached=reached,
-        last=str(occurrences[-1][1].amount),
+        last=_cell(occurrences[-1][1], moves),
         columns=tuple(day_name((plan.start.weekday() + offset) % 7) for offset in offsets),
         rows=tuple(rows),
         steady_from_week=steady_from,
@@ -292,7 +315,8 @@ def _needs(plan: Plan, line: model.Prescription) -> tuple[str, ...]:
     needs = [humanize(item) for item in line.exercise.equipment]
     if line.band:
         owner = next((item.name for item in plan.program.equipment if line.band.colour in item.options), "band")
-        needs = [need for need in needs if need != humanize(owner)] + [f"{humanize(owner)} ({line.band.colour})"]
+        colours = ", ".join(line.progression.bands) if line.progression and line.progression.bands else line.band.colour
+        needs = [need for need in needs if need != humanize(owner)] + [f"{humanize(owner)} ({colours})"]
     return tuple(needs)
 
 
@@ -315,9 +339,7 @@ def _card(
         dose=describe_dose_in_words(first),
         band=swatch(first.band) if first.band else None,
         days=frequency_for_client(line.frequency) if line.frequency else None,
-        progression=(
-            _progression(plan, line.progression, unit_words(line.dose.kind), occurrences) if line.progression else None
-        ),
+        progression=_progression(plan, line, occurrences) if line.progression else None,
         instructions=exercise.instructions,
         cautions=exercise.cautions,
         easier=tuple(names.get(i, humanize(i)) for i in exercise.easier),

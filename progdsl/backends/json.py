@@ -118,17 +118,38 @@ def _program(plan: Plan) -> dict:
     }
 
 
+def _number(value) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def _progression(progression: model.Progression | None) -> dict | None:
+    if progression is None:
+        return None
+    loads = progression.loads
+    return {
+        "moves": str(progression.moves),
+        "start": _range(progression.start),
+        "end": _range(progression.end),
+        "step": _number(progression.step),
+        "days": progression.days,
+        "weekly": progression.weekly or progression.stepped,
+        "taper": progression.taper,
+        "sets": list(progression.sets) if progression.sets else None,
+        "load": (
+            {"start": _number(loads[0].amount), "end": _number(loads[1].amount), "unit": loads[0].unit}
+            if loads
+            else None
+        ),
+        "bands": list(progression.bands) or None,
+    }
+
+
 def _line(prescription: model.Prescription, session: model.Session) -> dict:
-    progression = prescription.progression
     return {
         "id": prescription.exercise.id,
         "line": prescription.span.line,
         "frequency": _frequency(prescription.frequency or session.frequency),
-        "progression": (
-            {"start": _range(progression.start), "end": _range(progression.end), "days": progression.days}
-            if progression
-            else None
-        ),
+        "progression": _progression(prescription.progression),
     }
 
 

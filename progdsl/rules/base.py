@@ -35,7 +35,7 @@ SECTIONS = ("What it checks", "Why it matters", "Example", "Use instead")
 MAX_PROGRAM_DAYS = 52 * 7
 
 # Without a `start` line the planner starts on a Monday; any Monday gives the same weekdays.
-_REFERENCE_MONDAY = dt.date(2024, 1, 1)
+REFERENCE_MONDAY = _REFERENCE_MONDAY = dt.date(2024, 1, 1)
 
 Check = Callable[[model.Program, "RuleContext"], Iterable[Diagnostic]]
 

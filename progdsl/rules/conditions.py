@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..plan import day_dose, estimated_seconds
+from ..plan import day_dose, estimated_seconds, final_stage, first_stage
 from ..registry import builtin_registry
 from ..vocabulary import Balance, Category, Position, Region
 from .base import WARNING, rule
@@ -308,7 +308,7 @@ def _lying_on_back_runs(session, pace: float):
     for p in [*session.prescriptions, None]:
         if p is not None and p.exercise.position is Position.LYING_ON_BACK:
             run.append(p)
-            seconds += max(estimated_seconds(day_dose(p, day), pace) for day in (0, 10**6))
+            seconds += max(estimated_seconds(day_dose(p, stage), pace) for stage in (first_stage(p), final_stage(p)))
             continue
         if run:
             yield run, seconds / 60

@@ -23,9 +23,18 @@ Measure = tuple[str, Range, Span, str]  # limit key, value, where it is written,
 
 def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Measure]:
     """The line's sets and amounts; with `final_only`, a progression's start is left out."""
-    yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
-    key = p.dose.kind.limit_key
     progression = p.progression
+    if progression is None or progression.sets is None:
+        yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
+    else:
+        sets_ends = (
+            (progression.sets[0], "the progression starts at "),
+            (progression.sets[1], "the progression reaches "),
+        )
+        for count, how in sets_ends[1:] if final_only else sets_ends:
+            written = count == p.dose.sets
+            yield "sets", Range(count, count), p.dose.span if written else progression.span, "" if written else how
+    key = p.dose.kind.limit_key
     if progression is None:
         yield key, p.dose.amount, p.dose.span, ""
         return
