@@ -426,6 +426,20 @@ class _Duration(click.ParamType):
         return seconds
 
 
+class _TimeOfDay(click.ParamType):
+    """A time of day such as `08:00`, kept as `HH:MM` like the `reminder_at` setting."""
+
+    name = "time"
+
+    def convert(self, value, param, ctx) -> str:
+        from .settings import time_of_day
+
+        try:
+            return time_of_day(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a time of day on the 24-hour clock such as 08:00 or 19:30", param, ctx)
+
+
 class _Date(click.ParamType):
     """A calendar date written YYYY-MM-DD."""
 
@@ -593,6 +607,12 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
     metavar="DURATION",
     help="Calendar reminder this long before each timed session, such as 15m (overrides `set reminder`).",
 )
+@click.option(
+    "--reminder-at",
+    type=_TimeOfDay(),
+    metavar="HH:MM",
+    help="Time of day to remind of each session without a time, such as 08:00 (overrides `set reminder_at`).",
+)
 @click.option("--no-reminder", is_flag=True, help="No calendar reminders (overrides `set reminder`).")
 @click.option(
     "--page-size",
@@ -632,6 +652,7 @@ def build(
     output_dir,
     start,
     reminder,
+    reminder_at,
     no_reminder,
     page_size,
     template_dir,
@@ -671,8 +692,12 @@ def build(
     if reminder is not None and no_reminder:
         raise click.UsageError("give --reminder or --no-reminder, not both")
     overrides = {}
+    if reminder_at is not None and no_reminder:
+        raise click.UsageError("give --reminder-at or --no-reminder, not both")
     if reminder is not None or no_reminder:
         overrides["reminder"] = reminder
+    if reminder_at is not None:
+        overrides["reminder_at"] = reminder_at
     if page_size:
         overrides["page_size"] = page_size.lower()
     if template_dir:

@@ -475,3 +475,83 @@ def range_basis(origin: str | None, basis: str, defaults_basis: str) -> str:
         f"These ranges are set by {origin}. A range it leaves out takes progdsl's default, whose basis is: "
         f"{defaults_basis} docs/sources.md lists the sources."
     )
+
+
+# ---- the calendar ---------------------------------------------------------------
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: `Glute activation` → `glute activation`; a first word
+    with capitals after its first letter (`ACL rehab`, `McKenzie`) is left as written."""
+    first = name.split(" ", 1)[0]
+    if first[:1].isupper() and not any(letter.isupper() for letter in first[1:]):
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def in_a_list(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def about_minutes(minutes: int) -> str:
+    """`5 min`: an estimated length."""
+    return f"{minutes} min"
+
+
+def calendar_title(sessions: Iterable[str], minutes: int) -> str:
+    """A calendar event's title, which says on a phone's day view that this is the home program, what
+    it is and how long it takes: `Home exercises: neutral pelvis and flexibility, 20 min`."""
+    return f"Home exercises: {in_a_list(in_sentence(name) for name in sessions)}, {about_minutes(minutes)}"
+
+
+def calendar_session_heading(session: str, minutes: int) -> str:
+    """Where one of several sessions done together starts in an event's description."""
+    return f"{session}, about {about_minutes(minutes)}:"
+
+
+CALENDAR_HANDOUT = "How to do each exercise, and what to watch for, is in your handout."
+CALENDAR_NOTES = "Notes"
+CALENDAR_CAUTIONS = "Cautions"
+CALENDAR_SET_ASIDE = "Safety rules set aside by the clinician"
+CALENDAR_CANCELLED = "This session is no longer in your program: your clinician changed it."
+
+
+def calendar_phase(phases: Iterable[str]) -> str:
+    """`Phase: Stabilise` (`Phases: …` for sessions of two phases done together)."""
+    phases = list(dict.fromkeys(phases))
+    return f"{'Phase' if len(phases) == 1 else 'Phases'}: {in_a_list(phases)}"
+
+
+def calendar_program(title: str, client: str | None) -> str:
+    """`Program: Back care in three stages, for Morgan Reid`."""
+    return f"Program: {title}" + (f", for {client}" if client else "")
+
+
+def calendar_clinician(clinician: str) -> str:
+    return f"Clinician: {clinician}"
+
+
+def calendar_about(title: str, client: str | None, clinician: str | None, first: dt.date, last: dt.date) -> str:
+    """The first lines of the calendar's own description: whose program, from whom, and when."""
+    whose = title + (f", for {client}" if client else "") + (f", from {clinician}" if clinician else "")
+    return f"{whose}.\n{first.isoformat()} to {last.isoformat()}."
+
+
+def calendar_phase_line(name: str, length: int, first: dt.date) -> str:
+    """`Stabilise: 2 weeks from 2027-04-05`."""
+    return f"{name}: {days(length)} from {first.isoformat()}"
+
+
+def calendar_session_line(name: str, session: model.Session, default: dt.time | None) -> str:
+    """`Stretch: 4x/week (mon wed fri sun) at 18:00`; `Neck: daily, 3 times a day, at 08:00, …`."""
+    when = describe_frequency(session.frequency) if session.frequency else "as each exercise says"
+    at = session_when(session, default)
+    joint = ", " if session.per_day > 1 else " "
+    return f"{name}: {when}{joint + at if at else ''}"
+
+
+def unnamed_session(index: int) -> str:
+    """What the calendar's description calls a phase's unnamed session: `Session 2`."""
+    return f"Session {index + 1}"

@@ -297,9 +297,26 @@ def test_E150_unknown_setting_suggests_the_nearest():
     assert (d.code, d.span.line) == ("E150", 2) and "reminder" in d.help
 
 
-@pytest.mark.parametrize("line", ["set reminder 10kg", "set page_size a3", "set weekly_increase_limit 0%"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "set reminder 10kg",
+        "set page_size a3",
+        "set weekly_increase_limit 0%",
+        "set reminder 07:30",
+        "set reminder_at 24:00",
+        "set reminder_at 8h",
+        'set reminder_at "soon"',
+    ],
+)
 def test_E151_bad_setting_value(line):
     assert only_error(HEADER + line + "\n" + OK_PHASE) == ("E151", 2)
+
+
+@pytest.mark.parametrize("written, kept", [("07:30", "07:30"), ("7:05", "07:05"), ("none", None)])
+def test_reminder_at_takes_a_time_of_day_or_none(written, kept):
+    result = loads(HEADER + f"set reminder_at {written}\n" + OK_PHASE, "t.prog")
+    assert result.ok and result.program.setting("reminder_at") == kept
 
 
 @pytest.mark.parametrize("line", ['set template "clinic"', "set template clinic", 'set template "/srv/evil"'])

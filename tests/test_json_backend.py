@@ -34,6 +34,7 @@ note "Two notes, the second one."
 note "Second."
 set page_size letter
 set reminder 15min
+set reminder_at 7:05
 allow S102 "Reviewed in clinic"
 
 phase "A" 2w 3x/week:
@@ -102,8 +103,8 @@ def test_program_metadata():
         "cleared": {"by": "Dr Lee", "date": "2026-12-01"},
         "cautions": ["Stop if it hurts."],
         "notes": ["Two notes, the second one.", "Second."],
-        "settings": {"page_size": "letter", "reminder": 900},
-        "allows": [{"code": "S102", "reason": "Reviewed in clinic", "where": "program", "line": 14}],
+        "settings": {"page_size": "letter", "reminder": 900, "reminder_at": "07:05"},
+        "allows": [{"code": "S102", "reason": "Reviewed in clinic", "where": "program", "line": 15}],
         "affected": None,
         "log": [],
     }
