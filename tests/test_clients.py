@@ -287,3 +287,18 @@ def test_the_affected_column_turns_affected_side_lines_to_the_clients_side(tmp_p
 
     assert sides("acl-sam.json") == ["right", "left"]
     assert sides("acl-ana.json") == ["left", "right"]
+
+
+def test_two_clients_of_one_name_never_share_a_calendar_event(protocol, tmp_path):
+    from icalendar import Calendar
+
+    (tmp_path / "clients.csv").write_text("client\nSam Lee\nSam Lee\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(protocol, "--clients", tmp_path / "clients.csv", "--to", "ics", "-o", out)
+    assert result.exit_code == 0, result.output
+
+    def uids(name: str) -> set[str]:
+        return {str(e["UID"]) for e in Calendar.from_ical((out / name).read_bytes()).walk("VEVENT")}
+
+    first, second = uids("knee-sam-lee.ics"), uids("knee-sam-lee-2.ics")
+    assert first and second and not first & second

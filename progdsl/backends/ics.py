@@ -332,8 +332,12 @@ def _alarm(title: str, trigger: dt.timedelta) -> Alarm:
 
 def _uid(plan: Plan, key: str, day_number: int, time_in_day: int = 1) -> str:
     """Stable across rebuilds: see the module's docstring. A session's first time in a day has the
-    identity it had when sessions came once a day; its second and later times add their place."""
+    identity it had when sessions came once a day; its second and later times add their place.
+    A build that names its outputs (`--name`, `--clients`) adds the name, so that two clients
+    of the same name never share an event's identity."""
     parts = [plan.program.title, plan.program.client or "", key, str(day_number)]
+    if plan.output_name:  # `--name` or `--clients`: two clients of one name keep apart
+        parts.append(plan.output_name)
     if time_in_day > 1:
         parts.append(f"time {time_in_day}")
     return f"{hashlib.sha256(chr(0x1F).join(parts).encode()).hexdigest()[:32]}@{UID_DOMAIN}"
