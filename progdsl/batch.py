@@ -9,7 +9,10 @@ and the decision between two programs of the same name are the same whatever the
 number of workers.
 
 A file with errors writes nothing; a backend that raises, or a file that cannot
-be written, is reported and the other backends and files go on.
+be written, is reported and the other backends and files go on. Each backend
+renders in a forked copy of the process compiling the program, which is killed
+when it takes longer than `BuildSettings.backend_timeout`: a backend that hangs,
+crashes or exits costs only its own output for that program.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from .output import WriteError, prepare_folder, read_previous, write_atomically
 from .parser import read_file
 from .pool import RECYCLE_AFTER, map_in_order
 
+BACKEND_TIMEOUT = 120.0  # seconds one backend may take over one program: ten times a year-long handout
+
 if TYPE_CHECKING:
     from .backends import Backend
 
@@ -41,6 +46,7 @@ class BuildSettings:
     overrides: Mapping[str, object] = field(default_factory=dict)
     timestamp: dt.datetime | None = None
     registries: tuple[str, ...] = ()  # `--registry` paths, added to every program's
+    backend_timeout: float | None = BACKEND_TIMEOUT  # seconds per render; None renders in this process, unguarded
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: Bui
             backend = backend_for(plugin)
             output = settings.folder / f"{plan.name}{backend.suffix}"
             options = RenderOptions(settings.overrides, settings.timestamp, read_previous(output))
-            outputs.append(Rendered(plugin.name, output, render(backend, plan, options)))
+            outputs.append(Rendered(plugin.name, output, render(backend, plan, options, settings.backend_timeout)))
         except plugins.PluginError as exc:
             outputs.append(Failed(path, plugin.name, str(exc)))
     return Compiled(path, Checked(path, result), plan.name, tuple(outputs))

@@ -452,9 +452,28 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     metavar="N",
     help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).",
 )
+@click.option(
+    "--backend-timeout",
+    type=click.FloatRange(min=0),
+    default=120,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a backend that works longer than this on one program; only its output is lost. "
+    "Each backend renders in a process of its own for this; 0 renders in the build's process, with no limit.",
+)
 @_REGISTRY
 def build(
-    paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs, registries
+    paths,
+    backend_names,
+    output_dir,
+    start,
+    reminder,
+    no_reminder,
+    page_size,
+    template_dir,
+    jobs,
+    backend_timeout,
+    registries,
 ) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
 
@@ -480,7 +499,12 @@ def build(
     if template_dir:
         overrides["template"] = str(template_dir.resolve())
     settings = BuildSettings(
-        output_dir, start, overrides, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
+        output_dir,
+        start,
+        overrides,
+        _source_date_epoch(),
+        tuple(str(Path(r).resolve()) for r in registries),
+        backend_timeout or None,
     )
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [

@@ -25,7 +25,12 @@ the fork server and the workers die with the process that started them
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import select
+import signal
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -136,3 +141,120 @@ def map_in_order(
         completed = True
     finally:
         pools.close(cancel=not completed)
+
+
+# ---- one call in a child process of its own, with a time limit ----------------------
+
+
+class Stopped(Exception):
+    """`call_in_child`'s function did not give its result: it ran out of time, or its
+    process ended without one. The message says which, for a person."""
+
+
+class TimedOut(Stopped):
+    """`call_in_child`'s function was still running when its time was up."""
+
+
+class Raised(Exception):
+    """`call_in_child`'s function raised an Exception; the message is its message."""
+
+
+def isolation_available() -> bool:
+    """Whether `call_in_child` can run here: it forks, which Windows cannot."""
+    return hasattr(os, "fork")
+
+
+def call_in_child(function: Callable[[], bytes], limit: float) -> bytes:
+    """`function()` in a forked copy of this process, stopped from outside after `limit` seconds.
+
+    The child inherits everything this process has imported and built, so it starts in
+    a millisecond or two and nothing is sent to it. It sends back the bytes `function`
+    returns, or the message of the Exception it raises (raised here as `Raised`). A child
+    that runs past the limit is killed with its process group; one that ends without
+    sending its result (a crash in a C library, `os._exit`, a signal, a BaseException)
+    is reported as `Stopped`; one stopped at the limit, as `TimedOut`. The child dies with this process
+    (`progdsl.orphans`), and Ctrl-C stops it as it stops this process.
+    """
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 70
+        try:
+            os.close(reader)
+            os.setpgid(0, 0)  # its own group, so that whatever it starts is killed with it
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            die_with_parent()
+            try:
+                message = b"R" + function()
+            except Exception as exc:
+                message = b"X" + str(exc).encode("utf-8", "replace")
+            with os.fdopen(writer, "wb") as stream:
+                stream.write(message)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+    deadline = time.monotonic() + limit
+    reaped = False
+    try:
+        data = _read_until(reader, deadline)
+        status = _reap(pid, deadline)
+        reaped = True
+    finally:
+        os.close(reader)
+        if not reaped:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    if status != 0 or not data:
+        raise Stopped(_ending(status))
+    if data[:1] == b"X":
+        raise Raised(data[1:].decode("utf-8", "replace"))
+    return data[1:]
+
+
+def _read_until(reader: int, deadline: float) -> bytes:
+    """Everything the child writes to the pipe, until it closes it; Stopped at the deadline."""
+    poller = select.poll()
+    poller.register(reader, select.POLLIN)
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimedOut("it did not finish in time")
+        if not poller.poll(left * 1000):
+            continue
+        chunk = os.read(reader, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _reap(pid: int, deadline: float) -> int:
+    """The child's wait status once it has ended; Stopped when it is still running at the deadline."""
+    pause = 0.0005
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        if time.monotonic() >= deadline:
+            raise TimedOut("it did not finish in time")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def _ending(status: int) -> str:
+    """How a child ended without a result, in words."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return f"its process was killed by {name}"
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
+        return f"its process exited with status {os.WEXITSTATUS(status)} before returning"
+    return "its process ended without returning anything"
