@@ -483,7 +483,7 @@ def build(
     import os
 
     from . import plugins
-    from .batch import BuildSettings, Checked, Failed, Written, build_files
+    from .batch import BuildSettings, Checked, Failed, Noted, Written, build_files
 
     if "-" in paths:
         raise click.BadParameter(
@@ -529,6 +529,8 @@ def build(
                 elif isinstance(event, Failed):
                     failed += 1
                     _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+                elif isinstance(event, Noted):
+                    _say(f"{_style('note:', 'help')} {event.path}: {event.message}", err=True)
             built += report.ok
             warned += report.warned
             if advance:

@@ -143,111 +143,159 @@ def map_in_order(
         pools.close(cancel=not completed)
 
 
-# ---- one call in a child process of its own, with a time limit ----------------------
+# ---- calls in a helper process, each with a time limit -----------------------------
 
 
 class Stopped(Exception):
-    """`call_in_child`'s function did not give its result: it ran out of time, or its
-    process ended without one. The message says which, for a person."""
+    """A `Helper` call gave no result: its process ended without one, or ran out of time
+    (`TimedOut`). The message says which, for a person."""
 
 
 class TimedOut(Stopped):
-    """`call_in_child`'s function was still running when its time was up."""
+    """A `Helper` call was still running when its time was up."""
 
 
 class Raised(Exception):
-    """`call_in_child`'s function raised an Exception; the message is its message."""
+    """A `Helper` call raised an Exception; the message is its message."""
 
 
 def isolation_available() -> bool:
-    """Whether `call_in_child` can run here: it forks, which Windows cannot."""
+    """Whether a `Helper` can run here: it forks, which Windows cannot."""
     return hasattr(os, "fork")
 
 
-def call_in_child(function: Callable[[], bytes], limit: float) -> bytes:
-    """`function()` in a forked copy of this process, stopped from outside after `limit` seconds.
+class Helper:
+    """A forked copy of this process that makes calls for it, one at a time, each stopped
+    from outside when it runs past its time limit.
 
-    The child inherits everything this process has imported and built, so it starts in
-    a millisecond or two and nothing is sent to it. It sends back the bytes `function`
-    returns, or the message of the Exception it raises (raised here as `Raised`). A child
-    that runs past the limit is killed with its process group; one that ends without
-    sending its result (a crash in a C library, `os._exit`, a signal, a BaseException)
-    is reported as `Stopped`; one stopped at the limit, as `TimedOut`. The child dies with this process
-    (`progdsl.orphans`), and Ctrl-C stops it as it stops this process.
+    A call is a picklable function of no arguments (a `functools.partial` of a
+    module-level function) that returns bytes. The helper is forked from this process
+    when the first call comes, so it has everything imported here already; it then
+    keeps what its calls import and cache, so the next call starts warm. A call that
+    raises an Exception comes back as `Raised`. When a call runs past its limit, the
+    helper is killed with its process group (whatever it started); when the helper
+    dies during a call (a crash in a C library, `os._exit`, a signal, a BaseException),
+    the call fails with `Stopped`, saying how it ended. Either way the next call gets a
+    fresh helper. A helper is also replaced after `recycle_after` calls, as pool
+    workers are, and it dies with this process (`progdsl.orphans`) or when this process
+    closes the pipe to it. Ctrl-C stops it as it stops this process.
     """
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        status = 70
+
+    def __init__(self, recycle_after: int = RECYCLE_AFTER * 4):
+        self.recycle_after = recycle_after
+        self.pid: int | None = None
+        self.calls = 0
+        self.to_helper = self.from_helper = -1
+
+    def call(self, function: Callable[[], bytes], limit: float) -> bytes:
+        import pickle
+
+        job = pickle.dumps(function)
+        if self.pid is None or self.calls >= self.recycle_after:
+            self.close()
+            self._start()
+        self.calls += 1
+        deadline = time.monotonic() + limit
         try:
-            os.close(reader)
-            os.setpgid(0, 0)  # its own group, so that whatever it starts is killed with it
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            die_with_parent()
+            _send(self.to_helper, job)
+            reply = _receive(self.from_helper, deadline)
+        except OSError:  # the helper had already gone: EPIPE
+            reply = None
+        except BaseException:  # TimedOut, or Ctrl-C here: the helper and what it started go too
+            self.close(kill=True)
+            raise
+        if reply is None:  # it died during the call
+            raise Stopped(_ending(self.close(kill=True)))
+        if reply[:1] == b"X":
+            raise Raised(reply[1:].decode("utf-8", "replace"))
+        return reply[1:]
+
+    def _start(self) -> None:
+        jobs_read, jobs_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns into the caller's code
+            status = 70
             try:
-                message = b"R" + function()
-            except Exception as exc:
-                message = b"X" + str(exc).encode("utf-8", "replace")
-            with os.fdopen(writer, "wb") as stream:
-                stream.write(message)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writer)
-    deadline = time.monotonic() + limit
-    reaped = False
-    try:
-        data = _read_until(reader, deadline)
-        status = _reap(pid, deadline)
-        reaped = True
-    finally:
-        os.close(reader)
-        if not reaped:
+                os.close(jobs_write)
+                os.close(replies_read)
+                status = _serve(jobs_read, replies_write)
+            finally:
+                os._exit(status)
+        os.close(jobs_read)
+        os.close(replies_write)
+        self.pid, self.calls = pid, 0
+        self.to_helper, self.from_helper = jobs_write, replies_read
+
+    def close(self, kill: bool = False) -> int:
+        """Let the helper go (it leaves when the pipe to it closes), or kill it; its wait status."""
+        if self.pid is None:
+            return 0
+        pid, self.pid = self.pid, None
+        for handle in (self.to_helper, self.from_helper):
+            with contextlib.suppress(OSError):
+                os.close(handle)
+        if kill:
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-    if status != 0 or not data:
-        raise Stopped(_ending(status))
-    if data[:1] == b"X":
-        raise Raised(data[1:].decode("utf-8", "replace"))
-    return data[1:]
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return 0
 
 
-def _read_until(reader: int, deadline: float) -> bytes:
-    """Everything the child writes to the pipe, until it closes it; Stopped at the deadline."""
+def _serve(jobs: int, replies: int) -> int:
+    """The helper's loop: a call in, its result out, until the pipe of calls closes."""
+    import pickle
+
+    os.setpgid(0, 0)  # its own group, so that whatever it starts is killed with it
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    die_with_parent()
+    while (job := _receive(jobs, None)) is not None:
+        try:
+            reply = b"R" + pickle.loads(job)()
+        except Exception as exc:
+            reply = b"X" + str(exc).encode("utf-8", "replace")
+        _send(replies, reply)
+    return 0
+
+
+def _send(handle: int, payload: bytes) -> None:
+    view = memoryview(len(payload).to_bytes(8, "big") + payload)
+    while view:
+        view = view[os.write(handle, view) :]
+
+
+def _receive(handle: int, deadline: float | None) -> bytes | None:
+    """One message from the pipe, or None when the other end closed it first; TimedOut at the deadline."""
     poller = select.poll()
-    poller.register(reader, select.POLLIN)
-    chunks: list[bytes] = []
+    poller.register(handle, select.POLLIN)
+    wanted, chunks, header = 8, [], True
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimedOut("it did not finish in time")
-        if not poller.poll(left * 1000):
-            continue
-        chunk = os.read(reader, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
-def _reap(pid: int, deadline: float) -> int:
-    """The child's wait status once it has ended; Stopped when it is still running at the deadline."""
-    pause = 0.0005
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return status
-        if time.monotonic() >= deadline:
-            raise TimedOut("it did not finish in time")
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
+        while wanted:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimedOut("it did not finish in time")
+                if not poller.poll(left * 1000):
+                    continue
+            chunk = os.read(handle, min(wanted, 1 << 20))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        data = b"".join(chunks)
+        if not header:
+            return data
+        wanted, chunks, header = int.from_bytes(data, "big"), [], False
+        if wanted == 0:
+            return b""
 
 
 def _ending(status: int) -> str:
-    """How a child ended without a result, in words."""
+    """How a helper ended during a call, in words."""
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         try:

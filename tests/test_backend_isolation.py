@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -114,17 +115,64 @@ def test_the_same_bytes_in_a_child_as_in_this_process(tmp_path):
     assert len(here.outputs) == 3
 
 
-# ---- pool.call_in_child ---------------------------------------------------------------
+# ---- pool.Helper -------------------------------------------------------------------
 
 
-def test_a_child_returns_bytes_or_the_message_of_what_it_raised():
-    assert pool.call_in_child(lambda: b"x" * 300_000, 30) == b"x" * 300_000  # more than a pipe holds
+def _big() -> bytes:
+    return b"x" * 300_000  # more than a pipe holds
 
-    def fails() -> bytes:
-        raise ValueError("nope")
 
+def _fails() -> bytes:
+    raise ValueError("nope")
+
+
+def _hangs(marker: Path) -> bytes:
+    sleeper = subprocess.Popen(["sleep", "60"])
+    marker.write_text(str(sleeper.pid))
+    time.sleep(60)
+    return b""
+
+
+def _signal(number: int) -> bytes:
+    os.kill(os.getpid(), number)
+    return b""
+
+
+def _exits(base: bool) -> bytes:
+    if base:
+        raise SystemExit(4)
+    os._exit(0)
+
+
+def _remember(value: bytes) -> bytes:
+    """What the helper's earlier calls left in its memory, then this one's value."""
+    before = os.environ.get("PROGDSL_TEST_MEMORY", "").encode()
+    os.environ["PROGDSL_TEST_MEMORY"] = value.decode()
+    return before + b"|" + str(os.getpid()).encode()
+
+
+@pytest.fixture
+def helper():
+    made = pool.Helper()
+    yield made
+    made.close(kill=True)
+
+
+def test_a_helper_returns_bytes_or_the_message_of_what_it_raised(helper):
+    assert helper.call(_big, 30) == _big()
     with pytest.raises(pool.Raised, match="^nope$"):
-        pool.call_in_child(fails, 30)
+        helper.call(_fails, 30)
+
+
+def test_a_helper_keeps_what_its_calls_built_and_is_replaced_after_its_share():
+    helper = pool.Helper(recycle_after=2)
+    try:
+        first, second, third = (helper.call(partial(_remember, value), 30) for value in (b"a", b"b", b"c"))
+    finally:
+        helper.close()
+    assert first.split(b"|")[0] == b"" and second.split(b"|")[0] == b"a"  # the same process, warm
+    assert first.split(b"|")[1] == second.split(b"|")[1] != str(os.getpid()).encode()
+    assert third.split(b"|")[0] == b"" and third.split(b"|")[1] != first.split(b"|")[1]  # a fresh one
 
 
 def _gone(pid: int) -> bool:
@@ -135,52 +183,51 @@ def _gone(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] == "Z"
 
 
-def test_a_child_past_its_limit_is_killed_with_what_it_started(tmp_path):
+def test_a_call_past_its_limit_is_killed_with_what_it_started_and_the_next_call_works(helper, tmp_path):
     marker = tmp_path / "grandchild"
-
-    def hangs() -> bytes:
-        sleeper = subprocess.Popen(["sleep", "60"])
-        marker.write_text(str(sleeper.pid))
-        time.sleep(60)
-        return b""
-
     started = time.monotonic()
     with pytest.raises(pool.TimedOut):
-        pool.call_in_child(hangs, 1)
+        helper.call(partial(_hangs, marker), 1)
     assert time.monotonic() - started < 10
     grandchild = int(marker.read_text())
     deadline = time.monotonic() + 5
     while not _gone(grandchild) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(grandchild)
+    assert helper.call(_big, 30) == _big()
 
 
-def test_a_child_that_dies_is_reported_by_how_it_ended():
+def test_a_helper_that_dies_is_reported_by_how_it_ended(helper):
     with pytest.raises(pool.Stopped, match="killed by SIGTERM"):
-        pool.call_in_child(lambda: os.kill(os.getpid(), signal.SIGTERM) or b"", 30)
+        helper.call(partial(_signal, signal.SIGTERM), 30)
     with pytest.raises(pool.Stopped, match="ended without returning anything"):
-        pool.call_in_child(lambda: os._exit(0), 30)
-
-    def base() -> bytes:
-        raise SystemExit(4)
-
+        helper.call(partial(_exits, False), 30)
     with pytest.raises(pool.Stopped, match="exited with status 70"):
-        pool.call_in_child(base, 30)
+        helper.call(partial(_exits, True), 30)
+    assert helper.call(_big, 30) == _big()
 
 
-def test_a_hanging_backend_run_from_a_terminal_stops_with_ctrl_c(tmp_path):
-    """Ctrl-C during a render stops the build, and its rendering child with it."""
+def test_ctrl_c_stops_a_hanging_call_and_its_helper(tmp_path):
     script = (
-        "import sys, time\n"
+        "import sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from functools import partial\n"
+        "from pathlib import Path\n"
         "from progdsl import pool\n"
-        "from fake_backends import Hangs\n"
+        "from test_backend_isolation import _hangs\n"
         "print('ready', flush=True)\n"
-        "pool.call_in_child(lambda: Hangs().render(None, None), 60)\n"
+        f"pool.Helper().call(partial(_hangs, Path({str(tmp_path / 'grandchild')!r})), 60)\n"
     )
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stdout.readline() == b"ready\n"
-    time.sleep(0.5)
+    deadline = time.monotonic() + 20
+    while not (tmp_path / "grandchild").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=10)
     assert b"KeyboardInterrupt" in stderr
+    grandchild = int((tmp_path / "grandchild").read_text())
+    deadline = time.monotonic() + 5
+    while not _gone(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(grandchild)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from ..plugins import BACKENDS, Plugin, PluginError, failure, find, load
@@ -118,34 +117,8 @@ def load_backend(name: str) -> Backend:
     return check_backend(plugin, load(plugin))
 
 
-def render(backend: Backend, plan: Plan, options: RenderOptions, limit: float | None = None) -> bytes:
-    """The backend's output for a plan; raises PluginError naming the backend when it fails.
-
-    With a `limit` in seconds, `render` runs in a forked copy of this process
-    (`progdsl.pool.call_in_child`) that is killed when the limit passes; a backend that
-    hangs, crashes its process or exits then costs only its own output. Without one, or
-    where processes cannot fork (Windows), it runs here, and nothing stops it.
-    """
-    if limit is None:
-        return _render_here(backend, plan, options)
-    from ..pool import Raised, Stopped, TimedOut, call_in_child, isolation_available
-
-    if not isolation_available():
-        return _render_here(backend, plan, options)
-    try:
-        return call_in_child(partial(_render_here, backend, plan, options), limit)
-    except Raised as exc:  # the PluginError raised in the child, with its message
-        raise PluginError(str(exc)) from None
-    except TimedOut:
-        raise PluginError(
-            f"backend '{backend.name}' was stopped after {limit:g} s without finishing (the limit is --backend-timeout)"
-        ) from None
-    except Stopped as exc:
-        raise PluginError(f"backend '{backend.name}' failed: {exc}") from None
-
-
-def _render_here(backend: Backend, plan: Plan, options: RenderOptions) -> bytes:
-    """The backend's output, rendered in this process."""
+def render(backend: Backend, plan: Plan, options: RenderOptions) -> bytes:
+    """The backend's output for a plan; raises PluginError naming the backend when it fails."""
     try:
         data = backend.render(plan, options)
     except BackendError as exc:
