@@ -458,8 +458,9 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     default=120,
     show_default=True,
     metavar="SECONDS",
-    help="Stop a backend that works longer than this on one program; only its output is lost. "
-    "Each backend renders in a process of its own for this; 0 renders in the build's process, with no limit.",
+    help="Stop a backend that works longer than this on one program: only that output is lost. "
+    "Backends render in a helper process, killed at the limit or when it crashes; "
+    "0 renders in the building process, with no limit.",
 )
 @_REGISTRY
 def build(
