@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import select
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -253,6 +254,7 @@ def _serve(jobs: int, replies: int) -> int:
     os.setpgid(0, 0)  # its own group, so that whatever it starts is killed with it
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     die_with_parent()
+    _fresh_streams()
     while (job := _receive(jobs, None)) is not None:
         try:
             reply = b"R" + pickle.loads(job)()
@@ -260,6 +262,20 @@ def _serve(jobs: int, replies: int) -> int:
             reply = b"X" + str(exc).encode("utf-8", "replace")
         _send(replies, reply)
     return 0
+
+
+def _fresh_streams() -> None:
+    """New sys.stdout and sys.stderr on the same file descriptors. Another thread of the
+    parent (a progress bar redrawing itself) may have held the old ones' locks when it
+    forked; no thread is left here to release them, and a call that printed would wait for ever."""
+    for name, handle in (("stdout", 1), ("stderr", 2)):
+        old = getattr(sys, name)
+        try:
+            stream = open(handle, "w", encoding=getattr(old, "encoding", None), closefd=False)  # noqa: SIM115 - for ever
+        except (OSError, ValueError, TypeError):
+            continue
+        stream.reconfigure(line_buffering=True, errors=getattr(old, "errors", None) or "backslashreplace")
+        setattr(sys, name, stream)
 
 
 def _send(handle: int, payload: bytes) -> None:

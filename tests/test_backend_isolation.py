@@ -231,3 +231,27 @@ def test_ctrl_c_stops_a_hanging_call_and_its_helper(tmp_path):
     while not _gone(grandchild) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(grandchild)
+
+
+def _prints() -> bytes:
+    print("printed by the helper")
+    return b"printed"
+
+
+def test_a_call_that_prints_does_not_wait_for_a_lock_held_when_the_helper_was_forked(helper, monkeypatch):
+    """A progress bar's thread may hold standard output's lock at the moment of the fork."""
+    import io
+    import threading
+
+    held = threading.Lock()
+    held.acquire()
+
+    class Locked(io.TextIOBase):
+        encoding = "utf-8"
+
+        def write(self, text: str) -> int:
+            with held:
+                return len(text)
+
+    monkeypatch.setattr(sys, "stdout", Locked())
+    assert helper.call(_prints, 10) == b"printed"
