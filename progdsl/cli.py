@@ -482,6 +482,7 @@ def build(
     the others; the exit status is then 1. Every file is written whole or not at all.
     """
     import os
+    from dataclasses import replace
 
     from . import plugins
     from .batch import BuildSettings, Checked, Failed, Noted, Written, build_files
@@ -500,13 +501,9 @@ def build(
     if template_dir:
         overrides["template"] = str(template_dir.resolve())
     settings = BuildSettings(
-        output_dir,
-        start,
-        overrides,
-        _source_date_epoch(),
-        tuple(str(Path(r).resolve()) for r in registries),
-        backend_timeout or None,
+        output_dir, start, overrides, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
     )
+    settings = replace(settings, backend_timeout=backend_timeout or None)  # 0: no limit
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [
         plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
