@@ -191,7 +191,10 @@ class Helper:
     def call(self, function: Callable[[], bytes], limit: float) -> bytes:
         import pickle
 
-        job = pickle.dumps(function)
+        try:
+            job = pickle.dumps(function)
+        except Exception as exc:  # a bug: something in the call that pickle cannot carry
+            raise Stopped(f"it could not be sent to its process ({type(exc).__name__}: {exc})") from exc
         if self.pid is None or self.calls >= self.recycle_after:
             self.close()
             self._start()

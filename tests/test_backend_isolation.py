@@ -34,6 +34,9 @@ FAKES = {
 
 @pytest.fixture
 def fakes(monkeypatch):
+    from progdsl.rules import catalog
+
+    catalog()  # cached for the process: made while discovery still sees the real rule packs
     return install_backends(monkeypatch, FAKES)
 
 
@@ -255,3 +258,20 @@ def test_a_call_that_prints_does_not_wait_for_a_lock_held_when_the_helper_was_fo
 
     monkeypatch.setattr(sys, "stdout", Locked())
     assert helper.call(_prints, 10) == b"printed"
+
+
+def test_every_example_plan_reaches_the_helper_whole(tmp_path):
+    """The helper gets each plan pickled: a plan that could not be pickled would fail every render."""
+    import pickle
+
+    from progdsl.compiler import load, plan_of
+
+    for path in sorted(PROGRAMS.glob("*.prog")):
+        plan, result = plan_of(load(path), None)
+        assert plan is not None, result.diagnostics
+        assert pickle.loads(pickle.dumps(plan)) == plan
+
+
+def test_a_call_that_cannot_be_pickled_is_stopped_not_raised(helper):
+    with pytest.raises(pool.Stopped, match="could not be sent to its process"):
+        helper.call(lambda: b"", 10)

@@ -16,6 +16,14 @@ from progdsl.cli import main
 from progdsl.output import PREVIOUS_LIMIT, PreviousUnread, read_previous
 
 
+def echo_only(monkeypatch) -> None:
+    """Discovery sees only the Echo backend; the rule catalog, cached per process, is made first."""
+    from progdsl.rules import catalog
+
+    catalog()
+    install_backends(monkeypatch, {"echo": ("fake_backends:Echo", "acme-backends")})
+
+
 def test_a_regular_file_is_read_and_a_missing_one_is_none(tmp_path):
     (tmp_path / "old.ics").write_bytes(b"BEGIN:VCALENDAR")
     assert read_previous(tmp_path / "old.ics") == b"BEGIN:VCALENDAR"
@@ -59,7 +67,7 @@ def test_a_file_that_cannot_be_read_is_said_so(tmp_path, monkeypatch):
 
 
 def test_a_build_over_a_too_large_previous_file_notes_it_and_writes_the_new_one(tmp_path, monkeypatch):
-    install_backends(monkeypatch, {"echo": ("fake_backends:Echo", "acme-backends")})
+    echo_only(monkeypatch)
     monkeypatch.setattr(output, "PREVIOUS_LIMIT", 10)
     program = tmp_path / "glutes.prog"
     program.write_text(LANGUAGE_EXAMPLE)
@@ -76,7 +84,7 @@ def test_a_build_over_a_too_large_previous_file_notes_it_and_writes_the_new_one(
 
 
 def test_the_previous_file_reaches_the_backend_when_it_is_within_the_limit(tmp_path, monkeypatch):
-    install_backends(monkeypatch, {"echo": ("fake_backends:Echo", "acme-backends")})
+    echo_only(monkeypatch)
     program = Path(tmp_path / "glutes.prog")
     program.write_text(LANGUAGE_EXAMPLE)
     out = tmp_path / "out"
