@@ -9,7 +9,11 @@ and the decision between two programs of the same name are the same whatever the
 number of workers.
 
 A file with errors writes nothing; a backend that raises, or a file that cannot
-be written, is reported and the other backends and files go on.
+be written, is reported and the other backends and files go on. Outputs are
+rendered in a helper process (`progdsl.pool.Helper`, a fork of the process
+compiling the programs) that is killed when a render takes longer than
+`BuildSettings.backend_timeout`: a backend that hangs, crashes or exits costs
+only its own output for that program.
 """
 
 from __future__ import annotations
@@ -25,13 +29,16 @@ from typing import TYPE_CHECKING
 from . import plugins
 from .backends import RenderOptions, check_backend, render
 from .compiler import Result, load_bytes, plan_of
-from .output import WriteError, prepare_folder, read_previous, write_atomically
+from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
 from .parser import read_file
-from .pool import RECYCLE_AFTER, map_in_order
+from .pool import RECYCLE_AFTER, Helper, Raised, Stopped, TimedOut, isolation_available, map_in_order
+
+BACKEND_TIMEOUT = 120.0  # seconds one backend may take over one program: ten times a year-long handout
 
 if TYPE_CHECKING:
     from .backends import Backend
     from .clients import ClientRow
+    from .plan import Plan
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class BuildSettings:
     overrides: Mapping[str, object] = field(default_factory=dict)
     timestamp: dt.datetime | None = None
     registries: tuple[str, ...] = ()  # `--registry` paths, added to every program's
+    backend_timeout: float | None = BACKEND_TIMEOUT  # seconds per render; None renders in this process, unguarded
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,16 @@ class Failed:
     message: str
 
 
-Event = Checked | Written | Failed
+@dataclass(frozen=True)
+class Noted:
+    """Something the user should know that did not stop an output."""
+
+    path: str
+    backend: str
+    message: str
+
+
+Event = Checked | Written | Failed | Noted
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,7 @@ class Rendered:
     backend: str
     output: Path
     data: bytes
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,11 +168,40 @@ def compile_program(
         try:
             backend = backend_for(plugin)
             output = settings.folder / f"{plan.name}{backend.suffix}"
-            options = RenderOptions(settings.overrides, settings.timestamp, read_previous(output))
-            outputs.append(Rendered(plugin.name, output, render(backend, plan, options)))
+            try:
+                previous, note = read_previous(output), None
+            except PreviousUnread as exc:
+                previous, note = None, f"{exc}: the new one is made as if it were not there"
+            options = RenderOptions(settings.overrides, settings.timestamp, previous)
+            data = _render(plugin, plan, options, settings.backend_timeout)
+            outputs.append(Rendered(plugin.name, output, data, note))
         except plugins.PluginError as exc:
             outputs.append(Failed(path, plugin.name, str(exc)))
     return Compiled(path, Checked(path, result), plan.name, tuple(outputs))
+
+
+_helper = Helper()  # renders this process's outputs when a time limit applies
+
+
+def _render(plugin: plugins.Plugin, plan: Plan, options: RenderOptions, limit: float | None) -> bytes:
+    """The plugin's output for a plan, rendered in this process's helper when there is a
+    `limit`; raises PluginError naming the backend when it fails, runs out of time or dies."""
+    if limit is None or not isolation_available():
+        return render(backend_for(plugin), plan, options)
+    try:
+        return _helper.call(partial(_render_in_helper, plugin, plan, options), limit)
+    except Raised as exc:  # the PluginError raised in the helper, with its message
+        raise plugins.PluginError(str(exc)) from None
+    except TimedOut:
+        raise plugins.PluginError(
+            f"backend '{plugin.name}' was stopped after {limit:g} s without finishing (the limit is --backend-timeout)"
+        ) from None
+    except Stopped as exc:
+        raise plugins.PluginError(f"backend '{plugin.name}' failed: {exc}") from None
+
+
+def _render_in_helper(plugin: plugins.Plugin, plan: Plan, options: RenderOptions) -> bytes:
+    return render(backend_for(plugin), plan, options)
 
 
 def compile_programs(
@@ -169,7 +216,16 @@ def compile_programs(
     if jobs > 1 and len(paths) > 1:
         work = partial(compile_program, backends=backends, settings=settings)
         return map_in_order(work, paths, jobs, died=_died, preload=["progdsl.batch"], recycle_after=recycle_after)
-    return (compile_program(path, backends, settings) for path in paths)
+    return _here(paths, backends, settings)
+
+
+def _here(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Iterator[Compiled]:
+    """`compile_program` for every path in this process; its helper leaves at the end."""
+    try:
+        for path in paths:
+            yield compile_program(path, backends, settings)
+    finally:
+        _helper.close()
 
 
 def build_files(
@@ -280,6 +336,8 @@ def _write(program: Compiled, folder: Path, claimed: dict[str, str]) -> Iterable
         if isinstance(output, Failed):
             yield output
             continue
+        if output.note is not None:
+            yield Noted(path, output.backend, output.note)
         try:
             write_atomically(output.output, output.data)
         except WriteError as exc:

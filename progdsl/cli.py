@@ -552,7 +552,7 @@ class _Tally:
 def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0) -> _Tally:
     """Print each diagnostic, file written and failure of a build as it comes, and count them.
     `by_client`: the reports are a protocol's check, then one per client (`--clients`)."""
-    from .batch import Checked, Failed, Written
+    from .batch import Checked, Failed, Noted, Written
 
     tally = _Tally(invalid=invalid)
     with _progress_bar(total) as advance:
@@ -571,6 +571,8 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
                 elif isinstance(event, Failed):
                     tally.failed += 1
                     _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+                elif isinstance(event, Noted):
+                    _say(f"{_style('note:', 'help')} {event.path}: {event.message}", err=True)
             if report.path == _PROTOCOL_CHECK:
                 continue  # the protocol's own check, before its clients: not one of the programs built
             tally.built += report.ok
@@ -645,6 +647,16 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
     metavar="CSV",
     help="Build the one program given once per client listed in this CSV file (docs/batch.md).",
 )
+@click.option(
+    "--backend-timeout",
+    type=click.FloatRange(min=0),
+    default=120,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a backend that works longer than this on one program: only that output is lost. "
+    "Backends render in a helper process, killed at the limit or when it crashes; "
+    "0 renders in the building process, with no limit.",
+)
 @_REGISTRY
 def build(
     paths,
@@ -659,6 +671,7 @@ def build(
     jobs,
     output_name,
     clients_file,
+    backend_timeout,
     registries,
 ) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
@@ -671,6 +684,7 @@ def build(
     the others; the exit status is then 1. Every file is written whole or not at all.
     """
     import os
+    from dataclasses import replace
 
     from . import plugins
     from .batch import BuildSettings, build_files, build_named
@@ -705,6 +719,7 @@ def build(
     settings = BuildSettings(
         output_dir, start, overrides, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
     )
+    settings = replace(settings, backend_timeout=backend_timeout or None)  # 0: no limit
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [
         plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
