@@ -144,6 +144,33 @@ def _complete_backends(ctx, param, incomplete: str) -> list[str]:
     return [p.name for p in plugins.discover(plugins.BACKENDS) if p.name.startswith(incomplete)]
 
 
+def _project_config(ctx: click.Context, param, value):
+    """Runs first (an eager PATHS argument): the project config nearest the first program, or
+    the working folder, gives this command's option defaults; the command line still wins."""
+    from .registry import find_project_config
+
+    first = next((given for given in value if given != "-"), None)
+    folder = Path(first).resolve() if first else Path.cwd()
+    path = find_project_config(folder if folder.is_dir() else folder.parent)
+    if path is None:
+        return value
+    from .config import read_config
+    from .diagnostics import render_text
+    from .source import SourceFile
+
+    config, faults = read_config(path)
+    for fault in faults:
+        click.echo(render_text(fault, fault.source or SourceFile(str(path), ""), style=_style) + "\n", err=True)
+    if config is None:
+        sys.exit(EXIT_ERRORS)
+    ctx.default_map = {**(ctx.default_map or {}), **config.defaults(ctx.info_name or "")}
+    ctx.meta["progdsl.config"] = config
+    return value
+
+
+_PATHS = click.argument("paths", nargs=-1, required=True, is_eager=True, callback=_project_config)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progdsl")
 def main() -> None:
@@ -152,7 +179,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@_PATHS
 @click.option(
     "--format",
     "output_format",
@@ -178,6 +205,11 @@ def main() -> None:
     shell_complete=_complete_codes,
     help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.",
 )
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print each setting the project config (progdsl.toml) and the command line give, and where from.",
+)
 @_REGISTRY
 def check(
     paths: tuple[str, ...],
@@ -185,14 +217,21 @@ def check(
     strict: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    show_settings: bool,
     registries: tuple[str, ...],
 ) -> None:
     """Check program files (or folders of them; `-` reads standard input).
 
     Exits 0 when there are no errors (warnings allowed), 1 when any file has errors.
+    A project config (`progdsl.toml`, or `[tool.progdsl]` in pyproject.toml) above the
+    first file gives defaults for `--select`, `--ignore` and the build options.
     """
     from .diagnostics import render_text, summary, to_json
     from .rules import CheckOptions
+
+    if show_settings:
+        _print_settings(click.get_current_context())
+        return
 
     options = CheckOptions(select, ignore, strict)
     results = [_load(given, options, registries) for given in _program_paths(paths)]
@@ -209,6 +248,27 @@ def check(
                 click.echo(render_text(diagnostic, result.source, style=_style) + "\n")
         click.echo(summary(errors, warnings, len(results)))
     sys.exit(EXIT_ERRORS if errors else EXIT_OK)
+
+
+def _print_settings(ctx: click.Context) -> None:
+    """Every config key with its value and where it comes from: the command line, the config
+    file and line, or progdsl's default."""
+    from .config import KEYS, ProjectConfig
+
+    config: ProjectConfig | None = ctx.meta.get("progdsl.config")
+    click.echo(f"config: {config.path if config else 'none found (progdsl.toml or [tool.progdsl] in pyproject.toml)'}")
+    for key, spec in KEYS.items():
+        found = next((s for s in config.settings if s.key == key), None) if config else None
+        if "check" in spec.commands and ctx.get_parameter_source(spec.option) is click.core.ParameterSource.COMMANDLINE:
+            value, where = ctx.params[spec.option], "command line"
+        elif found is not None and config is not None:
+            value, where = found.value, config.where(key) or ""
+        else:
+            value, where = None, "default"
+        shown = (
+            "(not set)" if value in (None, (), []) else (", ".join(value) if isinstance(value, list | tuple) else value)
+        )
+        click.echo(f"{key:<16} {shown!s:<40} {where}")
 
 
 def _regions() -> list[str]:
@@ -584,7 +644,7 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@_PATHS
 @click.option(
     "--to",
     "backend_names",
@@ -808,7 +868,7 @@ def _client_reports(path, clients, backends, settings, jobs, clients_file):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@_PATHS
 @click.option(
     "--to",
     "backend_names",
@@ -895,6 +955,27 @@ def list_plugins() -> None:
     for group, kind in plugins.GROUPS.items():
         if not any(plugin.group == group for plugin in found):
             out.print(f"No {kind}s installed (entry-point group {group}).")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a clinic's folder: a project config, programs/ with an example, an empty registry
+    file and templates/ ready to brand. Writes nothing if any of those files exists."""
+    from .output import WriteError
+    from .starter import existing, write_starter
+
+    taken = existing(folder)
+    if taken:
+        raise click.UsageError(f"{folder} already has {', '.join(taken)}; init writes into a new or empty folder")
+    try:
+        written = write_starter(folder)
+    except (WriteError, OSError) as exc:
+        click.echo(f"{_style('error:', 'error')} {exc}", err=True)
+        sys.exit(EXIT_ERRORS)
+    for path in written:
+        _say(f"wrote {path}")
+    _say(f"next: cd {folder} && progdsl check programs && progdsl build programs")
 
 
 @main.command()

@@ -2305,6 +2305,44 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
             end = { near_shoulder = 150 }
         """,
     ),
+    # ---- project config (progdsl.config) ------------------------------------------
+    ErrorCode(
+        "E330",
+        "unknown-config-key",
+        "A project config has a key that progdsl does not read.",
+        """
+        What it means
+            A `progdsl.toml` (or the `[tool.progdsl]` table of a pyproject.toml) gives the
+            defaults of command-line options: `select`, `ignore`, `backends`, `output-dir`,
+            `template-dir`, `reminder`, `reminder-at`, `page-size`, `jobs`,
+            `backend-timeout`, and `registries`. This key is none of them, often a slip in
+            its spelling; progdsl stops rather than ignore a setting you meant to give.
+
+        Example
+            ignor = ["S5"]
+
+        Fix
+            ignore = ["S5"]
+        """,
+    ),
+    ErrorCode(
+        "E331",
+        "invalid-config-value",
+        "A project config gives a setting a value of the wrong kind.",
+        """
+        What it means
+            Each setting takes one kind of value: `select`, `ignore` and `backends` a list of
+            texts, `jobs` a whole number, `backend-timeout` a number of seconds, the others a
+            text. The folders are relative to the config file. (The same code is given when
+            the config file cannot be read at all.)
+
+        Example
+            jobs = "two"
+
+        Fix
+            jobs = 2
+        """,
+    ),
 )
 
 

@@ -41,6 +41,9 @@ CLIENTS_FILE = {"E166", "E167", "E168", "E169"}
 # Codes whose example is a registry file (TOML), not a program: checked as a clinic registry.
 REGISTRY_FILE = {e.code for e in CODES if "E301" <= e.code <= "E309" or "E311" <= e.code <= "E329"}
 
+# Codes whose example is a project config (progdsl.toml): read as one.
+CONFIG_FILE = {"E330", "E331"}
+
 # A code in quotes, as the parser and the resolver pass it to `error(...)`.
 _REPORTED = re.compile(r"""["'](E\d{3})["']""")
 
@@ -80,7 +83,7 @@ def test_names_are_unique_across_the_e_codes_and_the_rules():
 
 @pytest.mark.parametrize(
     "entry",
-    [e for e in CODES if e.code not in {*FILE_LEVEL, *REGISTRY_FILE, *INCLUDE_FILES, *CLIENTS_FILE}],
+    [e for e in CODES if e.code not in {*FILE_LEVEL, *REGISTRY_FILE, *INCLUDE_FILES, *CLIENTS_FILE, *CONFIG_FILE}],
     ids=lambda e: e.code,
 )
 def test_the_example_reports_the_code_and_the_fix_checks_clean(entry):
@@ -119,6 +122,19 @@ def test_a_clients_file_example_reports_the_code_and_its_fix_reads_clean(entry):
     assert [d.code for d in found] == [entry.code]
     _, rows, found = read_clients((sections["Fix"] + "\n").encode(), "clients.csv")
     assert found == [] and len(rows) == 1
+
+
+@pytest.mark.parametrize("entry", [e for e in CODES if e.code in CONFIG_FILE], ids=lambda e: e.code)
+def test_a_config_example_reports_the_code_and_its_fix_reads_clean(entry, tmp_path):
+    from progdsl.config import read_config
+
+    sections = entry.sections()
+    path = tmp_path / "progdsl.toml"
+    path.write_text(sections["Example"] + "\n", encoding="utf-8")
+    assert [d.code for d in read_config(path)[1]] == [entry.code]
+    path.write_text(sections["Fix"] + "\n", encoding="utf-8")
+    config, found = read_config(path)
+    assert found == [] and config is not None
 
 
 def test_the_include_and_clients_codes_are_reported_where_their_tests_say():
