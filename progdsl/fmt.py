@@ -406,9 +406,10 @@ def _quantity(written: str) -> str:
 
 
 def _compact(words: str) -> str:
-    """`3 x / week` → `3x/week`, `3 ×/day` → `3x/day`: no spaces inside a count."""
+    """`3 x / week` → `3x/week`, `3 ×/day` → `3x/day`, `3x/wk` → `3x/week`: no spaces inside
+    a count, and `week` spelt out."""
     words = re.sub(r"(\d)\s*[x×]\s*/\s*", r"\1x/", words)
-    return words
+    return re.sub(r"x/(?:weeks?|wk)\b", "x/week", words)
 
 
 # ---- comments and blank lines ------------------------------------------------------------
