@@ -945,7 +945,9 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
                 f"{name} (as written)",
                 f"{name} (formatted)",
             )
-            click.echo("".join(lines), nl=False)
+            click.echo(
+                "".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n" for ln in lines), nl=False
+            )
         if check:
             _say(f"would reformat {name}", err=True)
         elif show_diff:

@@ -263,6 +263,13 @@ def test_check_and_diff_write_nothing(tmp_path):
     assert run("--check", str(path)).exit_code == 0
 
 
+def test_diff_marks_a_last_line_without_a_newline(tmp_path):
+    path = tmp_path / "n.prog"
+    path.write_text(TIDY.rstrip("\n"), encoding="utf-8")
+    result = run("--diff", str(path))
+    assert "-  dead_bug 3x8 each side\n\\ No newline at end of file\n+  dead_bug 3x8 each side\n" in result.output
+
+
 def test_a_folder_and_standard_input(tmp_path):
     (tmp_path / "a.prog").write_text(MESSY, encoding="utf-8")
     (tmp_path / "b.prog").write_text(TIDY, encoding="utf-8")
