@@ -227,6 +227,24 @@ def definition(ls: ProgramServer, params: types.DefinitionParams) -> types.Locat
     return types.Location(target.as_uri(), types.Range(start, start))
 
 
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: ProgramServer, params: types.DocumentFormattingParams) -> list[types.TextEdit]:
+    """The whole document in `progdsl fmt`'s layout, as one edit; none when it is already
+    formatted, has syntax errors (the diagnostics say where), or the formatter refuses."""
+    from .fmt import format_bytes
+
+    uri = params.text_document.uri
+    text = ls.workspace.get_text_document(uri).source
+    found = format_bytes(text.encode("utf-8"), _path(uri))
+    if found.refusal:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, found.refusal))
+    if found.text is None or found.text == text:
+        return []
+    lines = text.split("\n")
+    end = types.Position(len(lines) - 1, _utf16(lines[-1], len(lines[-1])))
+    return [types.TextEdit(types.Range(types.Position(0, 0), end), found.text)]
+
+
 def serve() -> None:
     """Run the server on standard input and output until the editor closes it."""
     server.start_io()

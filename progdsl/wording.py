@@ -555,3 +555,20 @@ def calendar_session_line(name: str, session: model.Session, default: dt.time | 
 def unnamed_session(index: int) -> str:
     """What the calendar's description calls a phase's unnamed session: `Session 2`."""
     return f"Session {index + 1}"
+
+
+def fmt_refused(name: str, reason: str) -> str:
+    """Why `progdsl fmt` left a file as it was although it has no syntax errors."""
+    return (
+        f"{name}: not formatted, because {reason}; the file is unchanged. "
+        "This is a bug in progdsl fmt: please report it with the file"
+    )
+
+
+def fmt_summary(changed: int, unchanged: int, left: int, *, check: bool) -> str:
+    """The last line of `progdsl fmt`: what it did, or with --check, what it would do."""
+    verb = "would be reformatted" if check else "reformatted"
+    parts = [f"{plural(changed, 'file')} {verb}", f"{plural(unchanged, 'file')} already formatted"]
+    if left:
+        parts.append(f"{plural(left, 'file')} left alone")
+    return ", ".join(parts) + "."
