@@ -135,14 +135,17 @@ def test_a_full_disk_is_a_clear_message_and_leaves_the_old_file(programs, tmp_pa
 def test_writing_to_dev_full_raises_a_write_error_not_oserror(tmp_path, monkeypatch):
     from progdsl import output
 
-    real_mkstemp = output.tempfile.mkstemp
+    real_fdopen = os.fdopen
 
-    def onto_dev_full(**kwargs):
-        handle, name = real_mkstemp(**kwargs)
-        os.dup2(os.open("/dev/full", os.O_WRONLY), handle)
-        return handle, name
+    def onto_dev_full(handle, *args, **kwargs):
+        # After the temporary file is locked: a lock on /dev/full itself would be shared by
+        # every test run on the machine, and one run would wait for another.
+        full = os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, handle)
+        os.close(full)
+        return real_fdopen(handle, *args, **kwargs)
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", onto_dev_full)
+    monkeypatch.setattr(output.os, "fdopen", onto_dev_full)
     with pytest.raises(output.WriteError, match="the disk is full"):
         output.write_atomically(tmp_path / "plan.json", b"x" * 100_000)
     assert list(tmp_path.iterdir()) == []
