@@ -318,9 +318,10 @@ def describe_dose_in_words(d: DayDose) -> str:
     if d.kind.bout_measure:
         written = _measure(d.kind, d.amount)
     else:
-        written = f"{d.amount}" + (
-            " steps" if d.steps else "" if d.kind is DoseKind.REPS else f" {_UNIT_WORDS[d.kind]}"
+        unit = (
+            _UNIT_WORDS[d.kind].removesuffix("s") if d.amount.is_single and d.amount.low == 1 else _UNIT_WORDS[d.kind]
         )
+        written = f"{d.amount}" + (" steps" if d.steps else "" if d.kind is DoseKind.REPS else f" {unit}")
     if d.circuit is not None and d.sets == 1:
         head = (
             f"{written} each round" if d.kind is not DoseKind.REPS or d.steps else f"{written} repetitions each round"

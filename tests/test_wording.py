@@ -75,3 +75,15 @@ def test_calendar_titles_list_the_sessions():
     assert calendar_title(["Neutral pelvis", "Flexibility"], 17) == (
         "Home exercises: neutral pelvis and flexibility, 17 min"
     )
+
+
+def test_one_minute_is_singular_in_the_handouts_words():
+    from progdsl.compiler import loads, plan_of
+    from progdsl.wording import describe_dose_in_words
+
+    result = loads(
+        'program "x"\nequipment massage_ball, wall\nphase "A" 1w daily:\n  upper_trap_ball_release 1min each side\n'
+    )
+    plan, _ = plan_of(result)
+    assert plan is not None
+    assert describe_dose_in_words(plan.sessions[0].exercises[0]).startswith("1 minute, each side")
