@@ -408,6 +408,10 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     return loaded, failed
 
 
+# Built-in backends that build only when `--to` names them: the clinician's summary.
+ON_REQUEST = ("summary",)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -440,6 +444,16 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     help="Paper size of the handout (overrides `set page_size`).",
 )
 @click.option(
+    "--large-print",
+    is_flag=True,
+    help="Print the handout in large type (overrides `set print_size`).",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1"], case_sensitive=False),
+    help="Make the PDFs archival PDF/A or PDF/UA files (they are always tagged for screen readers).",
+)
+@click.option(
     "--template-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     metavar="DIR",
@@ -454,7 +468,18 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
 )
 @_REGISTRY
 def build(
-    paths, backend_names, output_dir, start, reminder, no_reminder, page_size, template_dir, jobs, registries
+    paths,
+    backend_names,
+    output_dir,
+    start,
+    reminder,
+    no_reminder,
+    page_size,
+    large_print,
+    pdf_variant,
+    template_dir,
+    jobs,
+    registries,
 ) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
 
@@ -477,6 +502,10 @@ def build(
         overrides["reminder"] = reminder
     if page_size:
         overrides["page_size"] = page_size.lower()
+    if large_print:
+        overrides["print_size"] = "large"
+    if pdf_variant:
+        overrides["pdf_variant"] = pdf_variant.lower()
     if template_dir:
         overrides["template"] = str(template_dir.resolve())
     settings = BuildSettings(
@@ -484,7 +513,7 @@ def build(
     )
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [
-        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
     ]
     backends, problems = _load_backends(names)
     for problem in problems:
