@@ -73,7 +73,7 @@ def test_html_shows_doses_in_words_dates_and_the_build_up():
     text = visible_text(html_of(LANGUAGE_EXAMPLE))
     assert "Mon 7 Dec 2026 – Sun 17 Jan 2027" in text
     assert "3 sets of 8 · rest 30–60 s between sets" in text  # clam shell on its first day
-    assert "Build up from 8 to 12 repetitions, reaching 12 on Sat 19 Dec." in text
+    assert "Builds up from 8 to 12 repetitions a set, reaching 12 on Sat 19 Dec:" in text
     assert "3 holds of 45–60 seconds, each side" in text
     assert "3 sets of 10–15 · green band · rest 60 s between sets" in text
     assert "3 sets of 8, each side · hold each repetition 3 s" in text
@@ -83,7 +83,7 @@ def test_html_shows_doses_in_words_dates_and_the_build_up():
 
 def test_progression_table_follows_the_plan_day_by_day():
     handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
-    clam = handout.phases[0].sessions[0].cards[0]
+    clam = handout.phases[0].sessions[0].rows[0]
     assert clam.name == "Clam shell"
     table = clam.progression
     assert table.columns == ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -91,7 +91,7 @@ def test_progression_table_follows_the_plan_day_by_day():
         ("8", "8", "9", "9", "9", "10", "10"),
         ("10", "10", "11", "11", "11", "12", "12"),
     ]
-    plank = handout.phases[1].sessions[0].cards[-1]
+    plank = handout.phases[1].sessions[0].rows[-1]
     assert plank.progression.columns == ("Mon", "Wed", "Fri")
     assert plank.progression.start == "20" and plank.progression.end == "30"
     assert [row.week for row in plank.progression.rows] == [3, 4, 5, 6]
@@ -105,7 +105,7 @@ def test_card_lists_steps_cautions_variants_and_the_line_note():
         )
     )
     handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
-    bird_dog = next(c for c in handout.phases[1].sessions[0].cards if c.exercise_id == "bird_dog")
+    bird_dog = next(c for c in handout.cards if c.exercise_id == "bird_dog")
     assert bird_dog.easier and bird_dog.harder and len(bird_dog.instructions) >= 3
     assert html_lib.escape(bird_dog.instructions[0]) in text
     assert html_lib.escape(bird_dog.cautions[0]) in text
@@ -113,17 +113,87 @@ def test_card_lists_steps_cautions_variants_and_the_line_note():
     assert "Use a sturdy chair." in text
 
 
-def test_schedule_and_log_have_a_row_for_every_day_with_sessions():
+def test_the_log_is_the_schedule_a_row_per_week_and_a_tick_box_per_session():
     plan = plan_of(LANGUAGE_EXAMPLE)
     handout = build_handout(plan)
-    days = sorted({s.date for s in plan.sessions})
-    assert [row.date for row in handout.log] == days
-    first = handout.log[0]
-    assert [mark.name for mark in first.sessions] == ["Daily activation", "Stretch"]
-    assert len(handout.schedule) == 6
+    assert len(handout.log) == 6
+    days = [day for week in handout.log for day in week.days]
+    assert [day.date for day in days if day.sessions] == sorted({s.date for s in plan.sessions})
+    assert [mark.name for mark in days[0].sessions] == ["Daily activation", "Stretch"]
     html = html_of(LANGUAGE_EXAMPLE)
-    assert html.count('<span class="tick">') == sum(len(row.sessions) for row in handout.log)
-    assert html.count('class="pain-box"') == len(days)
+    assert html.count('<span class="tick">') == sum(len(day.sessions) for day in days)
+    assert html.count('class="entry-box"') == sum(1 for day in days if day.sessions)  # the pain score
+
+
+def test_each_exercise_has_one_card_however_many_phases_use_it():
+    text = """program "Twice"
+phase "One" 1w:
+  session "Morning" daily:
+    glute_bridge 3x10
+    clam_shell 3x10 each side
+phase "Two" 1w:
+  session "Morning" daily:
+    glute_bridge 3x12
+    dead_bug 3x8 each side
+"""
+    handout = build_handout(plan_of(text))
+    assert [(card.number, card.exercise_id, card.phases) for card in handout.cards] == [
+        (1, "glute_bridge", (1, 2)),
+        (2, "clam_shell", (1,)),
+        (3, "dead_bug", (2,)),
+    ]
+    assert [row.card for phase in handout.phases for row in phase.sessions[0].rows] == [1, 2, 1, 3]
+    html = html_of(text)
+    assert html.count('<article class="card"') == 3
+    assert html.count('class="figure"') == 3  # room for each card's figure, filled at merge
+
+
+def test_a_figure_prints_beside_the_steps_when_there_is_one():
+    from progdsl.backends.handout import build_handout as build
+
+    handout = build(plan_of(SAME_EXERCISE_IN_TWO_PHASES), {"glute_bridge": "data:image/svg+xml;base64,PHN2Zy8+"})
+    assert handout.cards[0].figure == "data:image/svg+xml;base64,PHN2Zy8+"
+
+
+def test_the_cover_says_what_a_day_looks_like_and_how_long_it_takes():
+    text = visible_text(html_of(LANGUAGE_EXAMPLE))
+    assert "sessions a week" not in text
+    handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
+    low, high = handout.minutes
+    assert 5 <= low <= high <= 30 and low % 5 == 0 and high % 5 == 0
+    assert not handout.every_day  # the strengthening phase rests on Tue, Thu, Sat and Sun
+    assert f"Time it takes about {low}–{high} minutes on each exercise day" in text
+    assert "Daily activation at 07:30: every day, 1 exercise, about 5 minutes" in text
+
+
+def test_log_columns_default_to_pain_and_follow_the_programs_log_lines(monkeypatch):
+    from progdsl.backends import handout as handout_module
+
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    assert handout_module.log_columns(plan.program) == (handout_module.LogColumn("pain"),)
+
+    class Program:  # the shape `log pain|falls|"TEXT"` lines take in language v2
+        log = ("falls", "pain", "Steps walked")
+
+    assert handout_module.log_columns(Program()) == (
+        handout_module.LogColumn("falls"),
+        handout_module.LogColumn("pain"),
+        handout_module.LogColumn("text", "Steps walked"),
+    )
+    monkeypatch.setattr(
+        handout_module,
+        "log_columns",
+        lambda program: (
+            Program.log
+            and tuple(
+                handout_module.LogColumn(k) if k in ("pain", "falls") else handout_module.LogColumn("text", k)
+                for k in Program.log
+            )
+        ),
+    )
+    text = visible_text(HtmlBackend().render(plan, RenderOptions()).decode())
+    assert "how many times you fell" in text and "Steps walked" in text
+    assert text.count("Falls") == sum(1 for week in build_handout(plan).log for day in week.days if day.sessions)
 
 
 def test_band_colours_show_as_swatches():
@@ -132,18 +202,61 @@ def test_band_colours_show_as_swatches():
     assert 'style="background-color: #3c9d4e"' in html  # green
 
 
-def test_allow_decisions_are_printed_as_clinician_notes():
-    text = visible_text(
-        html_of(
-            LANGUAGE_EXAMPLE.replace(
-                "    plank 3x20s progress to 30s over 4w",
-                '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."',
-            )
-        )
-    )
-    assert "Clinician notes" in text
+ALLOWED = LANGUAGE_EXAMPLE.replace(
+    "    plank 3x20s progress to 30s over 4w",
+    '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."',
+).replace("time 07:30\n", 'time 07:30\nflags radiating_pain, numbness\ncleared "Dr Jo Ng, GP" 2026-12-01\n')
+
+
+def summary_text(text: str) -> str:
+    plan = plan_of(text)
+    from progdsl.backends.html import render_html
+
+    return visible_text(render_html(plan, RenderOptions(), audience="clinician"))
+
+
+def test_the_clinician_summary_has_flags_clearance_allows_warnings_and_every_dose():
+    text = summary_text(ALLOWED)
+    assert "Findings recorded: Radiating pain, Numbness." in text
+    assert "Cleared by Dr Jo Ng, GP on Tue 1 Dec 2026." in text
     assert "S301" in text and "Supervised in clinic for the first week." in text
     assert catalog().get("S301").summary in text
+    for line in (13, 15, 18, 19, 20, 21):  # every exercise line, by its line in the file
+        assert re.search(rf"\b{line + 2} \w", text), line
+    assert "3 × 12, rest 30–60 s" in text and "8 → 12 over 2 weeks" in text
+
+
+def test_the_summary_lists_the_safety_checks_warnings():
+    from progdsl.backends.handout import build_summary
+
+    warned = LANGUAGE_EXAMPLE.replace("clam_shell 3x12 rest 30-60s", "clam_shell 3x12 rest 5s")
+    result = loads(warned, "w.prog")
+    assert result.ok and result.warnings
+    summary = build_summary(build_plan(result.program))
+    assert {(f.code, f.line) for f in summary.findings} == {(d.code, d.span.line) for d in result.warnings}
+    assert result.warnings[0].code in summary_text(warned)
+
+
+# Codes, source lines and the words of the program language stay out of the client's handout.
+INTERNAL = re.compile(r"\b[SE]\d{3}\b|\bline \d|\ballow\b|Findings recorded|\bclam_shell\b")
+
+
+@pytest.mark.parametrize("program", [*sorted(PROGRAMS.glob("*.prog")), None], ids=lambda p: p.stem if p else "allowed")
+def test_the_client_handout_has_no_codes_source_lines_or_allow(program):
+    text = program.read_text() if program else ALLOWED
+    html = visible_text(html_of(text))
+    assert not INTERNAL.search(html), INTERNAL.search(html)
+
+
+@pytest.mark.slow
+def test_the_client_pdf_has_no_codes_and_the_summary_pdf_has_them():
+    from progdsl.backends.pdf import SummaryBackend
+
+    plan = plan_of(ALLOWED)
+    client = " ".join(pdf_pages(PdfBackend().render(plan, RenderOptions())))
+    assert not INTERNAL.search(client), INTERNAL.search(client)
+    clinician = " ".join(pdf_pages(SummaryBackend().render(plan, RenderOptions())))
+    assert "S301" in clinician and "Radiating pain" in clinician and "line" in clinician.lower()
 
 
 # ---- escaping ---------------------------------------------------------------------
@@ -321,7 +434,7 @@ def test_pdf_text_has_title_client_exercises_and_doses(example_pdf):
         "3 sets of 10–15 · green band · rest 60 s between sets",
         "3 holds of 45–60 seconds, each side",
         "Staying safe",
-        "Tracking log",
+        "tracking log",
     ):
         assert expected in text, expected
 
@@ -489,7 +602,7 @@ def test_a_clinic_folder_overrides_one_partial_and_falls_back_for_the_rest(tmp_p
     html = html_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
     assert "Riverside Physio · 02 5550 1234 · Alex Moore, Exercise Physiologist" in html
     assert 'src="data:image/svg+xml;base64,' in html
-    assert "Staying safe" in html and "Tracking log" in html  # the built-in rest
+    assert "Staying safe" in html and "tracking log" in html  # the built-in rest
     data = pdf_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
     assert "Riverside Physio" in pdf_pages(data)[0]
 
@@ -497,10 +610,10 @@ def test_a_clinic_folder_overrides_one_partial_and_falls_back_for_the_rest(tmp_p
 def test_a_clinic_template_can_extend_the_builtin_one_and_replace_a_block(tmp_path):
     (tmp_path / "handout.html").write_text(
         '{% extends "builtin/handout.html" %}'
-        '{% block clinician %}<section class="clinician"><h2>Notes for the team</h2></section>{% endblock %}'
+        '{% block log %}<section class="log"><h2>Notes for the team</h2></section>{% endblock %}'
     )
     text = visible_text(html_of(LANGUAGE_EXAMPLE, template=str(tmp_path)))
-    assert "Notes for the team" in text and "Clinician notes" not in text
+    assert "Notes for the team" in text and "tracking log" not in text
     assert "Staying safe" in text
 
 
@@ -554,7 +667,7 @@ def test_the_builtin_templates_render_the_same_in_the_sandbox():
         plain.globals.update(sandboxed.globals)
         for size, css_size in (("a4", "A4"), ("letter", "letter")):
             handout = build_handout(plan)
-            expected = plain.get_template("handout.html").render(handout=handout, page_size=css_size)
+            expected = plain.get_template("handout.html").render(handout=handout, page_size=css_size, large_print=False)
             assert render_html(plan, RenderOptions({"page_size": size})) == expected, program.name
 
 
@@ -600,3 +713,80 @@ def test_check_imports_neither_jinja_nor_weasyprint():
 
 def test_weasyprint_is_imported_only_to_print():
     assert _modules_loaded_after("import progdsl.backends.pdf") == ["jinja2"]
+
+
+# ---- length and page fill ------------------------------------------------------------
+
+
+def page_fill(data: bytes) -> list[float]:
+    """How far down each page the text reaches, as a share of the area inside the margins
+    (the running footer, in the bottom margin, does not count)."""
+    fills = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        top, bottom = float(page.mediabox.height) - 14 * 72 / 25.4, 16 * 72 / 25.4
+        lowest = [top]
+
+        def visit(text, cm, tm, font, size, lowest=lowest, top=top, bottom=bottom):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if text.strip() and bottom < y < top:
+                lowest.append(y)
+
+        page.extract_text(visitor_text=visit)
+        fills.append((top - min(lowest)) / (top - bottom))
+    return fills
+
+
+TWELVE_WEEKS = ROOT / "tests" / "twelve_weeks.prog"
+
+# Pages on A4 now (with room for every figure), and the targets of issue 14 not yet met.
+PAGES = {
+    "glutes_sore_back": (4, 3),
+    "back_pain_stages": (9, 7),
+    "twelve_weeks": (11, 9),
+}
+
+
+@pytest.fixture(scope="module")
+def printed() -> dict[str, bytes]:
+    programs = [*sorted(PROGRAMS.glob("*.prog")), TWELVE_WEEKS]
+    return {p.stem: PdfBackend().render(plan_of(p.read_text(), str(p)), RenderOptions()) for p in programs}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_handouts_stay_short(printed, name):
+    pages = len(PdfReader(io.BytesIO(printed[name])).pages)
+    assert pages <= PAGES[name][0]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 14's page targets are not met yet; see PAGES")
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_handouts_meet_the_page_targets(printed, name):
+    assert len(PdfReader(io.BytesIO(printed[name])).pages) <= PAGES[name][1]
+
+
+@pytest.mark.slow
+def test_no_page_but_the_last_is_mostly_empty(printed):
+    thin = {
+        name: [round(fill, 2) for fill in page_fill(data)[:-1] if fill < 0.4]
+        for name, data in printed.items()
+        if any(fill < 0.4 for fill in page_fill(data)[:-1])
+    }
+    # The shoulder program's log ends with its last week and the notes on a page of their own.
+    assert set(thin) <= {"shoulder_impingement"}, thin
+
+
+@pytest.mark.slow
+def test_text_sizes_are_readable():
+    """Body text 10.5pt, nothing below 8.5pt, in the PDF as printed."""
+    sizes: Counter[float] = Counter()
+    for page in PdfReader(io.BytesIO(pdf_of(LANGUAGE_EXAMPLE))).pages:
+
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            if text.strip():
+                sizes[round(abs(size * tm[3] * cm[3]), 1)] += len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    assert min(sizes) >= 8.5, sorted(sizes)
+    assert sizes.most_common(1)[0][0] == 10.5, sizes.most_common(3)

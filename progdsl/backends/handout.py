@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from string import ascii_uppercase
 
 from .. import model
-from ..plan import DayDose, Plan, estimated_seconds
+from ..plan import DayDose, Plan, day_dose, estimated_seconds
 from ..registry import RegionInfo, builtin_registry, region_info
 from ..wording import (
     date_span,
@@ -546,7 +546,7 @@ class PrescribedLine:
     line: int
     exercise_id: str
     name: str
-    dose: str  # the compact form: `3 × 12 each side, hold 3 s, rest 30–60 s`
+    dose: str  # as written, in the compact form: `3 × 12 each side, hold 3 s, rest 30–60 s`
     frequency: str  # as written: `daily`, `3x/week (mon wed fri)`
     progression: str | None  # `8 → 12 over 14 days`
     notes: tuple[str, ...]
@@ -610,22 +610,20 @@ def _findings(plan: Plan) -> tuple[Finding, ...]:
 
 
 def _prescribed(plan: Plan) -> tuple[SummaryPhase, ...]:
-    occurrences = _occurrences(plan)
     phases = []
     for phase_index, planned in enumerate(plan.phases):
         phase = planned.phase
         sessions = []
-        for session_index, session in enumerate(phase.sessions):
+        for session in phase.sessions:
             lines = []
             for line in session.prescriptions:
-                found = occurrences.get((phase_index, session_index, line.span.line))
                 progression = line.progression
                 lines.append(
                     PrescribedLine(
                         line=line.span.line,
                         exercise_id=line.exercise.id,
                         name=line.exercise.name,
-                        dose=describe_dose(found[0][1]) if found else "",
+                        dose=describe_dose(replace(day_dose(line, 0), amount=line.dose.amount)),
                         frequency=describe_frequency(session.frequency_for(line)),
                         progression=(
                             f"{progression.start} → {progression.end} over {length_in_words(progression.days)}"
