@@ -790,3 +790,28 @@ def test_text_sizes_are_readable():
         page.extract_text(visitor_text=visit)
     assert min(sizes) >= 8.5, sorted(sizes)
     assert sizes.most_common(1)[0][0] == 10.5, sizes.most_common(3)
+
+
+# ---- accessibility and archiving ---------------------------------------------------------
+
+
+def test_large_print_from_the_command_line_or_the_program():
+    assert 'class="large-print"' in html_of(LANGUAGE_EXAMPLE, print_size="large")
+    assert 'class="large-print"' in html_of("set print_size large\n" + LANGUAGE_EXAMPLE)
+    assert 'class="large-print"' not in html_of(LANGUAGE_EXAMPLE)
+
+
+@pytest.mark.slow
+def test_the_pdf_is_tagged_reads_in_order_and_can_be_pdf_a(example_pdf):
+    reader = PdfReader(io.BytesIO(example_pdf))
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    text = " ".join(pdf_pages(example_pdf))
+    order = ["Glutes for a sore back", "What a day looks like", "Staying safe", "Your plan, phase by phase",
+             "How to do each exercise", "Your schedule and tracking log"]  # fmt: skip
+    assert [text.index(heading) for heading in order] == sorted(text.index(heading) for heading in order)
+    archived = pdf_of(LANGUAGE_EXAMPLE, pdf_variant="pdf/a-3u")
+    assert "/OutputIntents" in PdfReader(io.BytesIO(archived)).trailer["/Root"]  # PDF/A's colour profile
+    assert "/OutputIntents" not in reader.trailer["/Root"]
+    with pytest.raises(HandoutError, match="unknown PDF variant"):
+        pdf_of(LANGUAGE_EXAMPLE, pdf_variant="pdf/z")
