@@ -740,9 +740,8 @@ TWELVE_WEEKS = ROOT / "tests" / "twelve_weeks.prog"
 
 # Pages on A4 now (with room for every figure), and the targets of issue 14 not yet met.
 PAGES = {
-    "glutes_sore_back": (4, 3),
-    "back_pain_stages": (9, 7),
-    "twelve_weeks": (11, 9),
+    "back_pain_stages": (8, 7),
+    "twelve_weeks": (10, 9),
 }
 
 
@@ -760,6 +759,11 @@ def test_handouts_stay_short(printed, name):
 
 
 @pytest.mark.slow
+def test_a_two_week_program_of_two_exercises_fits_on_three_pages(printed):
+    assert len(PdfReader(io.BytesIO(printed["glutes_sore_back"])).pages) <= 3
+
+
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="issue 14's page targets are not met yet; see PAGES")
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_handouts_meet_the_page_targets(printed, name):
@@ -768,13 +772,8 @@ def test_handouts_meet_the_page_targets(printed, name):
 
 @pytest.mark.slow
 def test_no_page_but_the_last_is_mostly_empty(printed):
-    thin = {
-        name: [round(fill, 2) for fill in page_fill(data)[:-1] if fill < 0.4]
-        for name, data in printed.items()
-        if any(fill < 0.4 for fill in page_fill(data)[:-1])
-    }
-    # The shoulder program's log ends with its last week and the notes on a page of their own.
-    assert set(thin) <= {"shoulder_impingement"}, thin
+    thin = {name: [round(fill, 2) for fill in page_fill(data)] for name, data in printed.items()}
+    assert not {name: fills for name, fills in thin.items() if min(fills[:-1]) < 0.4}
 
 
 @pytest.mark.slow

@@ -147,6 +147,7 @@ class SessionSection:
     notes: tuple[str, ...]
     cautions: tuple[str, ...]
     rows: tuple[DoseRow, ...]
+    same_as: int | None = None  # an earlier phase whose session of this name is the same in every way
 
 
 @dataclass(frozen=True)
@@ -391,22 +392,26 @@ def _phases(plan: Plan, marks: dict[str, SessionMark], cards: tuple[Card, ...]) 
         )
     session_minutes, day_seconds = _session_minutes(plan)
     phases = []
+    seen: dict[SessionSection, int] = {}  # sessions printed in full, and the phase that printed them
     for phase_index, planned in enumerate(plan.phases):
         phase = planned.phase
         sessions = []
         for session_index, session in enumerate(phase.sessions):
             time = session.time or plan.program.time
-            sessions.append(
-                SessionSection(
-                    mark=marks[_session_label(phase, session)],
-                    when=frequency_for_client(session.frequency),
-                    time=time.strftime("%H:%M") if time else None,
-                    minutes=session_minutes.get((phase_index, session_index), 5),
-                    notes=tuple(note.text for note in session.notes),
-                    cautions=tuple(caution.text for caution in session.cautions),
-                    rows=tuple(rows[phase_index + 1, session_index]),
-                )
+            section = SessionSection(
+                mark=marks[_session_label(phase, session)],
+                when=frequency_for_client(session.frequency),
+                time=time.strftime("%H:%M") if time else None,
+                minutes=session_minutes.get((phase_index, session_index), 5),
+                notes=tuple(note.text for note in session.notes),
+                cautions=tuple(caution.text for caution in session.cautions),
+                rows=tuple(rows[phase_index + 1, session_index]),
             )
+            if section in seen:
+                section = replace(section, same_as=seen[section])
+            else:
+                seen[section] = phase_index + 1
+            sessions.append(section)
         first_week, last_week = _week_of(plan, planned.start), _week_of(plan, planned.end)
         days = [seconds for day, seconds in day_seconds.items() if planned.start <= day <= planned.end]
         phases.append(
