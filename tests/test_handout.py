@@ -180,17 +180,8 @@ def test_log_columns_default_to_pain_and_follow_the_programs_log_lines(monkeypat
         handout_module.LogColumn("pain"),
         handout_module.LogColumn("text", "Steps walked"),
     )
-    monkeypatch.setattr(
-        handout_module,
-        "log_columns",
-        lambda program: (
-            Program.log
-            and tuple(
-                handout_module.LogColumn(k) if k in ("pain", "falls") else handout_module.LogColumn("text", k)
-                for k in Program.log
-            )
-        ),
-    )
+    columns = handout_module.log_columns(Program())
+    monkeypatch.setattr(handout_module, "log_columns", lambda program: columns)
     text = visible_text(HtmlBackend().render(plan, RenderOptions()).decode())
     assert "how many times you fell" in text and "Steps walked" in text
     assert text.count("Falls") == sum(1 for week in build_handout(plan).log for day in week.days if day.sessions)
@@ -807,3 +798,35 @@ def test_the_pdf_is_tagged_reads_in_order_and_can_be_pdf_a(example_pdf):
     assert "/OutputIntents" not in reader.trailer["/Root"]
     with pytest.raises(HandoutError, match="unknown PDF variant"):
         pdf_of(LANGUAGE_EXAMPLE, pdf_variant="pdf/z")
+
+
+# ---- the command line -------------------------------------------------------------------
+
+
+def test_build_takes_large_print_and_leaves_the_summary_to_be_asked_for(tmp_path):
+    from click.testing import CliRunner
+
+    from progdsl.cli import ON_REQUEST, main
+
+    program = tmp_path / "sam.prog"
+    program.write_text(LANGUAGE_EXAMPLE)
+    result = CliRunner().invoke(main, ["build", str(program), "--to", "html", "--large-print", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert 'class="large-print"' in (tmp_path / "sam.html").read_text()
+    assert ON_REQUEST == ("summary",)
+    bad = CliRunner().invoke(main, ["build", str(program), "--to", "pdf", "--pdf-variant", "pdf/z"])
+    assert bad.exit_code == 2 and "pdf/a-3u" in bad.output
+
+
+@pytest.mark.slow
+def test_build_to_summary_writes_the_clinicians_summary_beside_the_handout(tmp_path):
+    from click.testing import CliRunner
+
+    from progdsl.cli import main
+
+    program = tmp_path / "sam.prog"
+    program.write_text(ALLOWED)
+    result = CliRunner().invoke(main, ["build", str(program), "--to", "summary", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sam.prog", "sam.summary.pdf"]
+    assert "S301" in " ".join(pdf_pages((tmp_path / "sam.summary.pdf").read_bytes()))
