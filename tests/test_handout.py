@@ -150,9 +150,16 @@ phase "Two" 1w:
 
 def test_a_figure_prints_beside_the_steps_when_there_is_one():
     from progdsl.backends.handout import build_handout as build
+    from progdsl.backends.html import environment, template_folders
 
-    handout = build(plan_of(SAME_EXERCISE_IN_TWO_PHASES), {"glute_bridge": "data:image/svg+xml;base64,PHN2Zy8+"})
+    plan = plan_of(SAME_EXERCISE_IN_TWO_PHASES)
+    handout = build(plan, {"glute_bridge": "data:image/svg+xml;base64,PHN2Zy8+"})
     assert handout.cards[0].figure == "data:image/svg+xml;base64,PHN2Zy8+"
+    page = environment(template_folders(plan, RenderOptions())).get_template("handout.html")
+    html = page.render(handout=handout, page_size="A4", large_print=False)
+    assert re.search(
+        r'<div class="figure">\s*<img src="data:image/svg\+xml;base64,PHN2Zy8\+" alt="Glute bridge">', html
+    )
 
 
 def test_the_cover_says_what_a_day_looks_like_and_how_long_it_takes():
