@@ -179,8 +179,12 @@ def test_log_columns_default_to_pain_and_follow_the_programs_log_lines(monkeypat
     plan = plan_of(LANGUAGE_EXAMPLE)
     assert handout_module.log_columns(plan.program) == (handout_module.LogColumn("pain"),)
 
-    class Program:  # the shape `log pain|falls|"TEXT"` lines take in language v2
-        log = ("falls", "pain", "Steps walked")
+    class Entry:  # the shape of a `log pain|falls|"TEXT"` line in language v2
+        def __init__(self, item, text):
+            self.item, self.text = item, text
+
+    class Program:
+        log = (Entry("falls", "Falls"), Entry("pain", "Pain 0–10"), Entry(None, "Steps walked"))
 
     assert handout_module.log_columns(Program()) == (
         handout_module.LogColumn("falls"),

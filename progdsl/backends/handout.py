@@ -465,13 +465,19 @@ DEFAULT_LOG = (LogColumn("pain"),)
 
 def log_columns(program: model.Program) -> tuple[LogColumn, ...]:
     """The log's columns from the program's `log` lines (`log pain`, `log falls`,
-    `log "Steps walked"`), in order; the pain score when it has none."""
-    written = getattr(program, "log", ()) or ()  # `log` lines arrive with language v2
+    `log "Steps walked"`), in order; the pain score when it has none.
+
+    Language v2 gives each line an `item` (`pain`, `falls`, or None for a question in the
+    clinician's words) and its `text`.
+    """
     columns = []
-    for item in written:
-        text = getattr(item, "text", item)
-        kind = str(getattr(item, "kind", text))
-        columns.append(LogColumn(kind, None) if kind in ("pain", "falls") else LogColumn("text", str(text)))
+    for entry in getattr(program, "log", ()) or ():
+        item = getattr(entry, "item", entry)
+        kind = str(item) if item is not None else ""
+        if kind in ("pain", "falls"):
+            columns.append(LogColumn(kind))
+        else:
+            columns.append(LogColumn("text", str(getattr(entry, "text", entry))))
     return tuple(columns) or DEFAULT_LOG
 
 
