@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from handout import PROGRAM
+
+HANDOUT = PROGRAM  # the 12-week, 20-page handout of handout.py, for run.py and recycle.py
+
 HEADER = """\
 program "{title}"
 client "Client {number}"

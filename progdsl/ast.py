@@ -62,6 +62,14 @@ class Every:
     span: Span
 
 
+@dataclass(frozen=True)
+class PerDay:
+    """`2x/day`, `3 times a day`, `twice daily`: how many times on each of the days."""
+
+    count: int
+    span: Span
+
+
 Frequency = Daily | TimesAWeek | OnDays | Every
 
 
@@ -71,7 +79,8 @@ Frequency = Daily | TimesAWeek | OnDays | Every
 @dataclass(frozen=True)
 class Line:
     """A keyword and one value: `program "…"`, `client`, `clinician`, `timezone`,
-    `caution`, `note`, `registry` (a Text), `start`, `time` (an Atom)."""
+    `caution`, `note`, `registry`, `include` (a Text), `start`, `time`, `affected` (an Atom),
+    `log` (an Atom for `pain` or `falls`, a Text for a question of the clinician's own)."""
 
     keyword: str
     value: Text | Atom
@@ -145,7 +154,9 @@ class DoseExpr:
 @dataclass(frozen=True)
 class Detail:
     """A detail on an exercise line: `each side`, `bodyweight` (no value), `rest 60s`,
-    `hold 3s`, `load 8kg` (an Amount), `tempo 3-1-3`, `band green` (an Atom)."""
+    `hold 3s`, `load 8kg`, `rpe 6-7` (an Amount), `tempo 3-1-3`, `band green`, `side`
+    (`left`, `right`, `affected` or `other`) and `pain` (the `3/10` of `pain up to 3/10`)
+    (an Atom)."""
 
     keyword: str
     value: Atom | Amount | None
@@ -154,21 +165,31 @@ class Detail:
 
 @dataclass(frozen=True)
 class Progress:
-    """`progress from 8 over 2w` (direction "from") or `progress to 30s over 4w` ("to")."""
+    """`progress from 8 over 2w` (direction "from"), `progress to 30s by 5s weekly` ("to"),
+    `taper to 8 over 1w` (taper). The value is an amount (`8`, `30s`), sets with an
+    amount (`4x12`, a DoseExpr), or a Detail: `load 12kg`, `band blue`."""
 
     direction: str
-    value: Amount
-    over: Amount
+    value: Amount | DoseExpr | Detail
+    over: Amount | None
     span: Span
+    taper: bool = False
+    by: Amount | None = None  # `by STEP`
+    weekly: Span | None = None  # where `weekly` is written
 
 
 @dataclass(frozen=True)
 class AtTime:
     time: Atom
     span: Span
+    more: tuple[Atom, ...] = ()  # `at 08:00, 18:00`: the times after the first
+
+    @property
+    def times(self) -> tuple[Atom, ...]:
+        return (self.time, *self.more)
 
 
-Modifier = Detail | Progress | Line | Allow | Frequency
+Modifier = Detail | Progress | Line | Allow | Frequency | PerDay
 
 
 @dataclass(frozen=True)
@@ -183,12 +204,25 @@ class ExerciseLine:
 
 
 @dataclass(frozen=True)
+class CircuitBlock:
+    """`circuit ["NAME"] N rounds [rest 60s]:` and its lines (sessions and circuits inside
+    one parse, and are reported)."""
+
+    name: Text | None
+    rounds: Atom
+    rest: Amount | None
+    items: tuple[ExerciseLine | SessionBlock | CircuitBlock | Line | Allow, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class SessionBlock:
     name: Text | None
     frequency: Frequency | None
     at: AtTime | None
-    items: tuple[ExerciseLine | Line | Allow, ...]
+    items: tuple[ExerciseLine | CircuitBlock | Line | Allow, ...]
     span: Span
+    per_day: PerDay | None = None
 
 
 @dataclass(frozen=True)
@@ -196,8 +230,9 @@ class PhaseBlock:
     name: Text
     duration: Amount | None
     frequency: Frequency | None
-    items: tuple[SessionBlock | ExerciseLine | Line | Allow, ...]
+    items: tuple[SessionBlock | CircuitBlock | ExerciseLine | Line | Allow, ...]
     span: Span
+    per_day: PerDay | None = None
 
 
 @dataclass(frozen=True)

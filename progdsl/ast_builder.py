@@ -44,6 +44,14 @@ def _amount(token: Token) -> ast.Amount:
     return ast.Amount(parse_quantity(token), token_span(token))
 
 
+def _sets_or_amount(token: Token) -> ast.Amount | ast.DoseExpr:
+    """A progression's value: `4x12` (sets with an amount) or an amount (`8`, `30s`)."""
+    if token.type != "SETS_DOSE":
+        return _amount(token)
+    sets, quantity = parse_sets(token)
+    return ast.DoseExpr(sets, ast.Amount(quantity, token_span(token)), token_span(token))
+
+
 def _setting_value(token: Token) -> ast.Atom | ast.Text | ast.Amount:
     if token.type == "STRING":
         return _text(token)
@@ -62,6 +70,11 @@ def _detail(keyword: str, value=None):
     return lambda self, meta, c: ast.Detail(keyword, value(c[0]) if value else None, meta_span(meta))
 
 
+def _side(which: str):
+    """A transformer method for `left`, `right`, `affected side`, `other side`."""
+    return lambda self, meta, c: ast.Detail("side", ast.Atom(which, meta_span(meta)), meta_span(meta))
+
+
 @v_args(meta=True)
 class AstBuilder(Transformer):
     """Turns each grammar rule into its dataclass; spans come from Lark's positions."""
@@ -78,7 +91,15 @@ class AstBuilder(Transformer):
     caution = _line("caution")
     note = line_note = _line("note")
     registry = _line("registry")
+    include = _line("include")
     start_date = _line("start", _atom)
+    affected = _line("affected", _atom)
+    log_word = _line("log", _atom)
+    log_text = _line("log")
+
+    def log_pain(self, meta, c):
+        return ast.Line("log", ast.Atom("pain", meta_span(meta)), meta_span(meta))
+
     default_time = _line("time", _atom)
 
     def equipment(self, meta, c):
@@ -107,21 +128,38 @@ class AstBuilder(Transformer):
 
     # ---- blocks
     def phase(self, meta, c):
-        name, duration, frequency, *items = c
+        name, duration, frequency, per_day, *items = c
         return ast.PhaseBlock(
             _text(name),
             _amount(duration) if duration is not None else None,
             frequency,
             tuple(items),
             meta_span(meta),
+            per_day,
         )
 
     def session(self, meta, c):
-        name, frequency, at, *items = c
-        return ast.SessionBlock(_text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta))
+        name, frequency, per_day, at, *items = c
+        return ast.SessionBlock(
+            _text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta), per_day
+        )
+
+    def circuit(self, meta, c):
+        name, rounds, rest, *items = c
+        return ast.CircuitBlock(
+            _text(name) if name is not None else None, _atom(rounds), rest, tuple(items), meta_span(meta)
+        )
+
+    def circuit_rest(self, meta, c):
+        return _amount(c[0])
 
     def at_time(self, meta, c):
-        return ast.AtTime(_atom(c[0]), meta_span(meta))
+        first, *more = c
+        return ast.AtTime(_atom(first), meta_span(meta), tuple(map(_atom, more)))
+
+    def per_day(self, meta, c):
+        digits = re.match(r"\d+", c[0])
+        return ast.PerDay(int(digits.group()) if digits else 2, meta_span(meta))
 
     # ---- exercise lines
     def exercise_line(self, meta, c):
@@ -143,11 +181,48 @@ class AstBuilder(Transformer):
     tempo = _detail("tempo", _atom)
     band = _detail("band", _atom)
 
+    @staticmethod
+    def _progress(direction: str, taper: bool, meta, c) -> ast.Progress:
+        value, by, over, weekly = c
+        if isinstance(value, Token):
+            value = _sets_or_amount(value)
+        return ast.Progress(
+            direction,
+            value,
+            over,
+            meta_span(meta),
+            taper=taper,
+            by=by,
+            weekly=token_span(weekly) if weekly is not None else None,
+        )
+
+    left_side = _side("left")
+    right_side = _side("right")
+    affected_side = _side("affected")
+    other_side = _side("other")
+    rpe = _detail("rpe", _amount)
+    pain_limit = _detail("pain", _atom)
+
     def progress_from(self, meta, c):
-        return ast.Progress("from", _amount(c[0]), _amount(c[1]), meta_span(meta))
+        return self._progress("from", False, meta, c)
 
     def progress_to(self, meta, c):
-        return ast.Progress("to", _amount(c[0]), _amount(c[1]), meta_span(meta))
+        return self._progress("to", False, meta, c)
+
+    def taper_from(self, meta, c):
+        return self._progress("from", True, meta, c)
+
+    def taper_to(self, meta, c):
+        return self._progress("to", True, meta, c)
+
+    progress_load = _detail("load", _amount)
+    progress_band = _detail("band", _atom)
+
+    def progress_by(self, meta, c):
+        return _amount(c[0])
+
+    def progress_over(self, meta, c):
+        return _amount(c[0])
 
     # ---- frequency
     def daily(self, meta, c):
@@ -166,3 +241,11 @@ class AstBuilder(Transformer):
 
     def every(self, meta, c):
         return ast.Every(_amount(c[0]), meta_span(meta))
+
+    def every_other_day(self, meta, c):
+        span = meta_span(meta)
+        return ast.Every(ast.Amount(parse_quantity("2d"), span), span)
+
+    def weekdays(self, meta, c):
+        span = meta_span(meta)
+        return ast.OnDays(tuple(ast.Atom(day, span) for day in ("mon", "tue", "wed", "thu", "fri")), span)

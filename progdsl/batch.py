@@ -9,11 +9,16 @@ and the decision between two programs of the same name are the same whatever the
 number of workers.
 
 A file with errors writes nothing; a backend that raises, or a file that cannot
-be written, is reported and the other backends and files go on.
+be written, is reported and the other backends and files go on. Outputs are
+rendered in a helper process (`progdsl.pool.Helper`, a fork of the process
+compiling the programs) that is killed when a render takes longer than
+`BuildSettings.backend_timeout`: a backend that hangs, crashes or exits costs
+only its own output for that program.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,12 +29,16 @@ from typing import TYPE_CHECKING
 from . import plugins
 from .backends import RenderOptions, check_backend, render
 from .compiler import Result, load_bytes, plan_of
-from .output import WriteError, prepare_folder, read_previous, write_atomically
+from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
 from .parser import read_file
-from .pool import RECYCLE_AFTER, map_in_order
+from .pool import RECYCLE_AFTER, Helper, Raised, Stopped, TimedOut, isolation_available, map_in_order
+
+BACKEND_TIMEOUT = 120.0  # seconds one backend may take over one program: ten times a year-long handout
 
 if TYPE_CHECKING:
     from .backends import Backend
+    from .clients import ClientRow
+    from .plan import Plan
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,7 @@ class BuildSettings:
     overrides: Mapping[str, object] = field(default_factory=dict)
     timestamp: dt.datetime | None = None
     registries: tuple[str, ...] = ()  # `--registry` paths, added to every program's
+    backend_timeout: float | None = BACKEND_TIMEOUT  # seconds per render; None renders in this process, unguarded
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,16 @@ class Failed:
     message: str
 
 
-Event = Checked | Written | Failed
+@dataclass(frozen=True)
+class Noted:
+    """Something the user should know that did not stop an output."""
+
+    path: str
+    backend: str
+    message: str
+
+
+Event = Checked | Written | Failed | Noted
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,7 @@ class Rendered:
     backend: str
     output: Path
     data: bytes
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,25 +135,73 @@ def backend_for(plugin: plugins.Plugin) -> Backend:
     return check_backend(plugin, plugins.load(plugin))
 
 
-def compile_program(path: str, backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Compiled:
-    """Check, plan and render one program with each backend, writing nothing."""
-    try:
-        data = read_file(path)
-    except OSError as exc:
-        return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
-    plan, result = plan_of(load_bytes(data, path, registries=settings.registries), settings.start)
+def compile_program(
+    path: str,
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    *,
+    data: bytes | None = None,
+    name: str | None = None,
+    client: ClientRow | None = None,
+) -> Compiled:
+    """Check, plan and render one program with each backend, writing nothing.
+
+    `data` is the program when it is not read from `path` (standard input, whose `path`
+    is `<stdin>`); `name` is what the outputs are called instead of the file's stem;
+    `client` makes the program that client's (`progdsl.clients`), its outputs named
+    after the program and the client.
+    """
+    if data is None:
+        try:
+            data = read_file(path)
+        except OSError as exc:
+            return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
+    adjust = client.apply if client is not None else None
+    plan, result = plan_of(load_bytes(data, path, registries=settings.registries, adjust=adjust), settings.start)
     if plan is None:  # errors, or a plan that would end after the latest day (E125)
         return Compiled(path, Checked(path, result))
+    if name is not None or client is not None:
+        stem = name or plan.name
+        plan = dataclasses.replace(plan, output_name=f"{stem}-{client.slug}" if client else stem)
     outputs: list[Rendered | Failed] = []
     for plugin in backends:
         try:
             backend = backend_for(plugin)
             output = settings.folder / f"{plan.name}{backend.suffix}"
-            options = RenderOptions(settings.overrides, settings.timestamp, read_previous(output))
-            outputs.append(Rendered(plugin.name, output, render(backend, plan, options)))
+            try:
+                previous, note = read_previous(output), None
+            except PreviousUnread as exc:
+                previous, note = None, f"{exc}: the new one is made as if it were not there"
+            options = RenderOptions(settings.overrides, settings.timestamp, previous)
+            data = _render(plugin, plan, options, settings.backend_timeout)
+            outputs.append(Rendered(plugin.name, output, data, note))
         except plugins.PluginError as exc:
             outputs.append(Failed(path, plugin.name, str(exc)))
     return Compiled(path, Checked(path, result), plan.name, tuple(outputs))
+
+
+_helper = Helper()  # renders this process's outputs when a time limit applies
+
+
+def _render(plugin: plugins.Plugin, plan: Plan, options: RenderOptions, limit: float | None) -> bytes:
+    """The plugin's output for a plan, rendered in this process's helper when there is a
+    `limit`; raises PluginError naming the backend when it fails, runs out of time or dies."""
+    if limit is None or not isolation_available():
+        return render(backend_for(plugin), plan, options)
+    try:
+        return _helper.call(partial(_render_in_helper, plugin, plan, options), limit)
+    except Raised as exc:  # the PluginError raised in the helper, with its message
+        raise plugins.PluginError(str(exc)) from None
+    except TimedOut:
+        raise plugins.PluginError(
+            f"backend '{plugin.name}' was stopped after {limit:g} s without finishing (the limit is --backend-timeout)"
+        ) from None
+    except Stopped as exc:
+        raise plugins.PluginError(f"backend '{plugin.name}' failed: {exc}") from None
+
+
+def _render_in_helper(plugin: plugins.Plugin, plan: Plan, options: RenderOptions) -> bytes:
+    return render(backend_for(plugin), plan, options)
 
 
 def compile_programs(
@@ -148,7 +216,16 @@ def compile_programs(
     if jobs > 1 and len(paths) > 1:
         work = partial(compile_program, backends=backends, settings=settings)
         return map_in_order(work, paths, jobs, died=_died, preload=["progdsl.batch"], recycle_after=recycle_after)
-    return (compile_program(path, backends, settings) for path in paths)
+    return _here(paths, backends, settings)
+
+
+def _here(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Iterator[Compiled]:
+    """`compile_program` for every path in this process; its helper leaves at the end."""
+    try:
+        for path in paths:
+            yield compile_program(path, backends, settings)
+    finally:
+        _helper.close()
 
 
 def build_files(
@@ -159,6 +236,77 @@ def build_files(
     claimed: dict[str, str] = {}  # output name -> the program that claimed it
     for program in compile_programs(paths, backends, settings, jobs):
         yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
+
+
+def build_named(
+    path: str,
+    name: str,
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    data: bytes | None = None,
+) -> Report:
+    """Build one program whose outputs are called `name`: a file, or `data` read from
+    standard input (`path` is then what messages call it, `<stdin>`)."""
+    program = compile_program(path, backends, settings, data=data, name=name)
+    return Report(program.path, tuple(_write(program, settings.folder, {})))
+
+
+def build_for_clients(
+    path: str,
+    clients: Sequence[ClientRow],
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    jobs: int = 1,
+    clients_file: str = "",
+) -> Iterator[Report]:
+    """Build one protocol once per client into `settings.folder`: first a report of the
+    protocol's own check, then one per client in the order given. Nothing is built when
+    the protocol has errors. A client's report holds only what its own values add to the
+    protocol's diagnostics, so a warning about the protocol is shown once, not per client."""
+    try:
+        data = read_file(path)
+    except OSError as exc:
+        yield Report(path, (Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"),))
+        return
+    protocol = load_bytes(data, path, registries=settings.registries)
+    yield Report(path, (Checked(path, protocol),))
+    if not protocol.ok:
+        return
+    shown = set(protocol.diagnostics)
+    work = partial(_compile_for_client, path=path, data=data, backends=backends, settings=settings, where=clients_file)
+    if jobs > 1 and len(clients) > 1:
+        died = partial(_client_died, path=path, where=clients_file)
+        compiled = map_in_order(work, clients, jobs, died=died, preload=["progdsl.batch"])
+    else:
+        compiled = (work(client) for client in clients)
+    claimed: dict[str, str] = {}
+    for program in compiled:
+        checked = program.checked
+        if isinstance(checked, Checked):
+            news = tuple(d for d in checked.result.diagnostics if d not in shown)
+            checked = Checked(checked.path, dataclasses.replace(checked.result, diagnostics=news))
+        program = dataclasses.replace(program, checked=checked)
+        yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
+
+
+def client_label(path: str, client: ClientRow, where: str) -> str:
+    """What messages call one client's build: `knee.prog for Sam Lee (clients.csv:3)`."""
+    return f"{path} for {client.client} ({where}:{client.line})"
+
+
+def _compile_for_client(
+    client: ClientRow, path: str, data: bytes, backends: Sequence[plugins.Plugin], settings: BuildSettings, where: str
+) -> Compiled:
+    compiled = compile_program(path, backends, settings, data=data, client=client)
+    label = client_label(path, client, where)
+    checked = compiled.checked
+    checked = dataclasses.replace(checked, path=label)
+    outputs = tuple(dataclasses.replace(o, path=label) if isinstance(o, Failed) else o for o in compiled.outputs)
+    return dataclasses.replace(compiled, path=label, checked=checked, outputs=outputs)
+
+
+def _client_died(client: ClientRow, path: str, where: str) -> Compiled:
+    return _died(client_label(path, client, where))
 
 
 def _died(path: str) -> Compiled:
@@ -188,6 +336,8 @@ def _write(program: Compiled, folder: Path, claimed: dict[str, str]) -> Iterable
         if isinstance(output, Failed):
             yield output
             continue
+        if output.note is not None:
+            yield Noted(path, output.backend, output.note)
         try:
             write_atomically(output.output, output.data)
         except WriteError as exc:

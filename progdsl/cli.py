@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -120,6 +121,29 @@ def _rule_codes(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return codes
 
 
+# ---- shell completion (docs/editors.md): values a shell can offer after TAB ----------------
+
+
+def _complete_exercises(ctx, param, incomplete: str) -> list[str]:
+    from .registry import builtin_registry
+
+    return [e.id for e in builtin_registry() if e.id.startswith(incomplete)]
+
+
+def _complete_codes(ctx, param, incomplete: str) -> list[str]:
+    from .codes import ERROR_CODES
+    from .rules import catalog
+
+    codes = [*ERROR_CODES, *(rule.code for rule in catalog().rules)]
+    return [code for code in codes if code.startswith(incomplete.upper())]
+
+
+def _complete_backends(ctx, param, incomplete: str) -> list[str]:
+    from . import plugins
+
+    return [p.name for p in plugins.discover(plugins.BACKENDS) if p.name.startswith(incomplete)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progdsl")
 def main() -> None:
@@ -143,6 +167,7 @@ def main() -> None:
     multiple=True,
     metavar="CODE",
     callback=_rule_codes,
+    shell_complete=_complete_codes,
     help="Run only these safety rules: codes or prefixes (S4 is a family); repeatable or comma-separated.",
 )
 @click.option(
@@ -150,6 +175,7 @@ def main() -> None:
     multiple=True,
     metavar="CODE",
     callback=_rule_codes,
+    shell_complete=_complete_codes,
     help="Skip these safety rules: codes or prefixes; repeatable or comma-separated.",
 )
 @_REGISTRY
@@ -217,9 +243,16 @@ def exercises(query: str, region: str | None, equipment: str | None, registries:
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", shell_complete=_complete_exercises)
+@click.option(
+    "--figure",
+    "figure_path",
+    metavar="FILE.svg",
+    type=click.Path(dir_okay=False),
+    help="Draw its figure from its pose data into FILE.svg instead (docs/figures.md).",
+)
 @_REGISTRY
-def exercise(name: str, registries: tuple[str, ...]) -> None:
+def exercise(name: str, figure_path: str | None, registries: tuple[str, ...]) -> None:
     """Show one exercise in full: doses, ranges, instructions, cautions, variants, and where it comes from."""
     from .terminal import console, exercise_detail
     from .wording import did_you_mean
@@ -229,7 +262,79 @@ def exercise(name: str, registries: tuple[str, ...]) -> None:
     if found is None:
         hint = did_you_mean(registry.suggest(name)) or "`progdsl exercises` lists them all"
         raise click.BadParameter(f"unknown exercise `{name}`; {hint}", param_hint="NAME")
-    console().print(exercise_detail(found, registry))
+    if figure_path is None:
+        console().print(exercise_detail(found, registry))
+        return
+    if found.figure is None:
+        raise click.ClickException(
+            f"`{found.id}` has no pose data to draw"
+            + (f" (its picture is {found.image})" if found.image else "")
+            + "; docs/figures.md shows how to add a ["
+            + found.id
+            + ".figure] table"
+        )
+    from .figures import render_table
+    from .output import WriteError, write_atomically
+
+    try:
+        write_atomically(Path(figure_path), render_table(found.figure))
+    except WriteError as exc:
+        raise click.ClickException(str(exc)) from None
+    _say(f"wrote {figure_path}")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="The folder to write ID.svg into, one for each exercise with pose data.",
+)
+@click.option(
+    "--contact-sheet",
+    "sheet",
+    metavar="FILE.png|FILE.pdf",
+    type=click.Path(dir_okay=False),
+    help="Also print every figure with its id under it on one sheet (PNG needs pdftoppm).",
+)
+@_REGISTRY
+def figures(folder: str, sheet: str | None, registries: tuple[str, ...]) -> None:
+    """Draw the figure of every exercise that has pose data (docs/figures.md)."""
+    from .figures import render_table
+    from .output import WriteError, prepare_folder, write_atomically
+
+    registry = _registry(registries)
+    drawn = [(e.id, render_table(e.figure)) for e in registry if e.figure is not None]
+    if sheet and not sheet.lower().endswith((".png", ".pdf")):
+        raise click.BadParameter("give a .png or .pdf file", param_hint="--contact-sheet")
+    data = None
+    if sheet:  # made before anything is written, so a failure leaves nothing half done
+        from .figures.sheet import NoPdftoppm, sheet_pdf, sheet_png
+
+        if not Path(sheet).absolute().parent.is_dir():
+            raise click.ClickException(f"cannot write {sheet}: the folder does not exist")
+        data = sheet_pdf(drawn)
+        if sheet.lower().endswith(".png"):
+            try:
+                data = sheet_png(data)
+            except NoPdftoppm:
+                raise click.ClickException(
+                    "a PNG contact sheet needs pdftoppm (poppler-utils); write a .pdf sheet instead"
+                ) from None
+    try:
+        prepare_folder(Path(folder))
+        for id, svg in drawn:
+            write_atomically(Path(folder) / f"{id}.svg", svg)
+        if sheet and data is not None:
+            write_atomically(Path(sheet), data)
+    except WriteError as exc:
+        raise click.ClickException(str(exc)) from None
+    _say(f"wrote {len(drawn)} figures to {folder}; {len(registry) - len(drawn)} exercises have no pose data yet")
+    if sheet:
+        _say(f"wrote {sheet}")
 
 
 @main.command(name="rules")
@@ -251,8 +356,18 @@ def list_rules(output_format: str) -> None:
     if output_format == "json":
         import json
 
+        from .rules import SOURCE_SECTION
+        from .sources import load
+
         records = [
-            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary} for r in found.rules
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "sources": load().citations(r.sections().get(SOURCE_SECTION, "")),
+            }
+            for r in found.rules
         ]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif output_format == "markdown":
@@ -266,7 +381,7 @@ def list_rules(output_format: str) -> None:
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", shell_complete=_complete_codes)
 def explain(code: str) -> None:
     """Explain one code, E201 or S201 (or a name such as unknown-exercise): what it means, an example, the fix."""
     from .codes import ERROR_CODES
@@ -309,6 +424,20 @@ class _Duration(click.ParamType):
         if seconds > most * 60:
             self.fail(f"'{value}' is more than progdsl accepts (at most {most:,} minutes, a week)", param, ctx)
         return seconds
+
+
+class _TimeOfDay(click.ParamType):
+    """A time of day such as `08:00`, kept as `HH:MM` like the `reminder_at` setting."""
+
+    name = "time"
+
+    def convert(self, value, param, ctx) -> str:
+        from .settings import time_of_day
+
+        try:
+            return time_of_day(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a time of day on the 24-hour clock such as 08:00 or 19:30", param, ctx)
 
 
 class _Date(click.ParamType):
@@ -412,12 +541,59 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
 ON_REQUEST = ("summary",)
 
 
+@dataclass
+class _Tally:
+    """What one build did, for the summary line."""
+
+    written: int = 0
+    failed: int = 0
+    invalid: int = 0
+    built: int = 0
+    warned: int = 0
+    on_terminal: bool = False
+
+
+def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0) -> _Tally:
+    """Print each diagnostic, file written and failure of a build as it comes, and count them.
+    `by_client`: the reports are a protocol's check, then one per client (`--clients`)."""
+    from .batch import Checked, Failed, Noted, Written
+
+    tally = _Tally(invalid=invalid)
+    with _progress_bar(total) as advance:
+        for report in reports:
+            for event in report.events:
+                if isinstance(event, Checked):
+                    if by_client and report.path != _PROTOCOL_CHECK and event.result.diagnostics:
+                        _say(f"{event.path}:", err=True)  # what this client's own values bring
+                    _print_diagnostics(event.result)
+                    if not event.result.ok:
+                        tally.invalid += 1
+                        _say(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
+                elif isinstance(event, Written):
+                    tally.written += 1
+                    _say(f"wrote {event.output}")
+                elif isinstance(event, Failed):
+                    tally.failed += 1
+                    _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
+                elif isinstance(event, Noted):
+                    _say(f"{_style('note:', 'help')} {event.path}: {event.message}", err=True)
+            if report.path == _PROTOCOL_CHECK:
+                continue  # the protocol's own check, before its clients: not one of the programs built
+            tally.built += report.ok
+            tally.warned += report.warned
+            if advance:
+                advance()
+        tally.on_terminal = advance is not None
+    return tally
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--to",
     "backend_names",
     multiple=True,
+    shell_complete=_complete_backends,
     metavar="NAME",
     help="Backend to build with; repeat for several (default: every built-in one). `progdsl plugins` lists them.",
 )
@@ -436,6 +612,12 @@ ON_REQUEST = ("summary",)
     type=_Duration(),
     metavar="DURATION",
     help="Calendar reminder this long before each timed session, such as 15m (overrides `set reminder`).",
+)
+@click.option(
+    "--reminder-at",
+    type=_TimeOfDay(),
+    metavar="HH:MM",
+    help="Time of day to remind of each session without a time, such as 08:00 (overrides `set reminder_at`).",
 )
 @click.option("--no-reminder", is_flag=True, help="No calendar reminders (overrides `set reminder`).")
 @click.option(
@@ -466,6 +648,29 @@ ON_REQUEST = ("summary",)
     metavar="N",
     help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).",
 )
+@click.option(
+    "--name",
+    "output_name",
+    metavar="NAME",
+    help="What to call the outputs (NAME.json, NAME.ics, ...) instead of the file's name; needed with `-`.",
+)
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="CSV",
+    help="Build the one program given once per client listed in this CSV file (docs/batch.md).",
+)
+@click.option(
+    "--backend-timeout",
+    type=click.FloatRange(min=0),
+    default=120,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a backend that works longer than this on one program: only that output is lost. "
+    "Backends render in a helper process, killed at the limit or when it crashes; "
+    "0 renders in the building process, with no limit.",
+)
 @_REGISTRY
 def build(
     paths,
@@ -479,27 +684,50 @@ def build(
     pdf_variant,
     template_dir,
     jobs,
+    reminder_at,
+    output_name,
+    clients_file,
+    backend_timeout,
     registries,
 ) -> None:
     """Build outputs from program files (or folders of them): NAME.json, NAME.ics, NAME.html, NAME.pdf.
+
+    `-` reads one program from standard input; `--name` then says what to call its outputs.
+    With `--clients CSV`, the one program given is built for each client in the file:
+    PROGRAM-CLIENT.json and so on.
 
     A file with errors writes nothing. One bad file, backend or output does not stop
     the others; the exit status is then 1. Every file is written whole or not at all.
     """
     import os
+    from dataclasses import replace
 
     from . import plugins
-    from .batch import BuildSettings, Checked, Failed, Written, build_files
+    from .batch import BuildSettings, build_files, build_named
 
-    if "-" in paths:
+    if "-" in paths and len(paths) > 1:
+        raise click.BadParameter("`-` reads one program from standard input; give it alone", param_hint="PATH")
+    if "-" in paths and not output_name:
         raise click.BadParameter(
-            "build reads program files; standard input gives no name for the outputs", param_hint="PATH"
+            "standard input has no file name to call the outputs after: add --name NAME, such as --name sam-lee",
+            param_hint="PATH",
         )
+    if output_name is not None:
+        _check_output_name(output_name)
+    if (output_name or clients_file) and (len(paths) > 1 or Path(paths[0]).is_dir()):
+        option = "--clients" if clients_file else "--name"
+        raise click.BadParameter(f"{option} goes with one program file, not several", param_hint="PATH")
+    if clients_file and paths[0] == "-":
+        raise click.BadParameter("--clients builds a program file; save the program first", param_hint="PATH")
     if reminder is not None and no_reminder:
         raise click.UsageError("give --reminder or --no-reminder, not both")
     overrides = {}
+    if reminder_at is not None and no_reminder:
+        raise click.UsageError("give --reminder-at or --no-reminder, not both")
     if reminder is not None or no_reminder:
         overrides["reminder"] = reminder
+    if reminder_at is not None:
+        overrides["reminder_at"] = reminder_at
     if page_size:
         overrides["page_size"] = page_size.lower()
     if large_print:
@@ -511,48 +739,150 @@ def build(
     settings = BuildSettings(
         output_dir, start, overrides, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
     )
+    settings = replace(settings, backend_timeout=backend_timeout or None)  # 0: no limit
     programs = list(dict.fromkeys(_program_paths(paths)))
+    names = list(dict.fromkeys(backend_names)) or [
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
+    ]
+    clients, invalid_rows = [], 0
+    if clients_file:
+        clients, invalid_rows = _read_clients(clients_file)
+    backends, problems = _load_backends(names)
+    for problem in problems:
+        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
+
+    workers = jobs or os.cpu_count() or 1
+    if clients_file:
+        reports = _client_reports(programs[0], clients, backends, settings, workers, clients_file)
+        programs = [f"{programs[0]} for {client.client}" for client in clients]
+    elif output_name:
+        data = None
+        if programs[0] == "-":
+            from .parser import read_limited
+
+            data, programs = read_limited(sys.stdin.buffer), ["<stdin>"]
+        reports = iter([build_named(programs[0], output_name, backends, settings, data)])
+    else:
+        reports = build_files(programs, backends, settings, workers)
+    tally = _say_build(reports, len(programs), by_client=bool(clients_file), invalid=invalid_rows)
+    if tally.on_terminal:
+        unavailable = f", {len(problems)} backend(s) unavailable" if problems else ""
+        click.echo(
+            f"{tally.built} of {len(programs)} program(s) built, {len(programs) - tally.built} failed, "
+            f"{tally.warned} with warnings; {tally.written} file(s) written{unavailable}",
+            err=True,
+        )
+    elif problems or tally.failed or tally.invalid:
+        click.echo(
+            f"{tally.written} written, {tally.failed} failed, {len(problems)} backend(s) unavailable, "
+            f"{tally.invalid} file(s) with errors",
+            err=True,
+        )
+    if problems or tally.failed or tally.invalid:
+        sys.exit(EXIT_ERRORS)
+
+
+def _check_output_name(name: str) -> None:
+    """`--name` is a file name without a folder or a suffix of its own."""
+    if not name.strip() or name in (".", "..") or any(ch in name for ch in "/\\\0") or name.startswith("-"):
+        raise click.BadParameter(
+            f"'{name}' is not a name for files; give a plain name such as sam-lee (no folder, no suffix)",
+            param_hint="--name",
+        )
+
+
+def _read_clients(clients_file: str):
+    """The clients in a CSV file, its diagnostics printed; and how many of its rows are not built."""
+    from .clients import read_clients
+    from .diagnostics import render_text
+    from .parser import read_limited
+
+    try:
+        with open(clients_file, "rb") as stream:
+            data = read_limited(stream)
+    except OSError as exc:
+        raise click.FileError(clients_file, exc.strerror) from exc
+    source, clients, diagnostics = read_clients(data, clients_file)
+    for diagnostic in diagnostics:
+        _say(render_text(diagnostic, source, style=_style) + "\n", err=True)
+    if diagnostics and not clients:
+        _say(f"{_style('error:', 'error')} {clients_file}: no client is built", err=True)
+    return clients, len({d.span.line for d in diagnostics})  # rows not built (or the whole file)
+
+
+# Marks the report of a protocol's own check in a build for clients (`build --clients`).
+_PROTOCOL_CHECK = "<protocol>"
+
+
+def _client_reports(path, clients, backends, settings, jobs, clients_file):
+    """`batch.build_for_clients`, its first report (the protocol's check) marked as such."""
+    import dataclasses
+
+    from .batch import build_for_clients
+
+    reports = build_for_clients(path, clients, backends, settings, jobs, clients_file)
+    first = next(reports, None)
+    if first is not None:
+        yield dataclasses.replace(first, path=_PROTOCOL_CHECK)
+    yield from reports
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--to",
+    "backend_names",
+    multiple=True,
+    shell_complete=_complete_backends,
+    metavar="NAME",
+    help="Backend to build with; repeat for several (default: every built-in one).",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write NAME.SUFFIX into; created when missing.",
+)
+@_START
+@_REGISTRY
+def watch(paths, backend_names, output_dir, start, registries) -> None:
+    """Build programs now and again each time one is saved, printing diagnostics; Ctrl-C stops.
+
+    A change to a registry, project config, included program or clients file builds
+    every watched program again.
+    """
+    import datetime as dt
+
+    from . import plugins
+    from .batch import BuildSettings, build_files
+    from .watch import changes
+
+    settings = BuildSettings(
+        output_dir, start, {}, _source_date_epoch(), tuple(str(Path(r).resolve()) for r in registries)
+    )
+    programs = list(dict.fromkeys(_program_paths(paths)))
+    if "-" in programs:
+        raise click.BadParameter("watch reads program files, not standard input", param_hint="PATH")
     names = list(dict.fromkeys(backend_names)) or [
         plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
     ]
     backends, problems = _load_backends(names)
     for problem in problems:
         click.echo(f"{_style('error:', 'error')} {problem}", err=True)
-
-    written = failed = invalid = built = warned = 0
-    with _progress_bar(len(programs)) as advance:
-        for report in build_files(programs, backends, settings, jobs or os.cpu_count() or 1):
-            for event in report.events:
-                if isinstance(event, Checked):
-                    _print_diagnostics(event.result)
-                    if not event.result.ok:
-                        invalid += 1
-                        _say(f"{_style('error:', 'error')} {event.path}: not built, it has errors", err=True)
-                elif isinstance(event, Written):
-                    written += 1
-                    _say(f"wrote {event.output}")
-                elif isinstance(event, Failed):
-                    failed += 1
-                    _say(f"{_style('error:', 'error')} {event.path}: {event.message}", err=True)
-            built += report.ok
-            warned += report.warned
-            if advance:
-                advance()
-    if advance:  # on a terminal
-        unavailable = f", {len(problems)} backend(s) unavailable" if problems else ""
-        click.echo(
-            f"{built} of {len(programs)} program(s) built, {len(programs) - built} failed, "
-            f"{warned} with warnings; {written} file(s) written{unavailable}",
-            err=True,
-        )
-    elif problems or failed or invalid:
-        click.echo(
-            f"{written} written, {failed} failed, {len(problems)} backend(s) unavailable, "
-            f"{invalid} file(s) with errors",
-            err=True,
-        )
-    if problems or failed or invalid:
-        sys.exit(EXIT_ERRORS)
+    try:
+        for again in changes(programs):
+            if not again:  # the watcher runs: build everything once, then only what changes
+                _say_build(build_files(programs, backends, settings, 1), len(programs))
+                click.echo(f"watching {len(programs)} program(s) for changes; press Ctrl-C to stop", err=True)
+                continue
+            click.echo(f"[{dt.datetime.now():%H:%M:%S}] changed: building {len(again)} program(s) again", err=True)
+            _say_build(build_files(again, backends, settings, 1), len(again))
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped watching", err=True)
 
 
 @main.command()
@@ -585,6 +915,14 @@ def list_plugins() -> None:
     for group, kind in plugins.GROUPS.items():
         if not any(plugin.group == group for plugin in found):
             out.print(f"No {kind}s installed (entry-point group {group}).")
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server on standard input and output, for an editor (docs/editors.md)."""
+    from .lsp import serve
+
+    serve()
 
 
 @main.command()

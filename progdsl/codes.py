@@ -859,7 +859,672 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
                 clam_shell 3x20 each side band green rest 30-60s allow S102 "Client is used to high repetitions"
         """,
     ),
+    # ---- include (progdsl.include) ----------------------------------------------
+    ErrorCode(
+        "E161",
+        "include-not-found",
+        "An `include` line names a file that does not exist or cannot be read.",
+        """
+        What it means
+            `include "FILE.prog"` takes the phases of another program file, a protocol.
+            The path is relative to the file that has the `include` line (to the working
+            folder for a program read from standard input), and there is no readable
+            file at that path.
+
+        Example
+            program "Knee for Sam"
+            include "protocols/no_such_protocol.prog"
+            phase "Warm up" 1w daily:
+              walking 10min
+
+        Fix
+            program "Knee for Sam"
+            phase "Warm up" 1w daily:
+              walking 10min
+        """,
+    ),
+    ErrorCode(
+        "E162",
+        "include-cycle",
+        "Files include each other in a loop.",
+        """
+        What it means
+            A file includes itself, directly or through other files: `a.prog` includes
+            `b.prog`, which includes `a.prog` again. Its phases would never end. The
+            message lists the files in the loop, and the caret is on the `include` line
+            that closes it.
+
+        Example
+            A file `knee.prog` with the line `include "knee.prog"`, or two protocols that
+            each include the other.
+
+        Fix
+            Remove the `include` line that closes the loop. Phases that two protocols
+            share can go in a third file that both include.
+        """,
+    ),
+    ErrorCode(
+        "E163",
+        "include-not-a-file",
+        "An `include` line names a folder, or something else that is not a file.",
+        """
+        What it means
+            An `include` takes one program file. The path names a folder (or a device, a
+            pipe or another special file), which progdsl does not read as a program.
+
+        Example
+            `include "protocols"`, where protocols is the folder that holds the files.
+
+        Fix
+            Name the file in the folder: `include "protocols/acl_early.prog"`.
+        """,
+    ),
+    ErrorCode(
+        "E164",
+        "include-too-large",
+        "A program includes more than 32 files, or more than 2,000,000 bytes together.",
+        """
+        What it means
+            A program and every file it includes, directly or through other files, are
+            held to the limits of one program: at most 32 included files, and at most
+            2,000,000 bytes together. Real protocols come nowhere near either; passing
+            them usually means an include that repeats.
+
+        Example
+            A chain of protocols each including the next, 40 files long.
+
+        Fix
+            Join protocols that are always used together into one file, and check for a
+            file included more often than meant.
+        """,
+    ),
+    ErrorCode(
+        "E165",
+        "include-without-phases",
+        "An included file has no phases.",
+        """
+        What it means
+            An included file is a protocol: what it brings is its phases, after the
+            including file's own. This file has none, so the `include` would add
+            nothing but header lines, which is most likely the wrong file.
+
+        Example
+            `include "cautions.prog"`, where cautions.prog holds only `caution` lines.
+
+        Fix
+            Include the protocol file that has the phases, or move the header lines into
+            the program itself.
+        """,
+    ),
+    # ---- a clients file (progdsl.clients, `progdsl build --clients`) ----------------
+    ErrorCode(
+        "E166",
+        "clients-file-unreadable",
+        "A clients file is not UTF-8 CSV text, is empty or is too large.",
+        """
+        What it means
+            `progdsl build PROGRAM --clients CLIENTS.csv` reads a CSV file saved as UTF-8,
+            with a first row of column names and a row per client. This file cannot be
+            read that way: it is in another encoding, it is not CSV, it holds no rows, or
+            it is larger than a program may be. No client is built.
+
+        Example
+            A spreadsheet saved as "CSV (Windows)": the name Zoë is stored as a byte that
+            is not UTF-8.
+
+        Fix
+            Save the spreadsheet again as "CSV UTF-8 (comma delimited)".
+        """,
+    ),
+    ErrorCode(
+        "E167",
+        "clients-column",
+        "A clients file has no `client` column, a column progdsl does not know, or a value past the last column.",
+        """
+        What it means
+            The first row of a clients file names its columns: `client` (required),
+            `start`, `time`, `timezone` and `affected`, in any order. A column with
+            another name, a column given twice, or no `client` column stops every row,
+            since no row's values could be read for sure. A row with a value past the
+            last named column is not built; the others are.
+
+        Example
+            client,strat
+            Sam Lee,2026-12-07
+
+        Fix
+            client,start
+            Sam Lee,2026-12-07
+        """,
+    ),
+    ErrorCode(
+        "E168",
+        "client-without-name",
+        "A row of a clients file has no client name.",
+        """
+        What it means
+            Every row of a clients file is one client, and its outputs are named after
+            the client. A row whose `client` cell is empty cannot be named, so it is not
+            built; the other rows are.
+
+        Example
+            client,start
+            ,2026-12-07
+
+        Fix
+            client,start
+            Sam Lee,2026-12-07
+        """,
+    ),
+    ErrorCode(
+        "E169",
+        "client-side-unknown",
+        "The `affected` cell of a clients file is not `left` or `right`.",
+        """
+        What it means
+            The `affected` column says which side the client's affected side is, in the
+            place of the program's own `affected` line. It takes `left` or `right`; an
+            empty cell keeps the program's.
+
+        Example
+            client,affected
+            Sam Lee,lft
+
+        Fix
+            client,affected
+            Sam Lee,left
+        """,
+    ),
+    # ---- progressions (v2) -----------------------------------------------------
+    ErrorCode(
+        "E170",
+        "invalid-progression-step",
+        "A `by STEP` that is not a step of what the progression moves.",
+        """
+        What it means
+            `by STEP` sets how far the dose moves at a time: a whole number of the
+            dose's own unit (`by 2` for repetitions, `by 5s` for a hold, `by 1min` for a
+            bout) or of the load's (`by 1kg`). It must be more than zero. A band moves
+            one colour at a time, and sets with repetitions move by whole numbers of
+            both, so neither takes a `by`.
+
+        Example
+            program "Planks"
+            equipment mat
+            phase "Core" 4w on mon wed fri:
+              plank 3x20s rest 60s progress to 30s by 5 weekly
+
+        Fix
+            program "Planks"
+            equipment mat
+            phase "Core" 4w on mon wed fri:
+              plank 3x20s rest 60s progress to 30s by 5s weekly
+        """,
+    ),
+    ErrorCode(
+        "E171",
+        "progression-without-span",
+        "A progression that does not say how long it runs.",
+        """
+        What it means
+            A progression needs its span, `over 4w`, so that the plan can spread the
+            change over the line's sessions. Only a weekly step can do without one:
+            `progress to 30s by 5s weekly` adds 5 s a week until 30 s, and the span
+            follows from the number of steps.
+
+        Example
+            program "Bridges"
+            equipment mat
+            phase "Strength" 3w on mon wed fri:
+              glute_bridge 3x10 rest 60s progress to 12
+
+        Fix
+            program "Bridges"
+            equipment mat
+            phase "Strength" 3w on mon wed fri:
+              glute_bridge 3x10 rest 60s progress to 12 over 3w
+        """,
+    ),
+    ErrorCode(
+        "E172",
+        "weekly-progression-too-short",
+        "A `weekly` progression whose span is one week or less.",
+        """
+        What it means
+            `weekly` keeps the dose the same through each week of the span and changes
+            it when the next week begins. A span of a week or less has no next week,
+            so the dose could never change.
+
+        Example
+            program "Clams"
+            equipment mat
+            phase "Activate" 2w daily:
+              clam_shell 3x12 each side rest 30-60s progress from 10 over 1w weekly
+
+        Fix
+            program "Clams"
+            equipment mat
+            phase "Activate" 2w daily:
+              clam_shell 3x12 each side rest 30-60s progress from 10 over 2w weekly
+        """,
+    ),
+    ErrorCode(
+        "E173",
+        "invalid-load-progression",
+        "A load progression without a starting load, on a `bodyweight` line, or in another unit.",
+        """
+        What it means
+            `progress to load 12kg` moves the weight from the line's own `load` to the
+            one written. The line must say the weight it starts from, in the same unit
+            (kg or lb), and cannot also say `bodyweight` (no added weight).
+
+        Example
+            program "Biceps"
+            equipment dumbbell
+            phase "Strength" 4w on mon thu:
+              biceps_curl 3x10 each side rest 60s progress to load 4kg over 4w
+
+        Fix
+            program "Biceps"
+            equipment dumbbell
+            phase "Strength" 4w on mon thu:
+              biceps_curl 3x10 each side load 3kg rest 60s progress to load 4kg over 4w
+        """,
+    ),
+    ErrorCode(
+        "E174",
+        "invalid-band-progression",
+        "A band progression without a starting band, or to a colour the equipment line does not list.",
+        """
+        What it means
+            `progress to band blue` moves through the client's band colours in the
+            order the `equipment` line lists them, lightest first, from the line's own
+            `band` to the colour written. Both colours must be listed for the same band.
+
+        Example
+            program "Bridges"
+            equipment mat, mini_band(yellow, green)
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x12 band yellow rest 60s progress to band blue over 4w
+
+        Fix
+            program "Bridges"
+            equipment mat, mini_band(yellow, green, blue)
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x12 band yellow rest 60s progress to band blue over 4w
+        """,
+    ),
+    ErrorCode(
+        "E175",
+        "taper-that-rises",
+        "A `taper` whose dose goes up.",
+        """
+        What it means
+            `taper` lowers a dose on purpose, as in a deload week: `taper to 8 over 1w`
+            ends below the written dose. A taper that ends higher is a slip in the
+            number or in the word; building up is written with `progress`.
+
+        Example
+            program "Bridges"
+            equipment mat
+            phase "Deload" 2w on mon wed fri:
+              glute_bridge 3x12 rest 60s taper to 14 over 1w
+
+        Fix
+            program "Bridges"
+            equipment mat
+            phase "Deload" 2w on mon wed fri:
+              glute_bridge 3x12 rest 60s taper to 10 over 1w
+        """,
+    ),
+    ErrorCode(
+        "E176",
+        "invalid-sets-progression",
+        "A progression of sets and repetitions with no sets, or with `by`.",
+        """
+        What it means
+            `progress to 4x12` moves the sets and the amount together, each by whole
+            numbers: it needs at least one set, and takes no `by`.
+
+        Example
+            program "Bridges"
+            equipment mat
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x10 rest 60s progress to 0x12 over 4w
+
+        Fix
+            program "Bridges"
+            equipment mat
+            phase "Strength" 4w on mon thu:
+              glute_bridge 3x10 rest 60s progress to 4x12 over 4w
+        """,
+    ),
     # ---- exercise lines --------------------------------------------------------
+    ErrorCode(
+        "E180",
+        "times-a-day-out-of-range",
+        "A session done more times a day than progdsl plans (1 to 12).",
+        """
+        What it means
+            `2x/day`, `3 times a day` and `twice daily` say how many times a session is done
+            on each of its days. progdsl plans 1 to 12 a day; 0 is not a session, and more
+            than 12 is almost always a typing slip.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 0x/day:
+                chin_tuck 2x10
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 3x/day:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E181",
+        "times-a-day-on-a-line",
+        "How many times a day is written on an exercise line.",
+        """
+        What it means
+            A session is what the client sits down to do, so `3x/day` belongs on the
+            session (or the phase), where its times are planned and each shows in the
+            calendar and the log. An exercise line cannot say it.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10 3x/day
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session "Neck breaks" 3x/day:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E182",
+        "session-times-mismatch",
+        "A per-day session's `at` times do not fit its count, order or day.",
+        """
+        What it means
+            A session done several times a day takes one time (the first; the others
+            follow evenly over the next twelve hours) or one time for each: `2x/day at
+            08:00, 18:00`. The times must run from earliest to latest, and a spread from
+            a late first time must not pass midnight.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 3x/day at 08:00, 18:00:
+                chin_tuck 2x10
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session 3x/day at 08:00, 13:00, 18:00:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E183",
+        "side-not-one-sided",
+        "A side is named for an exercise that works both sides at once, or with `each side`.",
+        """
+        What it means
+            `left`, `right`, `affected side` and `other side` choose the one side a
+            one-sided exercise is done on. An exercise that works both sides at once has
+            no side to choose, and a line cannot say both `each side` and one side.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10 left
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                neck_rotation 2x10 left
+        """,
+    ),
+    ErrorCode(
+        "E184",
+        "affected-side-without-header",
+        "`affected side` or `other side` without an `affected` header line.",
+        """
+        What it means
+            `affected side` means the side the header's `affected left` or `affected
+            right` names, and `other side` the one it does not. Without that line
+            progdsl cannot tell which side is meant.
+
+        Example
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                neck_rotation 2x10 affected side
+
+        Fix
+            program "Neck"
+            affected right
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                neck_rotation 2x10 affected side
+        """,
+    ),
+    ErrorCode(
+        "E185",
+        "affected-not-a-side",
+        "The `affected` header line names something other than left or right.",
+        """
+        What it means
+            `affected` takes `left` or `right`: the side that `affected side` lines mean.
+
+        Example
+            program "Neck"
+            affected both
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10
+
+        Fix
+            program "Neck"
+            equipment chair
+            phase "Settle" 2w:
+              session daily:
+                chin_tuck 2x10
+        """,
+    ),
+    ErrorCode(
+        "E186",
+        "rpe-out-of-range",
+        "An `rpe` off the 0–10 effort scale.",
+        """
+        What it means
+            RPE (rating of perceived exertion) is written on the 0–10 scale: 0 is rest
+            and 10 the hardest effort possible. `rpe 12` is not on it, and a range must
+            run from the lower number to the higher.
+
+        Example
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min rpe 12
+
+        Fix
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min rpe 5-6
+        """,
+    ),
+    ErrorCode(
+        "E187",
+        "pain-limit-out-of-range",
+        "A `pain up to` limit off the 0–10 pain scale.",
+        """
+        What it means
+            `pain up to 3/10` is the most pain the client may feel during and after the
+            exercise, on the 0–10 scale (0 no pain, 10 the worst imaginable). A score
+            above 10, or on another scale, is not read.
+
+        Example
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min pain up to 11/10
+
+        Fix
+            program "Walk"
+            phase "Build" 2w:
+              session daily:
+                walking 20min pain up to 3/10
+        """,
+    ),
+    ErrorCode(
+        "E188",
+        "hold-given-twice",
+        "A `10x10s` dose and a `hold` on the same line.",
+        """
+        What it means
+            For an exercise done as repetitions, `10x10s` is 10 repetitions each held
+            10 seconds. A `hold` on the same line would say the hold a second time.
+
+        Example
+            program "Core"
+            equipment mat
+            phase "Activate" 2w:
+              session daily:
+                abdominal_bracing 10x10s hold 5s
+
+        Fix
+            program "Core"
+            equipment mat
+            phase "Activate" 2w:
+              session daily:
+                abdominal_bracing 10x10s
+        """,
+    ),
+    ErrorCode(
+        "E189",
+        "circuit-rounds-out-of-range",
+        "A circuit of 0 rounds, or of more than 50.",
+        """
+        What it means
+            A circuit's lines are done one after another, round after round. It needs at
+            least one round, and progdsl takes at most 50.
+
+        Example
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 0 rounds:
+                  sit_to_stand 10
+
+        Fix
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10
+        """,
+    ),
+    ErrorCode(
+        "E190",
+        "circuit-holds-a-block",
+        "A circuit holds a session or another circuit, or no exercises.",
+        """
+        What it means
+            A circuit is a block of exercise lines inside a session. A session or a
+            circuit cannot stand inside it, and a circuit needs at least one exercise.
+
+        Example
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  session "Evening":
+                    sit_to_stand 10
+
+        Fix
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10
+        """,
+    ),
+    ErrorCode(
+        "E191",
+        "circuit-line-frequency",
+        "A line inside a circuit has a frequency of its own.",
+        """
+        What it means
+            A circuit's lines are done together, one after another, on the session's
+            days, so a line in it cannot have days of its own.
+
+        Example
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10 on mon
+
+        Fix
+            program "Legs"
+            equipment chair
+            phase "Build" 2w:
+              session on mon wed fri:
+                circuit 3 rounds:
+                  sit_to_stand 10
+        """,
+    ),
+    ErrorCode(
+        "E192",
+        "log-unknown",
+        "A `log` line asks for something the tracking log cannot, or asks twice.",
+        """
+        What it means
+            The tracking log asks for `pain` (the default) and `falls` by name, and
+            anything else written in quotes: `log "Steps walked"`. A word it does not
+            know, an empty text, or the same question twice is refused.
+
+        Example
+            program "Walk"
+            log fall
+            phase "Build" 2w:
+              session daily:
+                walking 20min
+
+        Fix
+            program "Walk"
+            log falls
+            phase "Build" 2w:
+              session daily:
+                walking 20min
+        """,
+    ),
     ErrorCode(
         "E201",
         "unknown-exercise",
@@ -892,13 +1557,17 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
         What it means
             Each exercise is prescribed as repetitions (`3x12`), holds (`3x30s`) or one
             timed bout (`20min`), as the registry says (`progdsl exercise NAME` shows
-            it). A clam shell is repeated, a plank is held, walking is timed.
+            it). A clam shell is repeated, a plank is held, walking is timed. A bout may
+            also be measured in distance or steps (`walking 2km`, `walking 3000 steps`),
+            and repetitions in steps (`tandem_walk 4x10 steps`); an exercise done as
+            repetitions may hold each one (`abdominal_bracing 10x10s`). A distance on a
+            repeated exercise, or minutes on a held one, is not one of its forms.
 
         Example
             program "Clams"
             equipment mat
             phase "Activate" 2w on mon wed fri:
-              clam_shell 3x30s each side rest 60s
+              clam_shell 3x2km each side rest 60s
 
         Fix
             program "Clams"
@@ -1485,6 +2154,155 @@ ERROR_CODES: dict[str, ErrorCode] = _by_code(
             program "Walks"
             phase "Walk" 2w daily:
               walking 20min
+        """,
+    ),
+    ErrorCode(
+        "E311",
+        "unknown-figure-key",
+        "A figure table has a key, or a frame a joint, that the pose format does not have.",
+        """
+        What it means
+            An entry's `[ID.figure]` holds view, base, props, tilt, facing, rests_on, arrow,
+            and either `pose` or `start` and `end`; a frame names joints such as `near_hip` or
+            `far_elbow`. docs/figures.md lists every key and joint with its zero and range.
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbw = 90 }
+            end = { near_shoulder = 150 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+        """,
+    ),
+    ErrorCode(
+        "E312",
+        "invalid-figure-value",
+        "A figure value is of the wrong kind, or names a view, base, prop or body part that does not exist.",
+        """
+        What it means
+            Views are side, front and above; bases are the starting positions of
+            docs/figures.md; a prop is written `name` or `name@part`; joints take numbers of
+            degrees.
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            props = ["wall@shoulderblades"]
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            props = ["wall@shoulders"]
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+        """,
+    ),
+    ErrorCode(
+        "E313",
+        "incomplete-figure",
+        "A figure has no base, or not one `pose` nor a `start` with an `end`.",
+        """
+        What it means
+            A figure needs a `base`, and either one frame (`pose`, for a hold or a stretch) or
+            two (`start`, and `end` with the joints that change).
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 90 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 90 }
+            end = { near_shoulder = 150 }
+        """,
+    ),
+    ErrorCode(
+        "E314",
+        "impossible-pose",
+        "A figure's pose is not one a body takes: a joint beyond its normal range, a part below the floor, or a prop the body does not touch.",
+        """
+        What it means
+            The pose checks use the normal adult joint ranges of docs/figures.md (a knee or an
+            elbow never bends past straight), keep every part on or above the floor, and want
+            each prop to touch the part it names. The message names the first fault; draw the
+            figure with `progdsl exercise ID --figure ID.svg` to see it.
+
+        Example
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = -20 }
+            end = { near_shoulder = 150 }
+
+        Fix
+            [wall_angel]
+            name = "Wall angel"
+            category = "mobility"
+            dose = ["reps"]
+            one_sided = false
+            instructions = ["Stand with your back to a wall and slide your arms up it and down again."]
+
+            [wall_angel.figure]
+            base = "standing"
+            start = { near_shoulder = 90, near_elbow = 20 }
+            end = { near_shoulder = 150 }
         """,
     ),
 )

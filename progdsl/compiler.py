@@ -6,7 +6,7 @@ Each stage returns `(value, diagnostics)`; a stage with errors stops the ones af
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,7 @@ def load_bytes(
     *,
     options: CheckOptions | None = None,
     registries: Sequence[str | Path] = (),
+    adjust: Callable[[model.Program], model.Program] | None = None,
 ) -> Result:
     """Check a program given as bytes; `name` is what diagnostics call the file.
 
@@ -59,6 +60,8 @@ def load_bytes(
 
     A program that binds is then checked by the safety rules; `options` chooses which
     rules run and whether warnings count as errors (`progdsl.rules.CheckOptions`).
+    `adjust` changes the bound program before the rules see it (a client's own values
+    in place of a protocol's, `progdsl.clients`).
     """
     source, diagnostics = decode(data, name)
     if diagnostics or source is None:
@@ -66,14 +69,29 @@ def load_bytes(
     tree, diagnostics = parse(source)
     if tree is None:
         return _result(source, None, diagnostics)
+    expansion = None
+    if any(isinstance(item, ast.Line) and item.keyword == "include" for item in tree.items):
+        from .include import expand
+
+        expansion, diagnostics = expand(tree, source)
+        if has_errors(diagnostics):
+            return _result(source, None, diagnostics)
+        tree = expansion.tree
     if registry is None:
         registry, diagnostics = registry_for(tree, source, registries)
         if registry is None:
-            return _result(source, None, diagnostics)
-    program, diagnostics = resolve(tree, source, registry)
+            return _result(source, None, _located(expansion, diagnostics))
+    program, diagnostics = resolve(tree, expansion.source if expansion else source, registry)
+    if program is not None and adjust is not None:
+        program = adjust(program)
     if program is not None:
         diagnostics = [*diagnostics, *check_program(program, options or CheckOptions())]
-    return _result(source, program, diagnostics)
+    return _result(source, program, _located(expansion, diagnostics))
+
+
+def _located(expansion, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each diagnostic in the file it is about, when the program includes others."""
+    return diagnostics if expansion is None else [expansion.locate(d) for d in diagnostics]
 
 
 def registry_for(

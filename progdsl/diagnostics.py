@@ -66,9 +66,14 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+TAB_WIDTH = 4  # a tab in a shown line becomes spaces up to the next multiple of this
+
+
 def _printable(text: str) -> str:
-    """The line as it can be shown: control characters as visible symbols."""
-    return "".join(ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text)
+    """The line as it can be shown: tabs as spaces, other control characters as visible symbols."""
+    return "".join(ch if ch.isprintable() or ch in " \t" else "\N{REPLACEMENT CHARACTER}" for ch in text).expandtabs(
+        TAB_WIDTH
+    )
 
 
 def render_text(
@@ -95,11 +100,12 @@ def render_text(
         shown = _printable(line_text)
         number = str(span.line)
         pad = " " * len(number)
-        start = min(span.col, len(shown) + 1)
-        end = span.end_col if span.end_line == span.line else len(shown) + 1
-        width = max(1, min(end, len(shown) + 1) - start)
-        lead = _display_width(shown[: start - 1])
-        carets = max(1, _display_width(shown[start - 1 : start - 1 + width]))
+        start = min(span.col, len(line_text) + 1)
+        end = span.end_col if span.end_line == span.line else len(line_text) + 1
+        end = max(start + 1, min(end, len(line_text) + 1))
+        # Columns count characters of the line; a tab before or in the span widens what is shown.
+        lead = _display_width(_printable(line_text[: start - 1]))
+        carets = max(1, _display_width(_printable(line_text[: end - 1])) - lead)
         gutter = style(f"{pad} |", "gutter")
         out += [
             gutter,

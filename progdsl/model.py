@@ -7,13 +7,15 @@ Every part keeps the span of the text it came from, so a rule can point at it.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .registry import Exercise
 from .settings import SETTINGS
 from .source import SourceFile, Span
 from .units import Number, Range
-from .vocabulary import DoseKind, Region
+from .vocabulary import DoseKind, LogItem, Region, Side
 
 # The latest day a program may reach (E125). Well before date's own end (9999-12-31),
 # so that every date a rule or backend works out from a planned day (the day after, a
@@ -91,6 +93,25 @@ def due_days_at_most(frequency: Frequency, days: int) -> int:
             return weeks * count + min(rest, count)
 
 
+# A per-day session without written times (`3x/day`) is spread over the twelve hours from its
+# first time (its `at`, else the program's `time`, else FIRST_TIME): 2x/day at 08:00 and 20:00,
+# 3x/day at 08:00, 14:00 and 20:00. docs/language.md says so.
+FIRST_TIME = dt.time(8, 0)
+SPREAD_MINUTES = 12 * 60
+
+
+def spread_times(first: dt.time, count: int) -> tuple[dt.time, ...] | None:
+    """`count` times evenly over the twelve hours from `first`, to the minute; None when
+    the last would pass midnight."""
+    if count == 1:
+        return (first,)
+    start = first.hour * 60 + first.minute
+    minutes = [start + round(SPREAD_MINUTES * k / (count - 1)) for k in range(count)]
+    if minutes[-1] >= 24 * 60:
+        return None
+    return tuple(dt.time(m // 60, m % 60) for m in minutes)
+
+
 # ---- lines kept on the record -------------------------------------------------
 
 
@@ -116,23 +137,89 @@ class Remark:
 
 @dataclass(frozen=True)
 class Dose:
-    """An amount of repetitions, seconds held or minutes (`kind.unit`), done `sets` times."""
+    """An amount of repetitions, seconds held, minutes, metres or steps (`kind.unit`), done
+    `sets` times. `steps` marks repetitions counted as steps (`tandem_walk 4x10 steps`)."""
 
     kind: DoseKind
     sets: int
     amount: Range
     span: Span
+    steps: bool = False
+
+
+@dataclass(frozen=True)
+class Load:
+    amount: Number
+    unit: str  # kg or lb
+    span: Span
+
+
+class Moves(enum.StrEnum):
+    """What a progression changes: the amount, the sets with the amount, the load or the band."""
+
+    AMOUNT = "amount"
+    SETS = "sets"
+    LOAD = "load"
+    BAND = "band"
 
 
 @dataclass(frozen=True)
 class Progression:
-    """The amount moves from `start` to `end` (same kind as the dose) over `days` days
-    from the first day of the line's phase."""
+    """A line's dose moving over `days` days from the first day of its phase.
+
+    `start` and `end` are the amount (same kind as the dose; the written amount for a
+    load or band progression). The plan works the doses out over the line's own
+    sessions inside the span (`progdsl.plan.progression_doses`): the first has the
+    start, the last the end, and those between move evenly, rounded half up to `step`.
+    """
 
     start: Range
     end: Range
     days: int
     span: Span
+    moves: Moves = Moves.AMOUNT
+    step: Fraction = Fraction(1)  # in the dose's unit, or the load's
+    weekly: bool = False  # the dose changes only at the start of each week of the span
+    stepped: bool = False  # `by STEP weekly` without `over`: one step a week, the span follows
+    taper: bool = False  # goes down on purpose
+    sets: tuple[int, int] | None = None  # sets at the start and the end (Moves.SETS)
+    loads: tuple[Load, Load] | None = None  # Moves.LOAD
+    bands: tuple[str, ...] = ()  # Moves.BAND: the colours from the start's to the end's
+    band_ranks: tuple[int, int] | None = None  # Moves.BAND: both colours' places on the equipment line
+
+    def changes(self) -> list[tuple[Fraction, Fraction]]:
+        """Each thing the progression moves, as (start, end) numbers: the amount (its low end),
+        the sets, the load, the band's place in the client's colours."""
+        found = []
+        if self.moves in (Moves.AMOUNT, Moves.SETS):
+            found.append((Fraction(self.start.low), Fraction(self.end.low)))
+        if self.sets is not None:
+            found.append((Fraction(self.sets[0]), Fraction(self.sets[1])))
+        if self.loads is not None:
+            found.append((Fraction(self.loads[0].amount), Fraction(self.loads[1].amount)))
+        if self.band_ranks is not None:
+            found.append((Fraction(self.band_ranks[0]), Fraction(self.band_ranks[1])))
+        return found
+
+    @property
+    def lowers(self) -> bool:
+        """Whether anything it moves goes down."""
+        return any(end < start for start, end in self.changes())
+
+    @property
+    def raises(self) -> bool:
+        """Whether anything it moves goes up."""
+        return any(end > start for start, end in self.changes())
+
+    @property
+    def flat(self) -> bool:
+        """Whether nothing it moves changes."""
+        return all(end == start for start, end in self.changes())
+
+    @property
+    def weeks(self) -> int:
+        """The weeks the span reaches into (a part week counts)."""
+        return -(-self.days // 7)
 
 
 @dataclass(frozen=True)
@@ -144,15 +231,30 @@ class Seconds:
 
 
 @dataclass(frozen=True)
-class Load:
-    amount: Number
-    unit: str  # kg or lb
+class Band:
+    colour: str
     span: Span
 
 
 @dataclass(frozen=True)
-class Band:
-    colour: str
+class SideOnly:
+    """A one-sided exercise done on one side only: `left`, `right side`, `affected side`."""
+
+    side: Side
+    written: str  # `left`, `affected side`, as the line says it
+    span: Span
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """`circuit "NAME" 3 rounds rest 60s:`: its lines are done one after another, `rounds` times;
+    each line's dose is for one round."""
+
+    name: str | None
+    rounds: int
+    rest: Seconds | None  # between rounds
+    number: int  # its place among its session's circuits, from 1
+    lines: int  # how many exercise lines it holds
     span: Span
 
 
@@ -176,6 +278,15 @@ class Prescription:
     allows: tuple[Allow, ...]
     span: Span
     name_span: Span
+    side: SideOnly | None = None
+    rpe: Range | None = None  # effort, 0–10
+    pain_limit: Number | None = None  # the most pain allowed, out of 10
+    circuit: Circuit | None = None
+
+    @property
+    def total_sets(self) -> int:
+        """Sets in a session: a circuit's line is done once a round."""
+        return self.dose.sets * (self.circuit.rounds if self.circuit else 1)
 
 
 # ---- blocks -------------------------------------------------------------------
@@ -192,6 +303,19 @@ class Session:
     allows: tuple[Allow, ...]
     span: Span
     header: Span  # the `session …:` line, or the phase's for its unnamed session
+    per_day: int = 1  # `3x/day`: done this many times on each of its days
+    times: tuple[dt.time, ...] = ()  # `at 08:00, 18:00` as written; `time` is the first
+
+    def occurrence_times(self, default: dt.time | None) -> tuple[dt.time | None, ...]:
+        """The time of each of the session's occurrences on a day it is done: the written times,
+        else for a per-day session the documented spread (`spread_times`), else its one time
+        or the program's (`default`), which may be None (all day)."""
+        if len(self.times) == self.per_day:
+            return self.times
+        first = self.time or default
+        if self.per_day == 1:
+            return (first,)
+        return spread_times(first or FIRST_TIME, self.per_day) or (first,) * self.per_day
 
     def frequency_for(self, prescription: Prescription) -> Frequency:
         """How often one of this session's lines is done: its own frequency, else the session's.
@@ -222,7 +346,7 @@ class Phase:
         """How many exercise doses the plan holds for this phase, at most: a line's
         due days summed over its lines, without building the plan."""
         return sum(
-            due_days_at_most(session.frequency_for(prescription), self.days)
+            due_days_at_most(session.frequency_for(prescription), self.days) * session.per_day
             for session in self.sessions
             for prescription in session.prescriptions
         )
@@ -261,6 +385,19 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class LogEntry:
+    """A `log` line: what the tracking log asks each session; `item` is None for a `log "TEXT"`."""
+
+    item: LogItem | None
+    text: str
+    span: Span
+
+
+# What the tracking log asks when the program has no `log` line.
+DEFAULT_LOG = (LogItem.PAIN,)
+
+
+@dataclass(frozen=True)
 class Program:
     source: SourceFile
     title: str
@@ -279,6 +416,8 @@ class Program:
     settings: tuple[Setting, ...]
     phases: tuple[Phase, ...]
     surgeries: tuple[Surgery, ...] = ()
+    affected: Side | None = None
+    log: tuple[LogEntry, ...] = ()
 
     @property
     def days(self) -> int:

@@ -64,12 +64,47 @@ def prepare_folder(folder: Path) -> None:
         raise WriteError(f"cannot write into {folder}: it is a file, not a folder")
 
 
-def read_previous(path: Path) -> bytes | None:
-    """The file an output will replace, or None when there is none (or it cannot be read)."""
+PREVIOUS_LIMIT = 64 * 1024 * 1024  # bytes: a year of daily sessions makes a calendar of under half a megabyte
+
+
+class PreviousUnread(Exception):
+    """The file an output will replace is there but was not read; the message says why."""
+
+
+_NOT_THERE = {errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EISDIR}
+
+
+def read_previous(path: Path, limit: int | None = None) -> bytes | None:
+    """The file an output will replace, or None when there is none or it is not a regular file.
+
+    Raises PreviousUnread when it is larger than `limit` bytes (PREVIOUS_LIMIT), or cannot be read
+    (permission denied, an I/O error): the build goes on without it. A FIFO or a
+    device in its place is never opened for reading, so it cannot block the build."""
+    limit = PREVIOUS_LIMIT if limit is None else limit
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        return path.read_bytes() if path.is_file() else None
-    except OSError:
-        return None
+        handle = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return None
+        raise PreviousUnread(f"cannot read {path}, the file it replaces: {_describe(exc)}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        chunks, wanted = [], limit + 1
+        while wanted > 0 and (chunk := os.read(handle, min(wanted, 1 << 20))):
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise PreviousUnread(f"cannot read {path}, the file it replaces: {_describe(exc)}") from exc
+    finally:
+        os.close(handle)
+    if len(data) > limit:
+        raise PreviousUnread(
+            f"{path}, the file it replaces, is larger than {limit // (1024 * 1024)} MB and was not read"
+        )
+    return data
 
 
 def _file_mode(path: Path) -> int:

@@ -25,7 +25,13 @@ the fork server and the workers die with the process that started them
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import select
+import signal
+import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -136,3 +142,186 @@ def map_in_order(
         completed = True
     finally:
         pools.close(cancel=not completed)
+
+
+# ---- calls in a helper process, each with a time limit -----------------------------
+
+
+class Stopped(Exception):
+    """A `Helper` call gave no result: its process ended without one, or ran out of time
+    (`TimedOut`). The message says which, for a person."""
+
+
+class TimedOut(Stopped):
+    """A `Helper` call was still running when its time was up."""
+
+
+class Raised(Exception):
+    """A `Helper` call raised an Exception; the message is its message."""
+
+
+def isolation_available() -> bool:
+    """Whether a `Helper` can run here: it forks, which Windows cannot."""
+    return hasattr(os, "fork")
+
+
+class Helper:
+    """A forked copy of this process that makes calls for it, one at a time, each stopped
+    from outside when it runs past its time limit.
+
+    A call is a picklable function of no arguments (a `functools.partial` of a
+    module-level function) that returns bytes. The helper is forked from this process
+    when the first call comes, so it has everything imported here already; it then
+    keeps what its calls import and cache, so the next call starts warm. A call that
+    raises an Exception comes back as `Raised`. When a call runs past its limit, the
+    helper is killed with its process group (whatever it started); when the helper
+    dies during a call (a crash in a C library, `os._exit`, a signal, a BaseException),
+    the call fails with `Stopped`, saying how it ended. Either way the next call gets a
+    fresh helper. A helper is also replaced after `recycle_after` calls, as pool
+    workers are, and it dies with this process (`progdsl.orphans`) or when this process
+    closes the pipe to it. Ctrl-C stops it as it stops this process.
+    """
+
+    def __init__(self, recycle_after: int = RECYCLE_AFTER * 4):
+        self.recycle_after = recycle_after
+        self.pid: int | None = None
+        self.calls = 0
+        self.to_helper = self.from_helper = -1
+
+    def call(self, function: Callable[[], bytes], limit: float) -> bytes:
+        import pickle
+
+        try:
+            job = pickle.dumps(function)
+        except Exception as exc:  # a bug: something in the call that pickle cannot carry
+            raise Stopped(f"it could not be sent to its process ({type(exc).__name__}: {exc})") from exc
+        if self.pid is None or self.calls >= self.recycle_after:
+            self.close()
+            self._start()
+        self.calls += 1
+        deadline = time.monotonic() + limit
+        try:
+            _send(self.to_helper, job)
+            reply = _receive(self.from_helper, deadline)
+        except OSError:  # the helper had already gone: EPIPE
+            reply = None
+        except BaseException:  # TimedOut, or Ctrl-C here: the helper and what it started go too
+            self.close(kill=True)
+            raise
+        if reply is None:  # it died during the call
+            raise Stopped(_ending(self.close(kill=True)))
+        if reply[:1] == b"X":
+            raise Raised(reply[1:].decode("utf-8", "replace"))
+        return reply[1:]
+
+    def _start(self) -> None:
+        jobs_read, jobs_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns into the caller's code
+            status = 70
+            try:
+                os.close(jobs_write)
+                os.close(replies_read)
+                status = _serve(jobs_read, replies_write)
+            finally:
+                os._exit(status)
+        os.close(jobs_read)
+        os.close(replies_write)
+        self.pid, self.calls = pid, 0
+        self.to_helper, self.from_helper = jobs_write, replies_read
+
+    def close(self, kill: bool = False) -> int:
+        """Let the helper go (it leaves when the pipe to it closes), or kill it; its wait status."""
+        if self.pid is None:
+            return 0
+        pid, self.pid = self.pid, None
+        for handle in (self.to_helper, self.from_helper):
+            with contextlib.suppress(OSError):
+                os.close(handle)
+        if kill:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return 0
+
+
+def _serve(jobs: int, replies: int) -> int:
+    """The helper's loop: a call in, its result out, until the pipe of calls closes."""
+    import pickle
+
+    os.setpgid(0, 0)  # its own group, so that whatever it starts is killed with it
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    die_with_parent()
+    _fresh_streams()
+    while (job := _receive(jobs, None)) is not None:
+        try:
+            reply = b"R" + pickle.loads(job)()
+        except Exception as exc:
+            reply = b"X" + str(exc).encode("utf-8", "replace")
+        _send(replies, reply)
+    return 0
+
+
+def _fresh_streams() -> None:
+    """New sys.stdout and sys.stderr on the same file descriptors. Another thread of the
+    parent (a progress bar redrawing itself) may have held the old ones' locks when it
+    forked; no thread is left here to release them, and a call that printed would wait for ever."""
+    for name, handle in (("stdout", 1), ("stderr", 2)):
+        old = getattr(sys, name)
+        try:
+            stream = open(handle, "w", encoding=getattr(old, "encoding", None), closefd=False)  # noqa: SIM115 - for ever
+        except (OSError, ValueError, TypeError):
+            continue
+        stream.reconfigure(line_buffering=True, errors=getattr(old, "errors", None) or "backslashreplace")
+        setattr(sys, name, stream)
+
+
+def _send(handle: int, payload: bytes) -> None:
+    view = memoryview(len(payload).to_bytes(8, "big") + payload)
+    while view:
+        view = view[os.write(handle, view) :]
+
+
+def _receive(handle: int, deadline: float | None) -> bytes | None:
+    """One message from the pipe, or None when the other end closed it first; TimedOut at the deadline."""
+    poller = select.poll()
+    poller.register(handle, select.POLLIN)
+    wanted, chunks, header = 8, [], True
+    while True:
+        while wanted:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimedOut("it did not finish in time")
+                if not poller.poll(left * 1000):
+                    continue
+            chunk = os.read(handle, min(wanted, 1 << 20))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        data = b"".join(chunks)
+        if not header:
+            return data
+        wanted, chunks, header = int.from_bytes(data, "big"), [], False
+        if wanted == 0:
+            return b""
+
+
+def _ending(status: int) -> str:
+    """How a helper ended during a call, in words."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return f"its process was killed by {name}"
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
+        return f"its process exited with status {os.WEXITSTATUS(status)} before returning"
+    return "its process ended without returning anything"

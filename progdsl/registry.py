@@ -8,7 +8,7 @@ The built-in data lives in `progdsl/data/exercises/*.toml`. A clinic's own regis
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -36,7 +36,7 @@ class Limits:
         return cls(**{key: Range(*table[key]) for key in LIMIT_KEYS if key in table})
 
     def get(self, key: str) -> Range | None:
-        return getattr(self, key)
+        return getattr(self, key, None)  # None for a kind the registry has no range for (distance, steps)
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ class Exercise:
     origin: str = "progdsl"  # the registry the entry came from: "progdsl", or a file or package
     image: str | None = None  # a picture's absolute path, inside its registry's folder
     credit: str | None = None  # who made the picture
+    # the pose data its figure is drawn from (docs/figures.md), as the registry wrote it
+    figure: Mapping | None = field(default=None, compare=False, hash=False)
 
     @classmethod
     def from_table(cls, id: str, table: Mapping, origin: str = "progdsl") -> Exercise:
@@ -101,6 +103,7 @@ class Exercise:
             origin=origin,
             image=table.get("image"),
             credit=table.get("credit"),
+            figure=table.get("figure"),
         )
 
 

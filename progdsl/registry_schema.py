@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, error
 from .doctext import replace_between, table_command
 from .source import SourceFile, Span
 from .suggest import close_matches
-from .vocabulary import EQUIPMENT, LIMIT_KEYS, Balance, Category, DoseKind, Position, Region
+from .vocabulary import EQUIPMENT, LIMIT_KEYS, REGISTRY_DOSE_KINDS, Balance, Category, DoseKind, Position, Region
 from .wording import did_you_mean
 
 BEGIN_TABLE = (
@@ -79,7 +79,7 @@ FIELDS: tuple[Field, ...] = (
         "doses",
         "list of text",
         None,
-        f"The dose forms the exercise takes, at least one of {_words(DoseKind)}.",
+        f"The dose forms the exercise takes, at least one of {_words(REGISTRY_DOSE_KINDS)}.",
         required=True,
     ),
     Field(
@@ -136,6 +136,13 @@ FIELDS: tuple[Field, ...] = (
         "A PNG, JPEG or SVG picture, as a path relative to the registry file and inside its folder.",
     ),
     Field("credit", "text", "text", None, "Who made the picture, and its licence."),
+    Field(
+        "figure",
+        "figure",
+        "table",
+        None,
+        "The pose data progdsl draws the exercise from: view, base, props, and a `pose` or `start` and `end` (docs/figures.md).",
+    ),
     Field(
         "override",
         "bool",
@@ -393,6 +400,45 @@ def _check_image(ctx, field, value):
     return str(path)
 
 
+def _check_figure(ctx: Context, field: Field, value: object):
+    from .figures import faults, problems, read
+
+    path = (ctx.id, field.name)
+    found = faults(value)
+    for fault in found:
+        if fault.key == "figure":
+            span = ctx.locator.table(path)
+        elif fault.value is not None:
+            span = ctx.locator.value(path, fault.key, fault.value)
+        else:
+            span = _figure_key(ctx, path, fault.key)
+        ctx.report(fault.code, f"{fault.message} (figure of `{ctx.id}`)", span, fault.help)
+    if found:
+        return None
+    assert isinstance(value, dict)
+    wrong = problems(read(value))
+    if wrong:
+        ctx.report(
+            "E314",
+            f"the figure of `{ctx.id}` is not a pose a body takes: {wrong[0]}",
+            ctx.locator.table(path),
+            "; ".join(wrong[1:4]) or "docs/figures.md gives every joint's zero and range",
+        )
+        return None
+    return value
+
+
+def _figure_key(ctx: Context, path: tuple[str, ...], key: str) -> Span:
+    """A figure key, or a joint inside its `pose`, `start` or `end`."""
+    for frame in ("pose", "start", "end", None):
+        where = path if frame is None else (*path, frame)
+        span = ctx.locator.key(where, key)
+        line = ctx.locator.lines[span.line - 1]
+        if key in line:
+            return span
+    return ctx.locator.key(path, key)
+
+
 def _check_limits(ctx: Context, field: Field, value: object):
     if not isinstance(value, dict):
         return _type_error(ctx, field, value)
@@ -436,13 +482,14 @@ _CHECKS: dict[str, Callable] = {
     "bool": _check_bool,
     "stage": _check_stage,
     "category": _enum_check(Category, "category"),
-    "doses": _enum_check(DoseKind, "dose form", nonempty=True),
+    "doses": _enum_check(REGISTRY_DOSE_KINDS, "dose form", nonempty=True),
     "regions": _enum_check(Region, "region"),
     "position": _enum_check(Position, "position"),
     "balance": _enum_check(Balance, "balance"),
     "equipment": _check_equipment,
     "image": _check_image,
     "limits": _check_limits,
+    "figure": _check_figure,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import ast
@@ -11,7 +12,7 @@ from .units import TIME_UNITS, whole
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
-    kind: str  # percent, minutes, seconds, duration, choice
+    kind: str  # percent, minutes, seconds, duration, time (of day, kept as `HH:MM`), choice
     default: object
     summary: str
     choices: tuple[str, ...] = ()
@@ -55,6 +56,12 @@ SETTINGS: dict[str, SettingSpec] = {
             unit="minutes",
         ),
         SettingSpec(
+            "reminder_at",
+            "time",
+            "08:00",
+            "time of day the calendar reminds the client of a session without a time, or `none`",
+        ),
+        SettingSpec(
             "page_size",
             "choice",
             "a4",
@@ -84,6 +91,20 @@ NOT_FOR_PROGRAMS: dict[str, tuple[str, str]] = {
 }
 
 
+_TIME_OF_DAY = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+def time_of_day(text: str) -> str:
+    """A time of day on the 24-hour clock as `HH:MM` (`7:30` → `07:30`); raises ValueError with a reason.
+    Kept as text, so that the value reads the same in the JSON output as in the program."""
+    match = _TIME_OF_DAY.fullmatch(text.strip())
+    if match:
+        hour, minute = map(int, match.groups())
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    raise ValueError("write a time of day on the 24-hour clock, such as 08:00 or 19:30, or `none`")
+
+
 def size_of(spec: SettingSpec, value: ast.Atom | ast.Text | ast.Amount) -> float | None:
     """A number setting's value in `spec.unit`, to hold against `spec.most`; None when it is
     not a number in a unit the setting takes (`convert` then says what is wrong)."""
@@ -106,8 +127,10 @@ def convert(spec: SettingSpec, value: ast.Atom | ast.Text | ast.Amount) -> objec
         if word not in spec.choices:
             raise ValueError("choose one of " + ", ".join(spec.choices))
         return word
-    if spec.kind == "duration" and isinstance(value, ast.Atom) and value.value == "none":
+    if spec.kind in ("duration", "time") and isinstance(value, ast.Atom) and value.value == "none":
         return None
+    if spec.kind == "time":
+        return time_of_day(value.value if isinstance(value, ast.Atom) else "")
     if not isinstance(value, ast.Amount) or not value.quantity.amount.is_single:
         raise ValueError("write a single number with its unit")
     quantity = value.quantity

@@ -5,6 +5,7 @@ Imported only when a file has a syntax error, so it costs nothing on a clean che
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from lark import Lark, Token
@@ -18,7 +19,7 @@ from .source import SourceFile, Span
 
 # What each kind of token is, in the words the language reference uses.
 _TERMINAL_WORDS = {
-    "STRING": 'a text in double quotes, such as "Sam Lee"',
+    "STRING": "a text in double quotes",
     "DATE": "a date written YYYY-MM-DD, such as 2026-12-07",
     "TIME": "a time written HH:MM, such as 07:30",
     "TEMPO": "a tempo such as 3-1-3",
@@ -26,7 +27,14 @@ _TERMINAL_WORDS = {
     "SETS_DOSE": "a dose such as 3x12, 3x10-15 or 3x30s",
     "QUANTITY": "an amount with its unit, such as 30s, 20min or 2w",
     "INT": "a whole number",
+    "RANGE": "a range such as 10-12 or 6-7",
     "PERCENT": "a percentage such as 25%",
+    "TIMES_A_DAY": "how many times a day, such as 2x/day or 3 times a day",
+    "TWICE_DAILY": "twice daily",
+    "DAYS_A_WEEK": "days a week, such as 5 days a week",
+    "EVERY_OTHER_DAY": "every other day",
+    "PAIN_SCORE": "a pain score out of 10, such as 3/10",
+    "TIMES_A_WEEK": "how often in a week, such as 3x/week",
     "NAME": "a name",
     "COLON": "`:` at the end of the line",
     "COMMA": "`,`",
@@ -52,7 +60,24 @@ _IN_CONTEXT = {
     ("QUANTITY", "load"): "a weight such as 8kg or 20lb",
     ("QUANTITY", "over"): "a span of days or weeks such as 2w or 10d",
     ("QUANTITY", "every"): "a number of days such as 2 days or 3d",
+    **dict.fromkeys((("INT", "by"), ("QUANTITY", "by"), ("RANGE", "by")), "a step such as 5s, 2 or 1kg"),
+    ("STRING", "session"): 'a session name in double quotes, such as "Morning"',
+    ("STRING", "phase"): 'a phase name in double quotes, such as "Activate"',
+    ("STRING", "program"): 'the program\'s title in double quotes, such as "Glutes for a sore back"',
+    ("STRING", "client"): 'the client\'s name in double quotes, such as "Sam Lee"',
+    ("STRING", "clinician"): 'the clinician\'s name in double quotes, such as "Alex Moore"',
+    ("STRING", "timezone"): 'a time zone in double quotes, such as "Australia/Sydney"',
+    ("STRING", "registry"): 'a file name in double quotes, such as "clinic.toml"',
+    ("STRING", "include"): 'a file name in double quotes, such as "protocols/acl.prog"',
+    ("STRING", "caution"): "a text in double quotes",
+    ("STRING", "note"): "a text in double quotes",
 }
+
+# Words written after a dose that the dose already says (`3x12 reps`).
+_UNIT_WORDS = {"rep", "reps", "repetition", "repetitions", "set", "sets", "times", "x"}
+
+# `6pm`, `6:30 pm`, `6.30pm`, `7`: a time not written HH:MM.
+_CLOCK = re.compile(r"(\d{1,2})(?:[.:h](\d{2}))?[ ]*(am|pm|a\.m\.|p\.m\.)?(?!\w)", re.IGNORECASE)
 
 _HEADER_WORDS = {
     "program",
@@ -66,9 +91,15 @@ _HEADER_WORDS = {
     "cleared",
     "set",
     "registry",
+    "affected",
+    "log",
+    "include",
 }
-_MODIFIER_WORDS = {"each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress"}
-_FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK"}
+_MODIFIER_WORDS = {
+    *("each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress", "taper"),
+    *("left", "right", "affected", "other", "rpe", "pain", "TIMES_A_DAY", "TWICE_DAILY"),
+}
+_FREQUENCY_WORDS = {"daily", "on", "every", "TIMES_A_WEEK", "DAYS_A_WEEK", "weekdays", "EVERY_OTHER_DAY"}
 
 
 def _literal(parser: Lark, name: str) -> str | None:
@@ -88,6 +119,12 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
         phrases.append("a header line such as `client`, `start` or `equipment`, or a `phase` line")
         keywords -= _HEADER_WORDS | {"phase", "caution", "note", "allow"}
         keywords.discard("NAME")
+    if previous is not None and previous.value in ("from", "to") and {"INT", "QUANTITY"} <= keywords:
+        phrases.append(
+            "a number such as 8, an amount with its unit such as 30s, sets and repetitions "
+            "such as 4x12, `load 12kg` or `band blue`"
+        )
+        keywords -= {"INT", "QUANTITY", "RANGE", "SETS_DOSE", "load", "band"}
     if "SETS_DOSE" in keywords and "QUANTITY" in keywords:
         phrases.append(_TERMINAL_WORDS["SETS_DOSE"] + ", or 20min for one bout")
         keywords -= {"SETS_DOSE", "QUANTITY"}
@@ -97,6 +134,9 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
     if len(keywords & _FREQUENCY_WORDS) > 2:
         phrases.append("how often, such as `daily`, `3x/week`, `on mon wed fri` or `every 2 days`")
         keywords -= _FREQUENCY_WORDS | {"INT"}
+    if {"INT", "QUANTITY"} <= keywords and not (previous is not None and previous.value == "by"):
+        phrases.append("a number such as 8, or an amount with its unit such as 30s or 8kg")
+        keywords -= {"INT", "QUANTITY", "RANGE"}
     context = previous.value if previous is not None else ""
     for word in sorted(keywords, key=lambda k: (k.startswith("_") or k == "$END", k)):
         if (word, context) in _IN_CONTEXT:
@@ -105,8 +145,9 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
             phrases.append("an exercise name such as clam_shell")
         elif word in _TERMINAL_WORDS:
             phrases.append(_TERMINAL_WORDS[word])
-        elif word not in ("_DEDENT",):
+        elif not (word.isupper() or word.startswith(("_", "$"))):  # never a token's name
             phrases.append(f"`{word}`")
+    phrases = list(dict.fromkeys(phrases))  # several tokens may share one phrase (`by` STEP)
     if not phrases:
         return "something else"
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
@@ -179,15 +220,36 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
             span,
             'write a colon at the end, as in: phase "Activate" 2w:',
         )
+    if "TIME" in expected and token.type in ("INT", "QUANTITY", "NAME"):
+        clock = _clock(source, span)
+        if clock is not None:
+            return clock
     number_span = positioned_span(previous) if previous is not None and previous.type == "INT" else None
     unit_span = positioned_span(token)
-    if expected == {"TIMES"} and previous is not None and number_span is not None and unit_span is not None:
-        return error(
-            "E101",
-            f"`{previous.value}{token.value}` is not a whole dose",
-            number_span.to(unit_span),
-            "write sets and repetitions or time together, such as 3x12 or 3x30s, or one bout such as 20min",
-        )
+    # `12 reps`, `3 sets`: after a number, a word the dose form says (a bare `12` is a dose too).
+    counted = token.type == "NAME" and token.value.lower() in _UNIT_WORDS - {"x", "times"}
+    if (
+        (expected == {"TIMES"} or counted)
+        and previous is not None
+        and number_span is not None
+        and unit_span is not None
+    ):
+        return _number_and_word(previous.value, token.value, number_span.to(unit_span), source)
+    if token.type == "NAME" and previous is not None:
+        if "STRING" in expected and previous.value in _QUOTED:
+            return _needs_quotes(previous.value, token.value, span, source)
+        time_span = positioned_span(previous)
+        if previous.type == "TIME" and token.value.lower() in ("am", "pm") and time_span is not None:
+            clock = _clock(source, time_span)
+            if clock is not None:
+                return clock
+        if previous.type == "SETS_DOSE" and token.value.lower() in _UNIT_WORDS:
+            return error(
+                "E101",
+                f"`{token.value}` is not needed after the dose",
+                span,
+                f"drop `{token.value}`: `{previous.value}` already says how many sets and repetitions",
+            )
     help_text = _lookalike_near(source, span)
     if token.type == "NAME" and "NAME" not in expected and builtin_registry().get(token.value):
         help_text = "each exercise goes on a line of its own"
@@ -196,6 +258,81 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
         f"{_unexpected(token)}: expected {_expected_words(expected, parser, previous)}",
         span,
         help_text,
+    )
+
+
+# What a quoted value is called after each keyword that takes one.
+_QUOTED = {
+    "session": "session name",
+    "phase": "phase name",
+    "program": "title",
+    "client": "client's name",
+    "clinician": "clinician's name",
+    "timezone": "time zone",
+    "caution": "text",
+    "note": "text",
+    "registry": "file name",
+    "include": "file name",
+}
+
+
+def _needs_quotes(keyword: str, word: str, span: Span, source: SourceFile) -> Diagnostic:
+    """`session Morning daily:`: a name written without its quotes."""
+    line = source.line(span.line)
+    fixed = f'{line[: span.col - 1]}"{word}"{line[span.end_col - 1 :]}'.strip()
+    return error(
+        "E101",
+        f"the {_QUOTED[keyword]} `{word}` needs double quotes",
+        span,
+        f"write it in double quotes: {fixed}",
+    )
+
+
+def _number_and_word(number: str, word: str, span: Span, source: SourceFile) -> Diagnostic:
+    """A number and a word where a dose or a length should be (`12 reps`, `1 month`),
+    quoted as the file has it."""
+    line = source.line(span.line)
+    written = line[span.col - 1 : span.end_col - 1]
+    if line.split()[:1] == ["phase"]:
+        months = " (a month is about 4w)" if word.lower().startswith("month") else ""
+        return error(
+            "E101",
+            f"`{written}` is not a phase length",
+            span,
+            f"give the phase's length in days or weeks, such as 4w or 30d{months}",
+        )
+    if word.lower() in ("rep", "reps", "repetition", "repetitions", "time", "times"):
+        help = (
+            f"write the sets, an x, then the repetitions: `1x{number}` is one set of {number}, `3x{number}` three sets"
+        )
+    elif word.lower() in ("set", "sets"):
+        sets = "one set" if number == "1" else f"{number} sets"
+        help = f"write the sets, an x, then the repetitions: `{number}x12` is {sets} of 12"
+    else:
+        help = "write sets and repetitions or time together, such as 3x12 or 3x30s, or one bout such as 20min"
+    return error("E101", f"`{written}` is not how a dose is written", span, help)
+
+
+def _clock(source: SourceFile, span: Span) -> Diagnostic | None:
+    """`time 6pm`, `at 7.30`: a time of day not written HH:MM, with the 24-hour time it means."""
+    line = source.line(span.line)
+    match = _CLOCK.match(line, span.col - 1)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = (match.group(3) or "").lower().replace(".", "")
+    if half == "pm" and hour < 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    written = match.group().rstrip()
+    return error(
+        "E101",
+        f"`{written}` is not a time written HH:MM",
+        Span.point(span.line, span.col, len(written)),
+        f"write times on the 24-hour clock as HH:MM: {hour:02d}:{minute:02d}",
     )
 
 

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from .registry import Exercise, Registry
 from .vocabulary import LIMIT_KEYS
-from .wording import LIMIT_NAMES, days, describe_dose, describe_frequency, humanize
+from .wording import LIMIT_NAMES, days, describe_frequency, dose_lines, humanize, range_basis, session_when
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -56,6 +56,14 @@ def exercise_table(exercises: list[Exercise]) -> Table:
     return table
 
 
+def _range_basis(e: Exercise) -> str:
+    from .sources import load
+
+    sources = load()
+    origin = None if e.origin == "progdsl" else e.origin
+    return range_basis(origin, sources.range_basis(e.category, e.id), sources.ranges["defaults"])
+
+
 def exercise_detail(e: Exercise, registry: Registry) -> Group:
     def names(ids: tuple[str, ...]) -> str:
         return ", ".join(f"{i} ({exercise.name})" if (exercise := registry.get(i)) else i for i in ids) or "—"
@@ -77,6 +85,8 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
     facts.add_row("from", "progdsl's built-in registry" if e.origin == "progdsl" else e.origin)
     if e.image:
         facts.add_row("image", e.image + (f" ({e.credit})" if e.credit else ""))
+    if e.figure is not None:
+        facts.add_row("figure", f"drawn from its pose data: `progdsl exercise {e.id} --figure {e.id}.svg`")
 
     ranges = Table(title="ranges", title_justify="left")
     ranges.add_column("")
@@ -97,6 +107,7 @@ def exercise_detail(e: Exercise, registry: Registry) -> Group:
         Text(e.name, style="bold underline"),
         facts,
         ranges,
+        Text(_range_basis(e) + "\n"),
         Text("How to do it", style="bold"),
         steps,
         Text("Take care", style="bold"),
@@ -122,7 +133,8 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {days(phase.days)}\n")
         for session in phase.sessions:
             frequencies = {describe_frequency(session.frequency_for(p)) for p in session.prescriptions}
-            when = f" at {session.time:%H:%M}" if session.time else ""
+            when = session_when(session, program.time if session.per_day > 1 else None)
+            when = f", {when}" if when else ""
             phases.append(f"  {session.name or 'exercises'}: {', '.join(sorted(frequencies))}{when}\n")
 
     table = Table(box=box.SIMPLE if plain else box.SIMPLE_HEAVY, show_lines=not plain, pad_edge=False)
@@ -135,7 +147,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         name = (
             f"{planned_session.phase} / {planned_session.session}" if planned_session.session else planned_session.phase
         )
-        doses = "\n".join(f"{d.exercise.name} {describe_dose(d)}" for d in planned_session.exercises)
+        doses = "\n".join(dose_lines(planned_session.exercises))
         table.add_row(
             planned_session.date.isoformat(),
             f"{planned_session.date:%a}",

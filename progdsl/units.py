@@ -17,10 +17,14 @@ UNIT_SPELLINGS: dict[str, str] = {
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "w"),
     "kg": "kg",
     **dict.fromkeys(("lb", "lbs"), "lb"),
+    "m": "m",
+    "km": "km",
+    **dict.fromkeys(("step", "steps"), "steps"),
 }
 
 TIME_UNITS = {"s": 1, "min": 60, "h": 3600}  # in seconds
 CALENDAR_UNITS = {"d": 1, "w": 7}  # in days
+DISTANCE_UNITS = {"m": 1, "km": 1000}  # in metres
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _QUANTITY = re.compile(rf"{_NUMBER}(?: *[-–] *{_NUMBER})? *([a-z]*) *%?$")
 _SETS = re.compile(r"(\d+) *[x×] *(.+)$")
@@ -102,6 +106,12 @@ def to_seconds(quantity: Quantity) -> Range | None:
 def to_minutes(quantity: Quantity) -> Range | None:
     seconds = to_seconds(quantity)
     return None if seconds is None else Range(seconds.low / 60, seconds.high / 60)
+
+
+def to_metres(quantity: Quantity) -> Range | None:
+    """The quantity in metres, or None when its unit is not a distance."""
+    factor = DISTANCE_UNITS.get(quantity.unit or "")
+    return quantity.amount.scaled(factor) if factor else None
 
 
 def to_days(quantity: Quantity) -> Range | None:

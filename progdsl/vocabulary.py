@@ -12,11 +12,15 @@ import re
 
 
 class DoseKind(enum.StrEnum):
-    """How an exercise's amount is measured: repetitions, seconds held, or minutes of one bout."""
+    """How an exercise's amount is measured: repetitions, seconds held, or minutes of one bout;
+    or, for an exercise that takes a bout, the metres or steps of that bout (`walking 2km`,
+    `walking 3000 steps`). A registry names only the first three (`in_registry`)."""
 
     REPS = "reps"
     HOLD = "hold"
     DURATION = "duration"
+    DISTANCE = "distance"
+    STEPS = "steps"
 
     @property
     def unit(self) -> str:
@@ -35,15 +39,76 @@ class DoseKind(enum.StrEnum):
         return _MAX_AMOUNT[self]
 
     @property
-    def seconds_per_unit(self) -> int:
-        """Seconds in one unit of the amount (a repetition counts as none)."""
+    def seconds_per_unit(self) -> float:
+        """Seconds in one unit of the amount (a repetition counts as none; a metre and a
+        step at an easy walking pace, for how long a session takes)."""
         return _SECONDS_PER_UNIT[self]
 
+    @property
+    def in_registry(self) -> bool:
+        """Whether a registry entry may name this dose form (distance and steps stand in for a bout)."""
+        return self in REGISTRY_DOSE_KINDS
 
-_UNIT = {DoseKind.REPS: "", DoseKind.HOLD: "s", DoseKind.DURATION: "min"}
-_LIMIT_KEY = {DoseKind.REPS: "reps", DoseKind.HOLD: "hold_s", DoseKind.DURATION: "duration_min"}
-_MAX_AMOUNT = {DoseKind.REPS: 1000, DoseKind.HOLD: 3600, DoseKind.DURATION: 600}
-_SECONDS_PER_UNIT = {DoseKind.REPS: 0, DoseKind.HOLD: 1, DoseKind.DURATION: 60}
+    @property
+    def bout_measure(self) -> bool:
+        """Whether the amount measures one bout other than by time: metres or steps."""
+        return self in (DoseKind.DISTANCE, DoseKind.STEPS)
+
+
+REGISTRY_DOSE_KINDS = (DoseKind.REPS, DoseKind.HOLD, DoseKind.DURATION)
+_UNIT = {
+    DoseKind.REPS: "",
+    DoseKind.HOLD: "s",
+    DoseKind.DURATION: "min",
+    DoseKind.DISTANCE: "m",
+    DoseKind.STEPS: "steps",
+}
+_LIMIT_KEY = {
+    DoseKind.REPS: "reps",
+    DoseKind.HOLD: "hold_s",
+    DoseKind.DURATION: "duration_min",
+    DoseKind.DISTANCE: "distance_m",
+    DoseKind.STEPS: "steps",
+}
+# 100 km and 100,000 steps: far beyond a home program's walk.
+_MAX_AMOUNT = {
+    DoseKind.REPS: 1000,
+    DoseKind.HOLD: 3600,
+    DoseKind.DURATION: 600,
+    DoseKind.DISTANCE: 100_000,
+    DoseKind.STEPS: 100_000,
+}
+# A metre at 4.8 km/h takes 0.75 s; a step at 100 steps a minute, 0.6 s.
+_SECONDS_PER_UNIT = {
+    DoseKind.REPS: 0,
+    DoseKind.HOLD: 1,
+    DoseKind.DURATION: 60,
+    DoseKind.DISTANCE: 0.75,
+    DoseKind.STEPS: 0.6,
+}
+
+# The most times a day a session may be done (`3x/day`), and the rounds of a circuit.
+MAX_PER_DAY = 12
+MAX_ROUNDS = 50
+
+
+class Side(enum.StrEnum):
+    """The side a one-sided exercise is done on when a line names one (`left`, `affected side`)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+    @property
+    def other(self) -> Side:
+        return Side.RIGHT if self is Side.LEFT else Side.LEFT
+
+
+class LogItem(enum.StrEnum):
+    """What the tracking log may ask for by name (`log pain`, `log falls`); `log "TEXT"` asks anything else."""
+
+    PAIN = "pain"
+    FALLS = "falls"
+
 
 # The registry's ranges, in the order tables print them.
 LIMIT_KEYS = ("sets", "reps", "hold_s", "duration_min", "rest_s", "hold_per_rep_s")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import model
 from .units import Range
-from .vocabulary import DoseKind, Weekday
+from .vocabulary import DoseKind, LogItem, Weekday
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -143,19 +143,41 @@ def clock_change(written: dt.time, meant: dt.datetime, repeated: bool) -> str:
 
 # ---- dose kinds and the registry's ranges ----------------------------------------
 
-_UNIT_WORDS = {DoseKind.REPS: "repetitions", DoseKind.HOLD: "seconds", DoseKind.DURATION: "minutes"}
-_VOLUME_WORDS = {DoseKind.REPS: "repetitions", DoseKind.HOLD: "seconds held", DoseKind.DURATION: "minutes"}
-_SHORT_UNITS = {DoseKind.REPS: "", DoseKind.HOLD: " s", DoseKind.DURATION: " min"}
-_SET_WORDS = {DoseKind.REPS: "set", DoseKind.HOLD: "hold", DoseKind.DURATION: "bout"}
+_UNIT_WORDS = {
+    DoseKind.REPS: "repetitions",
+    DoseKind.HOLD: "seconds",
+    DoseKind.DURATION: "minutes",
+    DoseKind.DISTANCE: "metres",
+    DoseKind.STEPS: "steps",
+}
+_VOLUME_WORDS = {**_UNIT_WORDS, DoseKind.HOLD: "seconds held"}
+_SHORT_UNITS = {
+    DoseKind.REPS: "",
+    DoseKind.HOLD: " s",
+    DoseKind.DURATION: " min",
+    DoseKind.DISTANCE: " m",
+    DoseKind.STEPS: " steps",
+}
+_SET_WORDS = {
+    DoseKind.REPS: "set",
+    DoseKind.HOLD: "hold",
+    DoseKind.DURATION: "bout",
+    DoseKind.DISTANCE: "bout",
+    DoseKind.STEPS: "bout",
+}
 _FORMS = {
     DoseKind.REPS: "repetitions, such as 3x12",
     DoseKind.HOLD: "holds, such as 3x30s",
-    DoseKind.DURATION: "one timed bout, such as 20min",
+    DoseKind.DURATION: "one timed bout, such as 20min, 2km or 3000 steps",
+    DoseKind.DISTANCE: "a distance, such as 2km",
+    DoseKind.STEPS: "a step count, such as 3000 steps",
 }
 _PROGRESSION_VALUES = {
     DoseKind.REPS: "a number of repetitions, such as `from 8`",
     DoseKind.HOLD: "seconds, such as `from 20s`",
     DoseKind.DURATION: "minutes, such as `to 30min`",
+    DoseKind.DISTANCE: "a distance, such as `to 3km`",
+    DoseKind.STEPS: "steps, such as `to 5000 steps`",
 }
 LIMIT_NAMES = {
     "sets": "sets",
@@ -178,8 +200,18 @@ def volume_words(kind: DoseKind) -> str:
 
 
 def amount(kind: DoseKind, value: Range) -> str:
-    """`12 repetitions`, `45–60 s`, `20 min`."""
-    return f"{value}{_SHORT_UNITS[kind] or ' repetitions'}"
+    """`12 repetitions`, `45–60 s`, `20 min`, `2 km`, `3,000 steps`."""
+    return _measure(kind, value) if kind.bout_measure else f"{value}{_SHORT_UNITS[kind] or ' repetitions'}"
+
+
+def _measure(kind: DoseKind, value: Range) -> str:
+    """A distance or step count: `800 m`, `2 km`, `1.5–2 km`, `3,000 steps`."""
+    if kind is DoseKind.STEPS:
+        shown = f"{value.low:,}" if value.is_single else f"{value.low:,}–{value.high:,}"
+        return f"{shown} steps"
+    if value.low >= 1000 and value.low % 100 == 0 and value.high % 100 == 0:
+        return f"{Range(value.low / 1000, value.high / 1000)} km"
+    return f"{value} m"
 
 
 def dose_forms(kinds: Iterable[DoseKind]) -> str:
@@ -190,6 +222,39 @@ def dose_forms(kinds: Iterable[DoseKind]) -> str:
 def progression_value(kind: DoseKind) -> str:
     """What a progression's value must be for a dose of this kind."""
     return _PROGRESSION_VALUES[kind]
+
+
+def progression_ends(kind: DoseKind, progression: model.Progression) -> tuple[str, str]:
+    """Where a progression starts and ends, as a sentence names them: `8 repetitions`,
+    `3 × 10` (sets with the amount), `8 kg`, `green band`."""
+    if progression.loads is not None:
+        return tuple(f"{load.amount:g} {load.unit}" for load in progression.loads)  # type: ignore[return-value]
+    if progression.bands:
+        return f"{progression.bands[0]} band", f"{progression.bands[-1]} band"
+    if progression.sets is not None:
+        unit = _SHORT_UNITS[kind]
+        return (
+            f"{progression.sets[0]} × {progression.start}{unit}",
+            f"{progression.sets[1]} × {progression.end}{unit}",
+        )
+    return amount(kind, progression.start), amount(kind, progression.end)
+
+
+def progression_change(kind: DoseKind, progression: model.Progression) -> str:
+    """`from 8 to 12 repetitions`-like: `from 8 repetitions to 12 repetitions`, `from 8 kg to 12 kg`."""
+    start, end = progression_ends(kind, progression)
+    return f"from {start} to {end}"
+
+
+def stage_words(d: DayDose, moves: model.Moves) -> str:
+    """What a progression changes on one day, shortly: `25 s`, `10`, `4 × 12`, `10 kg`, `blue band`."""
+    if moves is model.Moves.LOAD and d.load is not None:
+        return f"{d.load.amount:g} {d.load.unit}"
+    if moves is model.Moves.BAND and d.band is not None:
+        return f"{d.band} band"
+    if moves is model.Moves.SETS:
+        return f"{d.sets} × {d.amount}{_SHORT_UNITS[d.kind]}"
+    return f"{d.amount}{_SHORT_UNITS[d.kind]}"
 
 
 def limit_value(key: str, value: Range) -> str:
@@ -209,9 +274,14 @@ def limit_value(key: str, value: Range) -> str:
 
 
 def describe_amount(d: DayDose) -> str:
-    """`3 × 12`, `3 × 45–60 s`, `20 min` (a single bout has no sets)."""
-    written = f"{d.amount}{_SHORT_UNITS[d.kind]}"
-    return written if d.kind is DoseKind.DURATION and d.sets == 1 else f"{d.sets} × {written}"
+    """`3 × 12`, `3 × 45–60 s`, `20 min`, `2 km`, `4 × 10 steps` (a single bout has no sets;
+    nor has a circuit's line done once a round: `10`, `30 s`)."""
+    if d.kind.bout_measure:
+        written = _measure(d.kind, d.amount)
+    else:
+        written = f"{d.amount}{_SHORT_UNITS[d.kind]}" + (" steps" if d.steps else "")
+    single = d.kind in (DoseKind.DURATION, DoseKind.DISTANCE, DoseKind.STEPS) or d.circuit is not None
+    return written if single and d.sets == 1 else f"{d.sets} × {written}"
 
 
 def describe_resistance(d: DayDose) -> str | None:
@@ -227,33 +297,80 @@ def describe_resistance(d: DayDose) -> str | None:
 
 
 def describe_dose(d: DayDose) -> str:
-    """The compact form: `3 × 12 each side, hold 3 s, green band, rest 30–60 s`."""
-    head = describe_amount(d) + (" each side" if d.each_side else "")
+    """The compact form: `3 × 12 each side, hold 3 s, green band, rest 30–60 s`; then the
+    side, effort and pain limit a line gives: `left side only, RPE 6–7, pain up to 3/10`."""
+    head = describe_amount(d) + (" each side" if d.each_side else "") + (" a round" if d.circuit else "")
     details = [
+        f"{d.side} side only" if d.side else None,
         f"hold {d.hold_per_rep_s} s" if d.hold_per_rep_s else None,
         f"tempo {d.tempo}" if d.tempo else None,
         describe_resistance(d),
         f"rest {d.rest_s} s" if d.rest_s else None,
+        f"RPE {d.rpe}" if d.rpe else None,
+        f"pain up to {d.pain_limit:g}/10" if d.pain_limit is not None else None,
     ]
     return ", ".join([head, *(part for part in details if part)])
 
 
 def describe_dose_in_words(d: DayDose) -> str:
-    """The handout's form: `3 sets of 12, each side · rest 30–60 s between sets`."""
-    written = f"{d.amount}" + ("" if d.kind is DoseKind.REPS else f" {_UNIT_WORDS[d.kind]}")
-    if d.kind is DoseKind.DURATION and d.sets == 1:
-        head = written
+    """The handout's form: `3 sets of 12, each side · rest 30–60 s between sets`; a side, an
+    effort and a pain limit follow: `left side only · effort 6–7 out of 10 · pain up to 3 out of 10 is fine`."""
+    if d.kind.bout_measure:
+        written = _measure(d.kind, d.amount)
     else:
-        head = f"{plural(d.sets, _SET_WORDS[d.kind])} of {written}"
+        written = f"{d.amount}" + (
+            " steps" if d.steps else "" if d.kind is DoseKind.REPS else f" {_UNIT_WORDS[d.kind]}"
+        )
+    if d.circuit is not None and d.sets == 1:
+        head = (
+            f"{written} each round" if d.kind is not DoseKind.REPS or d.steps else f"{written} repetitions each round"
+        )
+    elif d.kind in (DoseKind.DURATION, DoseKind.DISTANCE, DoseKind.STEPS) and d.sets == 1:
+        head = written
+    elif d.kind is DoseKind.REPS and d.sets == 1 and d.hold_per_rep_s and not d.steps:
+        # `abdominal_bracing 10x10s`: the hold is the point of each repetition
+        head = f"{written} repetitions, each held {d.hold_per_rep_s} s"
+    else:
+        head = f"{plural(d.sets, _SET_WORDS[d.kind])} of {written}" + (" each round" if d.circuit else "")
     if d.each_side:
         head += ", each side"
     details = [
-        f"hold each repetition {d.hold_per_rep_s} s" if d.hold_per_rep_s else None,
+        f"{d.side} side only" if d.side else None,
+        f"hold each repetition {d.hold_per_rep_s} s" if d.hold_per_rep_s and "each held" not in head else None,
         f"tempo {d.tempo} (seconds lowering, pausing, lifting)" if d.tempo else None,
         describe_resistance(d),
         f"rest {d.rest_s} s between sets" if d.rest_s else None,
+        f"effort {d.rpe} out of 10" if d.rpe else None,
+        f"pain up to {d.pain_limit:g} out of 10 is fine" if d.pain_limit is not None else None,
     ]
     return " · ".join([head, *(part for part in details if part)])
+
+
+def describe_circuit(circuit: model.Circuit) -> str:
+    """`Circuit "Balance": 3 rounds, rest 60 s between rounds`."""
+    name = f' "{circuit.name}"' if circuit.name else ""
+    rest = f", rest {circuit.rest.seconds} s between rounds" if circuit.rest else ""
+    return f"Circuit{name}: {plural(circuit.rounds, 'round')}{rest}"
+
+
+def dose_lines(doses: Iterable[DayDose], separator: str = " ") -> list[str]:
+    """One line per exercise, `Clam shell 3 × 12 each side`; a circuit's lines follow a line of
+    their own that gives its rounds, and are indented under it."""
+    lines: list[str] = []
+    current: model.Circuit | None = None
+    for d in doses:
+        if d.circuit is not None and d.circuit != current:
+            lines.append(describe_circuit(d.circuit))
+        current = d.circuit
+        lines.append(("  " if d.circuit else "") + f"{d.exercise.name}{separator}{describe_dose(d)}")
+    return lines
+
+
+def circuit_for_client(circuit: model.Circuit) -> str:
+    """`Do these one after another, 3 times over, resting 60 s between rounds.`"""
+    times = "once" if circuit.rounds == 1 else "twice" if circuit.rounds == 2 else f"{circuit.rounds} times"
+    rest = f", resting {circuit.rest.seconds} s between rounds" if circuit.rest else ""
+    return f"Do these one after another, {times} over{rest}."
 
 
 # ---- frequencies ----------------------------------------------------------------
@@ -276,6 +393,36 @@ def written_frequency(frequency: model.Frequency) -> str:
         case model.Every(days=every):
             return f"every {every} days"
     raise AssertionError(frequency)
+
+
+def times_a_day(count: int) -> str:
+    """`once a day`, `twice a day`, `3 times a day`."""
+    return "once a day" if count == 1 else "twice a day" if count == 2 else f"{count} times a day"
+
+
+def clock_times(times) -> str:
+    """`08:00, 14:00 and 20:00`."""
+    shown = [f"{time:%H:%M}" for time in times]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def session_when(session: model.Session, default: dt.time | None) -> str:
+    """A session's times in a sentence: `at 07:30`, `3 times a day, at 08:00, 14:00 and 20:00`, or ``."""
+    times = [time for time in session.occurrence_times(default) if time is not None]
+    if session.per_day > 1:
+        return times_a_day(session.per_day) + (f", at {clock_times(times)}" if times else "")
+    return f"at {times[0]:%H:%M}" if times else ""
+
+
+# ---- the tracking log -----------------------------------------------------------
+
+_LOG_HEADINGS = {LogItem.PAIN: "Pain 0–10", LogItem.FALLS: "Falls"}
+LOG_HELP = 'the log asks for `pain` (the default), `falls`, or anything you write in quotes, such as log "Steps walked"'
+
+
+def log_heading(item: LogItem) -> str:
+    """The tracking log's column heading for `log pain`, `log falls`."""
+    return _LOG_HEADINGS[item]
 
 
 def describe_frequency(frequency: model.Frequency) -> str:
@@ -314,3 +461,97 @@ def did_you_mean(names: Iterable[str]) -> str | None:
     """`did you mean `a` or `b`?`, or None when there is nothing to suggest."""
     quoted = [f"`{name}`" for name in names]
     return f"did you mean {' or '.join(quoted)}?" if quoted else None
+
+
+# ---- sources ----------------------------------------------------------------------
+
+
+def range_basis(origin: str | None, basis: str, defaults_basis: str) -> str:
+    """Where an exercise's ranges come from, as `progdsl exercise` prints it under the ranges.
+    `origin` is None for a built-in exercise, else the registry that defines it."""
+    if origin is None:
+        return f"Where these ranges come from: {basis} docs/sources.md lists the sources."
+    return (
+        f"These ranges are set by {origin}. A range it leaves out takes progdsl's default, whose basis is: "
+        f"{defaults_basis} docs/sources.md lists the sources."
+    )
+
+
+# ---- the calendar ---------------------------------------------------------------
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: `Glute activation` → `glute activation`; a first word
+    with capitals after its first letter (`ACL rehab`, `McKenzie`) is left as written."""
+    first = name.split(" ", 1)[0]
+    if first[:1].isupper() and not any(letter.isupper() for letter in first[1:]):
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def in_a_list(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def about_minutes(minutes: int) -> str:
+    """`5 min`: an estimated length."""
+    return f"{minutes} min"
+
+
+def calendar_title(sessions: Iterable[str], minutes: int) -> str:
+    """A calendar event's title, which says on a phone's day view that this is the home program, what
+    it is and how long it takes: `Home exercises: neutral pelvis and flexibility, 20 min`."""
+    return f"Home exercises: {in_a_list(in_sentence(name) for name in sessions)}, {about_minutes(minutes)}"
+
+
+def calendar_session_heading(session: str, minutes: int) -> str:
+    """Where one of several sessions done together starts in an event's description."""
+    return f"{session}, about {about_minutes(minutes)}:"
+
+
+CALENDAR_HANDOUT = "How to do each exercise, and what to watch for, is in your handout."
+CALENDAR_NOTES = "Notes"
+CALENDAR_CAUTIONS = "Cautions"
+CALENDAR_SET_ASIDE = "Safety rules set aside by the clinician"
+CALENDAR_CANCELLED = "This session is no longer in your program: your clinician changed it."
+
+
+def calendar_phase(phases: Iterable[str]) -> str:
+    """`Phase: Stabilise` (`Phases: …` for sessions of two phases done together)."""
+    phases = list(dict.fromkeys(phases))
+    return f"{'Phase' if len(phases) == 1 else 'Phases'}: {in_a_list(phases)}"
+
+
+def calendar_program(title: str, client: str | None) -> str:
+    """`Program: Back care in three stages, for Morgan Reid`."""
+    return f"Program: {title}" + (f", for {client}" if client else "")
+
+
+def calendar_clinician(clinician: str) -> str:
+    return f"Clinician: {clinician}"
+
+
+def calendar_about(title: str, client: str | None, clinician: str | None, first: dt.date, last: dt.date) -> str:
+    """The first lines of the calendar's own description: whose program, from whom, and when."""
+    whose = title + (f", for {client}" if client else "") + (f", from {clinician}" if clinician else "")
+    return f"{whose}.\n{first.isoformat()} to {last.isoformat()}."
+
+
+def calendar_phase_line(name: str, length: int, first: dt.date) -> str:
+    """`Stabilise: 2 weeks from 2027-04-05`."""
+    return f"{name}: {days(length)} from {first.isoformat()}"
+
+
+def calendar_session_line(name: str, session: model.Session, default: dt.time | None) -> str:
+    """`Stretch: 4x/week (mon wed fri sun) at 18:00`; `Neck: daily, 3 times a day, at 08:00, …`."""
+    when = describe_frequency(session.frequency) if session.frequency else "as each exercise says"
+    at = session_when(session, default)
+    joint = ", " if session.per_day > 1 else " "
+    return f"{name}: {when}{joint + at if at else ''}"
+
+
+def unnamed_session(index: int) -> str:
+    """What the calendar's description calls a phase's unnamed session: `Session 2`."""
+    return f"Session {index + 1}"

@@ -94,3 +94,25 @@ class Base:
 
     def render(self, plan, options):
         raise PluginAbort("gave up")
+
+
+class HardExit:
+    """Ends its process at once with os._exit, which no `except` can catch."""
+
+    name, suffix, media_type = "hard_exit", ".hard_exit", "text/plain"
+
+    def render(self, plan, options):
+        os._exit(5)
+
+
+class Segfault:
+    """Reads address 0, as a bug in a C extension would: the process dies of SIGSEGV."""
+
+    name, suffix, media_type = "segfault", ".segfault", "text/plain"
+
+    def render(self, plan, options):
+        import ctypes
+        import faulthandler
+
+        faulthandler.disable()  # pytest's own handler would print a traceback for the dying child
+        ctypes.string_at(0)

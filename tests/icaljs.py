@@ -1,29 +1,30 @@
 """Reading .ics files with Mozilla's ical.js, the parser in Thunderbird, as a second opinion.
 
 `ical_js()` installs the npm package `ical.js` (major version 2) once into tests/.icaljs/
-(gitignored) with `npm install --no-save --prefix`, and returns a reader, or skips the test
-with the reason when node or npm is missing or the install fails (no network, say).
-`utc_events(data)` is what Python's icalendar reads from the same file, in the same shape,
-to compare with.
+(see tests/npm.py) and returns a reader, or skips the test with the reason.
+`utc_events(data)` is what Python's icalendar reads from the same file, and `vobject_events(data)`
+what vobject, a third parser of its own, reads, both in the same shape, to compare with: UID →
+start, end, title, status and the moments its alarms go off.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from icalendar import Calendar
+from npm import npm_packages
 
 HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".icaljs"
 SCRIPT = HERE / "js" / "read_ics.mjs"
 PACKAGE = "ical.js@2"
+
+# An event as a parser reads it: start, end, title, status, and when each alarm goes off.
+Reading = tuple[str, str, str, str | None, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class IcalJs:
     module: Path
     version: str
 
-    def events(self, data: bytes) -> dict[str, tuple[str, str]]:
-        """UID → (start, end) as ical.js reads them, in the shape `utc_events` returns."""
+    def events(self, data: bytes) -> dict[str, Reading]:
+        """UID → what ical.js reads, in the shape `utc_events` returns."""
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "calendar.ics"
             path.write_bytes(data)
@@ -40,47 +41,15 @@ class IcalJs:
                 ["node", str(SCRIPT), str(self.module), str(path)], capture_output=True, text=True, timeout=120
             )
         assert done.returncode == 0, done.stderr
-        return {event["uid"]: (event["start"], event["end"]) for event in json.loads(done.stdout)}
-
-
-_installed: IcalJs | None = None
-_missing: str | None = None  # why ical.js cannot be had, once that is known
+        return {
+            event["uid"]: (event["start"], event["end"], event["summary"], event["status"], tuple(event["alarms"]))
+            for event in json.loads(done.stdout)
+        }
 
 
 def ical_js() -> IcalJs:
     """The installed ical.js, installing it on first use; skips the calling test without it."""
-    global _installed, _missing
-    if _installed is not None:
-        return _installed
-    if _missing is not None:
-        pytest.skip(_missing)
-    try:
-        _installed = _install()
-    except pytest.skip.Exception as skipped:
-        _missing = str(skipped.msg)
-        raise
-    return _installed
-
-
-def _install() -> IcalJs:
-    for tool in ("node", "npm"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"`{tool}` is not on PATH: ical.js (Thunderbird's parser) cannot be run")
-    package = CACHE / "node_modules" / "ical.js"
-    if not (package / "package.json").is_file():
-        try:
-            done = subprocess.run(
-                ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(CACHE), PACKAGE],
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip(f"`npm install {PACKAGE}` took over 5 minutes (no network?)")
-        if done.returncode != 0 or not (package / "package.json").is_file():
-            lines = [line for line in done.stderr.splitlines() if line.strip() and "complete log" not in line]
-            reason = "; ".join(lines[:3]) or f"exit status {done.returncode}"
-            pytest.skip(f"`npm install {PACKAGE}` failed (no network?): {reason}")
+    package = npm_packages(".icaljs", PACKAGE) / "ical.js"
     version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     return IcalJs(package / "dist" / "ical.js", version)
 
@@ -95,9 +64,47 @@ def _instant(value: dt.date | dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def utc_events(data: bytes) -> dict[str, tuple[str, str]]:
-    """UID → (start, end) as Python's icalendar reads them."""
-    return {
-        str(event["UID"]): (_instant(event.decoded("DTSTART")), _instant(event.decoded("DTEND")))
-        for event in Calendar.from_ical(data).walk("VEVENT")
-    }
+def _alarm_at(start: dt.date | dt.datetime, trigger: dt.timedelta | dt.datetime) -> str:
+    """When an alarm goes off, as read_ics.mjs prints it: a trigger after an all-day event's start is a
+    time on that day's clock; after a time in a zone, elapsed time (RFC 5545 3.3.6)."""
+    if isinstance(trigger, dt.datetime):
+        return _instant(trigger)
+    if not isinstance(start, dt.datetime):
+        return _instant(dt.datetime.combine(start, dt.time()) + trigger)
+    return _instant(start + trigger if start.tzinfo is None else start.astimezone(dt.UTC) + trigger)
+
+
+def utc_events(data: bytes) -> dict[str, Reading]:
+    """UID → what Python's icalendar reads."""
+    readings = {}
+    for event in Calendar.from_ical(data).walk("VEVENT"):
+        start = event.decoded("DTSTART")
+        alarms = tuple(_alarm_at(start, alarm.decoded("TRIGGER")) for alarm in event.walk("VALARM"))
+        status = str(event["STATUS"]) if "STATUS" in event else None
+        readings[str(event["UID"])] = (
+            _instant(start),
+            _instant(event.decoded("DTEND")),
+            str(event["SUMMARY"]),
+            status,
+            alarms,
+        )
+    return readings
+
+
+def vobject_events(data: bytes) -> dict[str, Reading]:
+    """UID → what vobject reads (its zones built from the file's VTIMEZONE)."""
+    import vobject
+
+    readings = {}
+    for event in vobject.readOne(data.decode("utf-8")).contents.get("vevent", []):
+        start = event.dtstart.value
+        alarms = tuple(_alarm_at(start, alarm.trigger.value) for alarm in event.contents.get("valarm", []))
+        status = event.status.value if "status" in event.contents else None
+        readings[event.uid.value] = (
+            _instant(start),
+            _instant(event.dtend.value),
+            event.summary.value,
+            status,
+            alarms,
+        )
+    return readings

@@ -98,9 +98,10 @@ def test_a_backend_that_raises_in_a_worker_is_reported_by_name_and_the_rest_comp
 
 
 def test_a_worker_that_dies_fails_only_its_own_program(fakes, batch, tmp_path):
+    """Without a backend time limit backends render in the worker itself, so a crash kills it."""
     (batch / "02_crash.prog").write_text(LANGUAGE_EXAMPLE.replace("Glutes for a sore back", "Crash"))
     out = tmp_path / "out"
-    result = build(str(batch), "--to", "crash", "-o", str(out), "--jobs", "2")
+    result = build(str(batch), "--to", "crash", "-o", str(out), "--jobs", "2", "--backend-timeout", "0")
     assert result.exit_code == 1
     others = sorted(p.stem for p in batch.iterdir() if p.name != "02_crash.prog")
     assert sorted(outputs(out)) == [f"{stem}.crash" for stem in others]
@@ -121,7 +122,8 @@ def test_workers_are_replaced_after_their_share_and_the_batch_still_finishes(fak
     """Python 3.11's max_tasks_per_child hangs here (gh-115634); replacing whole pools does not."""
     paths = [str(p) for p in sorted(batch.iterdir())] * 3  # 18 programs
     pid = next(plugin for plugin in fakes if plugin.name == "pid")
-    compiled = list(compile_programs(paths, [pid], BuildSettings(tmp_path), jobs=2, recycle_after=2))
+    settings = BuildSettings(tmp_path, backend_timeout=None)  # render in the worker, to see its pid
+    compiled = list(compile_programs(paths, [pid], settings, jobs=2, recycle_after=2))
     assert [program.path for program in compiled] == paths
     per_process = Counter(int(program.outputs[0].data) for program in compiled)
     assert max(per_process.values()) <= 2 * 2  # no process outlives its pool's share

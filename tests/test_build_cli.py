@@ -80,7 +80,7 @@ def test_a_batch_with_one_bad_file_writes_the_others_and_exits_1(programs, tmp_p
 def test_a_clean_batch_exits_0_and_lists_what_it_wrote(tmp_path):
     result = build(str(PROGRAMS), "--to", "json", "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert files(tmp_path / "out") == sorted(f"{p.stem}.json" for p in PROGRAMS.glob("*.prog"))
+    assert files(tmp_path / "out") == sorted(f"{p.stem}.json" for p in PROGRAMS.rglob("*.prog"))
     assert "error" not in result.stderr  # warnings only
 
 
@@ -338,6 +338,7 @@ def test_command_line_settings_reach_backends_as_overrides(installed, programs, 
     assert echoed(out, "--reminder", "15m")["overrides"] == {"reminder": 900}
     assert echoed(out, "--reminder", "1h")["overrides"] == {"reminder": 3600}
     assert echoed(out, "--no-reminder")["overrides"] == {"reminder": None}
+    assert echoed(out, "--reminder-at", "7:15")["overrides"] == {"reminder_at": "07:15"}
     assert echoed(out, "--page-size", "LETTER")["overrides"] == {"page_size": "letter"}
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -368,6 +369,9 @@ def test_start_applies_to_programs_without_a_start_line(installed, programs, tmp
         (["--reminder", "15m", "--no-reminder"], "not both"),
         (["--reminder", "soon"], "'soon' is not a time"),
         (["--reminder", "0m"], "'0m' is not a time"),
+        (["--reminder-at", "24:00"], "'24:00' is not a time of day"),
+        (["--reminder-at", "8am"], "'8am' is not a time of day"),
+        (["--reminder-at", "08:00", "--no-reminder"], "not both"),
         (["--page-size", "a5"], "'a5' is not one of"),
         (["--start", "7/12/2026"], "YYYY-MM-DD"),
         (["--start", "1899-12-31"], "before 1900-01-01"),

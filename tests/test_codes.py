@@ -31,8 +31,15 @@ FILE_LEVEL = {
     "E215": b'program "Ten years"\nphase "Long" 3650d daily:\n' + b"  walking 20min\n" * 30,
 }
 
+# Codes whose example needs files next to the program (`include`): tests/test_include.py
+# reports each from files on disk; E161's example, a missing file, is checked as a program.
+INCLUDE_FILES = {"E162", "E163", "E164", "E165"}
+
+# Codes whose example is a clients file (CSV), not a program: read as one.
+CLIENTS_FILE = {"E166", "E167", "E168", "E169"}
+
 # Codes whose example is a registry file (TOML), not a program: checked as a clinic registry.
-REGISTRY_FILE = {e.code for e in CODES if "E301" <= e.code <= "E309"}
+REGISTRY_FILE = {e.code for e in CODES if "E301" <= e.code <= "E309" or "E311" <= e.code <= "E329"}
 
 # A code in quotes, as the parser and the resolver pass it to `error(...)`.
 _REPORTED = re.compile(r"""["'](E\d{3})["']""")
@@ -72,7 +79,9 @@ def test_names_are_unique_across_the_e_codes_and_the_rules():
 
 
 @pytest.mark.parametrize(
-    "entry", [e for e in CODES if e.code not in {*FILE_LEVEL, *REGISTRY_FILE}], ids=lambda e: e.code
+    "entry",
+    [e for e in CODES if e.code not in {*FILE_LEVEL, *REGISTRY_FILE, *INCLUDE_FILES, *CLIENTS_FILE}],
+    ids=lambda e: e.code,
 )
 def test_the_example_reports_the_code_and_the_fix_checks_clean(entry):
     sections = entry.sections()
@@ -99,6 +108,31 @@ def test_a_registry_example_reports_the_code_and_its_fix_checks_clean(entry, tmp
     sections = entry.sections()
     assert registry_codes(sections["Example"], tmp_path / "example") == [entry.code]
     assert registry_codes(sections["Fix"], tmp_path / "fixed") == []
+
+
+@pytest.mark.parametrize("entry", [e for e in CODES if e.code in CLIENTS_FILE - {"E166"}], ids=lambda e: e.code)
+def test_a_clients_file_example_reports_the_code_and_its_fix_reads_clean(entry):
+    from progdsl.clients import read_clients
+
+    sections = entry.sections()
+    _, _, found = read_clients((sections["Example"] + "\n").encode(), "clients.csv")
+    assert [d.code for d in found] == [entry.code]
+    _, rows, found = read_clients((sections["Fix"] + "\n").encode(), "clients.csv")
+    assert found == [] and len(rows) == 1
+
+
+def test_the_include_and_clients_codes_are_reported_where_their_tests_say():
+    """The codes whose examples are described in words have tests of their own."""
+    tests = (ROOT / "tests" / "test_include.py").read_text(encoding="utf-8")
+    tests += (ROOT / "tests" / "test_clients.py").read_text(encoding="utf-8")
+    assert all(f'"{code}"' in tests for code in INCLUDE_FILES | CLIENTS_FILE)
+
+
+def test_the_include_limits_in_the_explanation_are_the_ones_progdsl_applies():
+    from progdsl.include import MAX_INCLUDED_FILES, MAX_TOTAL_BYTES
+
+    assert f"{MAX_INCLUDED_FILES} files" in ERROR_CODES["E164"].summary
+    assert f"{MAX_TOTAL_BYTES:,} bytes" in ERROR_CODES["E164"].summary
 
 
 @pytest.mark.parametrize("code", FILE_LEVEL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from support import HEADER, error_codes, program_with
@@ -296,9 +297,26 @@ def test_E150_unknown_setting_suggests_the_nearest():
     assert (d.code, d.span.line) == ("E150", 2) and "reminder" in d.help
 
 
-@pytest.mark.parametrize("line", ["set reminder 10kg", "set page_size a3", "set weekly_increase_limit 0%"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "set reminder 10kg",
+        "set page_size a3",
+        "set weekly_increase_limit 0%",
+        "set reminder 07:30",
+        "set reminder_at 24:00",
+        "set reminder_at 8h",
+        'set reminder_at "soon"',
+    ],
+)
 def test_E151_bad_setting_value(line):
     assert only_error(HEADER + line + "\n" + OK_PHASE) == ("E151", 2)
+
+
+@pytest.mark.parametrize("written, kept", [("07:30", "07:30"), ("7:05", "07:05"), ("none", None)])
+def test_reminder_at_takes_a_time_of_day_or_none(written, kept):
+    result = loads(HEADER + f"set reminder_at {written}\n" + OK_PHASE, "t.prog")
+    assert result.ok and result.program.setting("reminder_at") == kept
 
 
 @pytest.mark.parametrize("line", ['set template "clinic"', "set template clinic", 'set template "/srv/evil"'])
@@ -338,7 +356,7 @@ def test_aliases_resolve_to_their_exercise():
     assert ids == ["clam_shell", "glute_bridge", "plank"]
 
 
-@pytest.mark.parametrize("line", ["plank 3x12", "clam_shell 3x30s each side", "walking 3x12", "glute_bridge 3x10kg"])
+@pytest.mark.parametrize("line", ["plank 3x12", "clam_shell 3x2km each side", "walking 3x12", "glute_bridge 3x10kg"])
 def test_E202_dose_form_the_exercise_does_not_take(line):
     assert only_error(program_with(line)) == ("E202", 4)
 
@@ -449,3 +467,98 @@ def test_json_rendering():
         "end_column": 13,
         "help": "did you mean `clam_shell`?; `progdsl exercises` lists every exercise",
     }
+
+
+# ---- syntax errors that once misled (issue 12) ----------------------------------------
+
+
+def only_diagnostic(text: str):
+    (d,) = loads(text, "t.prog").diagnostics
+    return d
+
+
+@pytest.mark.parametrize(
+    "line, col, message, help",
+    [
+        ("clam_shell 12 reps", 16, "`12 reps` is not how a dose is written", "`3x12` three sets"),
+        ("clam_shell 1 sets", 16, "`1 sets` is not how a dose is written", "`1x12` is one set of 12"),
+        ("clam_shell 3 sets", 16, "`3 sets` is not how a dose is written", "`3x12` is 3 sets of 12"),
+        ("clam_shell 3x12 reps", 21, "`reps` is not needed after the dose", "drop `reps`"),
+        ("clam_shell 3x12 reps each side", 21, "`reps` is not needed after the dose", "drop `reps`"),
+    ],
+)
+def test_E101_a_dose_written_in_words_is_quoted_as_the_file_has_it(line, col, message, help):
+    d = only_diagnostic(program_with(line))
+    assert (d.code, d.span.line, d.span.col, d.message) == ("E101", 4, col, message)
+    assert help in d.help and "12reps" not in d.message
+
+
+def test_E101_a_phase_length_in_months_is_a_phase_length_not_a_dose():
+    d = only_diagnostic(HEADER + 'phase "A" 1 month:\n  session daily:\n    walking 20min\n')
+    assert (d.code, d.span.line, d.span.col, d.span.end_col) == ("E101", 2, 11, 18)
+    assert d.message == "`1 month` is not a phase length"
+    assert "dose" not in d.message + d.help and "4w" in d.help
+
+
+@pytest.mark.parametrize(
+    "line", ["clam_shell 3x12 progress from over 2w", "clam_shell 3x12 progress to", "clam_shell 3x12 progress from"]
+)
+def test_E101_never_names_a_grammar_token(line):
+    d = only_diagnostic(program_with(line))
+    assert d.code == "E101" and d.span.line == 4
+    assert "a number such as 8" in d.message
+    assert not re.search(r"\b[A-Z_]{3,}\b", d.message), d.message
+
+
+def test_E101_no_grammar_token_has_no_words():
+    """Every terminal a message could name is said in words, or left out."""
+    from progdsl.parser import lark_parser
+    from progdsl.syntax_errors import _expected_words
+
+    parser = lark_parser()
+    names = {terminal.name for terminal in parser.terminals} | {"_INDENT", "_DEDENT", "$END"}
+    for name in names:
+        phrase = _expected_words({name}, parser, None)
+        assert not set(re.findall(r"[A-Z_$][A-Z_0-9]+", phrase)) & names, (name, phrase)
+
+
+def test_E101_a_tab_in_the_line_is_shown_as_spaces_with_the_caret_under_the_fault():
+    text = HEADER + 'client "Sam\tLee" x\n' + OK_PHASE
+    result = loads(text, "t.prog")
+    (d,) = result.diagnostics
+    assert (d.code, d.span.line, d.span.col) == ("E101", 2, 18)
+    shown = render_text(d, result.source).splitlines()
+    assert shown[2] == '2 | client "Sam Lee" x'
+    assert shown[3].index("^") == shown[2].index(" x") + 1
+    assert "?" not in shown[2] and "\N{REPLACEMENT CHARACTER}" not in shown[2]
+
+
+def test_E101_a_session_name_without_quotes_is_told_to_quote_it():
+    d = only_diagnostic(HEADER + 'phase "A" 2w:\n  session Morning daily:\n    walking 20min\n')
+    assert (d.code, d.span.line, d.span.col) == ("E101", 3, 11)
+    assert d.message == "the session name `Morning` needs double quotes"
+    assert d.help == 'write it in double quotes: session "Morning" daily:'
+    assert "Sam Lee" not in d.message + d.help
+
+
+@pytest.mark.parametrize(
+    "header, col, written, meant",
+    [
+        ("time 6pm", 6, "6pm", "18:00"),
+        ("time 6 pm", 6, "6 pm", "18:00"),
+        ("time 7.30", 6, "7.30", "07:30"),
+        ("time 12am", 6, "12am", "00:00"),
+        ("time 7", 6, "7", "07:00"),
+    ],
+)
+def test_E101_a_time_not_written_hh_mm_gets_its_24_hour_form(header, col, written, meant):
+    d = only_diagnostic(HEADER + header + "\n" + OK_PHASE)
+    assert (d.code, d.span.line, d.span.col) == ("E101", 2, col)
+    assert d.message == f"`{written}` is not a time written HH:MM"
+    assert d.help.endswith(meant)
+
+
+def test_E101_a_session_time_with_am_gets_its_24_hour_form():
+    d = only_diagnostic(HEADER + 'phase "A" 2w:\n  session at 7:30am:\n    walking 20min\n')
+    assert (d.code, d.span.line, d.span.col, d.message) == ("E101", 3, 14, "`7:30am` is not a time written HH:MM")
+    assert d.help.endswith("07:30")

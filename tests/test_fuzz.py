@@ -206,6 +206,14 @@ def test_source_date_epoch_is_a_time_or_an_epoch_error(value):
                 "SEQUENCE:" + "9" * 5000,
                 "SEQUENCE;X=1:2",
                 "X-PROGDSL-CONTENT:h",
+                "DTSTART:20270301T080000",
+                "DTSTART;VALUE=DATE:20270301",
+                "DTSTART;TZID=Nowhere/Land:20270301T080000",
+                "DTSTART:tomorrow",
+                "DTEND:20270301T070000Z",
+                "SUMMARY:x\\, y",
+                "BEGIN:VALARM",
+                "END:VALARM",
                 "\u00e9",
                 " folded",
             ]
@@ -215,10 +223,14 @@ def test_source_date_epoch_is_a_time_or_an_epoch_error(value):
 )
 @example("BEGIN:VEVENT\r\nUID:a\r\nSEQUENCE:²\r\nEND:VEVENT")  # int() refuses `²`
 def test_a_previous_calendar_is_read_or_passed_over(text):
-    from progdsl.backends.ics import _previous_versions
+    """Each event read back has a usable SEQUENCE, and cancelling it gives an event or None, never an error."""
+    from progdsl.backends.ics import _cancelled, _previous_events
 
-    for uid, (sequence, _) in _previous_versions(text.encode()).items():
-        assert uid and 0 <= sequence < 10**9
+    for uid, previous in _previous_events(text.encode()).items():
+        assert uid and 0 <= previous.sequence < 10**9
+        cancelled = _cancelled(previous)
+        if cancelled is not None:
+            cancelled.to_ical()
 
 
 @FUZZ

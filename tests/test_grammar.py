@@ -72,6 +72,7 @@ def test_every_node_carries_its_span():
         ('allow S201 "Supervised in clinic"', ast.Allow),
         ("set weekly_increase_limit 30%", ast.Setting),
         ("set reminder 15min", ast.Setting),
+        ("set reminder_at 19:30", ast.Setting),
         ('set template "clinic"', ast.Setting),
         ("set page_size letter", ast.Setting),
     ],

@@ -173,29 +173,20 @@ def test_the_cover_says_what_a_day_looks_like_and_how_long_it_takes():
     assert "Daily activation at 07:30: every day, 1 exercise, about 5 minutes" in text
 
 
-def test_log_columns_default_to_pain_and_follow_the_programs_log_lines(monkeypatch):
-    from progdsl.backends import handout as handout_module
+def test_log_columns_default_to_pain_and_follow_the_programs_log_lines():
+    from progdsl.backends.handout import LogColumn, log_columns
 
     plan = plan_of(LANGUAGE_EXAMPLE)
-    assert handout_module.log_columns(plan.program) == (handout_module.LogColumn("pain"),)
-
-    class Entry:  # the shape of a `log pain|falls|"TEXT"` line in language v2
-        def __init__(self, item, text):
-            self.item, self.text = item, text
-
-    class Program:
-        log = (Entry("falls", "Falls"), Entry("pain", "Pain 0–10"), Entry(None, "Steps walked"))
-
-    assert handout_module.log_columns(Program()) == (
-        handout_module.LogColumn("falls"),
-        handout_module.LogColumn("pain"),
-        handout_module.LogColumn("text", "Steps walked"),
+    assert log_columns(plan.program) == (LogColumn("Pain 0–10", "pain"),)
+    logged = plan_of(LANGUAGE_EXAMPLE.replace("time 07:30\n", 'time 07:30\nlog falls\nlog pain\nlog "Steps walked"\n'))
+    assert log_columns(logged.program) == (
+        LogColumn("Falls", "falls"),
+        LogColumn("Pain 0–10", "pain"),
+        LogColumn("Steps walked", None),
     )
-    columns = handout_module.log_columns(Program())
-    monkeypatch.setattr(handout_module, "log_columns", lambda program: columns)
-    text = visible_text(HtmlBackend().render(plan, RenderOptions()).decode())
+    text = visible_text(HtmlBackend().render(logged, RenderOptions()).decode())
     assert "how many times you fell" in text and "Steps walked" in text
-    assert text.count("Falls") == sum(1 for week in build_handout(plan).log for day in week.days if day.sessions)
+    assert text.count("Falls") == sum(1 for week in build_handout(logged).log for day in week.days if day.sessions)
 
 
 def test_band_colours_show_as_swatches():

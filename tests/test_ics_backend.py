@@ -1,11 +1,14 @@
 """The .ics backend: every output is read back by icalendar, expanded by recurring-ical-events and
-compared with the plan's dated sessions, and read again by vobject as an independent parser."""
+compared with the plan's dated sessions (one event for each day and time), and read again by vobject
+as an independent parser. Rebuilds are imported over the file before, as a client's calendar does."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import recurring_ical_events
@@ -18,8 +21,8 @@ from support import LANGUAGE_EXAMPLE
 from progdsl import loads
 from progdsl.backends import RenderOptions
 from progdsl.backends.ics import IcsBackend
-from progdsl.plan import Plan, build_plan
-from progdsl.wording import describe_dose
+from progdsl.plan import Plan, PlannedSession, build_plan
+from progdsl.wording import describe_dose, in_sentence
 
 
 def program(header: str, body: str = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n') -> str:
@@ -35,38 +38,63 @@ def plan_of(text: str) -> Plan:
 
 def render(plan: Plan, **options) -> bytes:
     """Render, then check the output against the plan with both parsers before handing it back."""
-    data = IcsBackend().render(plan, RenderOptions(**options))
-    assert_occurrences_match(data, plan)
+    given = RenderOptions(**options)
+    data = IcsBackend().render(plan, given)
+    assert_occurrences_match(data, plan, given)
     assert_vobject_reads(data, plan)
     assert_lines_well_formed(data)
     return data
 
 
-def assert_occurrences_match(data: bytes, plan: Plan) -> None:
+def slots(plan: Plan) -> list[tuple[dt.date, dt.time | None, list[PlannedSession]]]:
+    """The events a plan should make: its sessions grouped by day and time, in date and time order."""
+    groups: dict[tuple[dt.date, dt.time | None], list[PlannedSession]] = {}
+    for day in plan.sessions:
+        groups.setdefault((day.date, day.time), []).append(day)
+    return sorted(((date, time, days) for (date, time), days in groups.items()), key=_slot_key)
+
+
+def _slot_key(slot) -> tuple:
+    date, time, _ = slot
+    return date, time is not None, time or dt.time.min
+
+
+def live(events: list) -> list:
+    return [event for event in events if str(event.get("STATUS", "")) != "CANCELLED"]
+
+
+def assert_occurrences_match(data: bytes, plan: Plan, options: RenderOptions) -> None:
     calendar = Calendar.from_ical(data)
-    occurrences = recurring_ical_events.of(calendar).between(plan.start, plan.end + dt.timedelta(days=1))
+    occurrences = live(recurring_ical_events.of(calendar).between(plan.start, plan.end + dt.timedelta(days=1)))
     zone = plan.program.timezone
-    assert len(occurrences) == len(plan.sessions)
-    title = plan.program.title
-    days = sorted(plan.sessions, key=lambda day: (day.date, day.time or dt.time.min, day.session or title))
-    for event, day in zip(sorted(occurrences, key=_start_key), days):
+    expected = slots(plan)
+    assert len(occurrences) == len(expected)
+    before, at = options.setting(plan, "reminder"), options.setting(plan, "reminder_at")
+    for event, (date, time, days) in zip(sorted(occurrences, key=_start_key), expected):
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
-        if day.time is None:
-            assert (start, end) == (day.date, day.date + dt.timedelta(days=1))  # all-day, DTEND exclusive
-            assert "VALARM" not in [c.name for c in event.subcomponents]
-        elif zone:
-            # The instant RFC 5545 means, also for a time the clocks skip or repeat that day (which
-            # the file gives in UTC, and recurring-ical-events shows in the calendar's zone).
-            assert utc(start) == utc(dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(zone)))
-            assert end > start
-            assert str(event["DTSTART"].params.get("TZID", zone)) == zone
+        triggers = [alarm.decoded("TRIGGER") for alarm in event.walk("VALARM")]
+        if time is None:
+            assert (start, end) == (date, date + dt.timedelta(days=1))  # all-day, DTEND exclusive
+            hour, minute = map(int, str(at).split(":")) if at else (0, 0)
+            assert triggers == ([dt.timedelta(hours=hour, minutes=minute)] if before is not None and at else [])
         else:
-            assert (start.date(), start.time()) == (day.date, day.time)
+            if zone:
+                # The instant RFC 5545 means, also for a time the clocks skip or repeat that day (which
+                # the file gives in UTC, and recurring-ical-events shows in the calendar's zone).
+                assert utc(start) == utc(dt.datetime.combine(date, time, zoneinfo.ZoneInfo(zone)))
+                assert str(event["DTSTART"].params.get("TZID", zone)) == zone
+            else:
+                assert (start.date(), start.time()) == (date, time)
+                assert start.tzinfo is None  # floating local time
             assert end > start
-            assert start.tzinfo is None  # floating local time
-        assert str(event["SUMMARY"]) == (day.session or plan.program.title)
+            assert triggers == ([-dt.timedelta(seconds=before)] if before is not None else [])
+        summary = str(event["SUMMARY"])
+        assert summary.startswith("Home exercises: ") and re.search(r", [0-9]+ min$", summary)
+        for day in days:
+            assert in_sentence(day.session or plan.program.title) in summary
+        assert [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")] in ([], [summary])
         description = str(event["DESCRIPTION"])
-        for dose in day.exercises:
+        for dose in (dose for day in days for dose in day.exercises):
             assert f"{dose.exercise.name} — {describe_dose(dose)}" in description
 
 
@@ -77,29 +105,31 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _start_key(event) -> tuple:
-    """Local date, time and title: sessions at the same time sort by name on both sides."""
+    """Local date, then all-day before timed, then time."""
     start = event.decoded("DTSTART")
     if isinstance(start, dt.datetime):
-        return start.date(), start.time(), str(event["SUMMARY"])
-    return start, dt.time.min, str(event["SUMMARY"])
+        return start.date(), True, start.time()
+    return start, False, dt.time.min
 
 
 def assert_vobject_reads(data: bytes, plan: Plan) -> None:
     calendar = vobject.readOne(data.decode("utf-8"))
-    events = calendar.contents.get("vevent", [])
-    assert len(events) == len(plan.sessions)
-    assert len({event.uid.value for event in events}) == len(events)
-    for event, day in zip(events, plan.sessions):
-        assert event.summary.value == (day.session or plan.program.title)
+    events = [event for event in calendar.contents.get("vevent", []) if event.status.value != "CANCELLED"]
+    expected = slots(plan)
+    assert len(events) == len(expected)
+    assert len({event.uid.value for event in calendar.contents.get("vevent", [])}) == len(
+        calendar.contents.get("vevent", [])
+    )
+    for event, (date, time, _) in zip(events, sorted(expected, key=lambda slot: (slot[0], slot[1] or dt.time.min))):
         start = event.dtstart.value
-        if day.time is None:
-            assert start == day.date
+        if time is None:
+            assert start == date
         elif plan.program.timezone:
             # vobject builds the zone from the file's VTIMEZONE, not from its own database.
-            planned = dt.datetime.combine(day.date, day.time, zoneinfo.ZoneInfo(plan.program.timezone))
+            planned = dt.datetime.combine(date, time, zoneinfo.ZoneInfo(plan.program.timezone))
             assert utc(start) == utc(planned)
         else:
-            assert (start.date(), start.time()) == (day.date, day.time)
+            assert (start.date(), start.time()) == (date, time)
 
 
 def assert_lines_well_formed(data: bytes) -> None:
@@ -114,6 +144,13 @@ def events_of(data: bytes) -> list:
     return Calendar.from_ical(data).walk("VEVENT")
 
 
+def named(event) -> str:
+    """What an event's title says it is: `daily activation` in `Home exercises: daily activation, 5 min`."""
+    match = re.fullmatch(r"Home exercises: (.*), [0-9]+ min", str(event["SUMMARY"]))
+    assert match, str(event["SUMMARY"])
+    return match.group(1)
+
+
 # ---- the language reference's program ----------------------------------------------
 
 
@@ -123,11 +160,11 @@ def test_language_example_gives_one_event_per_session_day():
     events = events_of(data)
     assert len(events) == len(plan.sessions) == 34
     first, stretch, last = events[0], events[1], events[-1]
-    assert str(first["SUMMARY"]) == "Daily activation"
+    assert str(first["SUMMARY"]) == "Home exercises: daily activation, 5 min"
     assert first.decoded("DTSTART") == dt.datetime(2026, 12, 7, 7, 30, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney"))
-    assert str(stretch["SUMMARY"]) == "Stretch"
+    assert str(stretch["SUMMARY"]) == "Home exercises: stretch, 7 min"
     assert stretch.decoded("DTSTART").time() == dt.time(18, 0)  # the session's `at` wins over `time`
-    assert str(last["SUMMARY"]) == "Glutes for a sore back"  # an unnamed session takes the title
+    assert str(last["SUMMARY"]) == "Home exercises: glutes for a sore back, 21 min"  # unnamed: the title
     assert last.decoded("DTSTART").date() == dt.date(2027, 1, 15)
 
 
@@ -139,14 +176,14 @@ def test_descriptions_hold_that_days_doses_cautions_and_clinician():
     assert "what to watch for, is in your handout" in first  # the exercises' own cautions stay in the handout
     assert "Clinician: Alex Moore, Exercise Physiologist" in first
     assert "Program: Glutes for a sore back, for Sam Lee" in first
-    last_activation = [e for e in events if str(e["SUMMARY"]) == "Daily activation"][-1]
+    last_activation = [e for e in events if named(e) == "daily activation"][-1]
     assert str(last_activation["DESCRIPTION"]).startswith("Clam shell — 3 × 12, rest 30–60 s\n")
     last = str(events[-1]["DESCRIPTION"])
     assert last.startswith(
         "Glute bridge — 3 × 10–15, green band, rest 60 s\n"
         "Dead bug — 3 × 8 each side\n"
         "Bird dog — 3 × 8 each side, hold 3 s\n"
-        "Plank — 3 × 29 s\n"
+        "Plank — 3 × 30 s\n"  # the last session of `progress to 30s over 4w` has the end (v1 stopped at 29 s)
     )
     assert "Phase: Strengthen" in last
 
@@ -168,9 +205,9 @@ def test_calendar_properties_that_clients_read():
 
 def test_event_lengths_are_estimated_from_the_doses():
     events = events_of(render(plan_of(LANGUAGE_EXAMPLE)))
-    lengths = {str(e["SUMMARY"]): e.decoded("DTEND") - e.decoded("DTSTART") for e in events}
-    assert lengths["Daily activation"] == dt.timedelta(minutes=10)  # the shortest event
-    assert lengths["Glutes for a sore back"] == dt.timedelta(minutes=25)  # four exercises: about 20.3 min
+    lengths = {named(e): e.decoded("DTEND") - e.decoded("DTSTART") for e in events}
+    assert lengths["daily activation"] == dt.timedelta(minutes=10)  # the shortest event
+    assert lengths["glutes for a sore back"] == dt.timedelta(minutes=25)  # four exercises: about 20.3 min
     walk = plan_of(program("time 06:00", '  session "Walk" daily:\n    walking 30min\n'))
     assert {e.decoded("DTEND") - e.decoded("DTSTART") for e in events_of(render(walk))} == {dt.timedelta(minutes=35)}
 
@@ -198,7 +235,8 @@ def test_without_a_time_events_are_all_day_with_an_exclusive_end():
     for event in events_of(data):
         assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(days=1)
         assert str(event["TRANSP"]) == "TRANSPARENT"  # an exercise reminder does not make the day busy
-        assert not event.walk("VALARM")
+        (alarm,) = event.walk("VALARM")  # at 08:00 by default, which the next tests change
+        assert alarm.decoded("TRIGGER") == dt.timedelta(hours=8)
 
 
 def test_a_session_at_a_time_is_timed_in_an_otherwise_all_day_program():
@@ -209,11 +247,11 @@ def test_a_session_at_a_time_is_timed_in_an_otherwise_all_day_program():
     )
     plan = plan_of(program('start 2027-03-01\ntimezone "Europe/Berlin"', body))
     events = events_of(render(plan))
-    bridges = [e for e in events if str(e["SUMMARY"]) == "Bridges"]
+    bridges = [e for e in events if named(e) == "bridges"]
     assert [e.decoded("DTSTART") for e in bridges] == [
         dt.datetime(2027, 3, 1, 17, 45, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
     ]
-    assert {type(e.decoded("DTSTART")) for e in events if str(e["SUMMARY"]) == "Stretch"} == {dt.date}
+    assert {type(e.decoded("DTSTART")) for e in events if named(e) == "stretch"} == {dt.date}
 
 
 @pytest.mark.parametrize(
@@ -343,11 +381,8 @@ def test_a_reminder_half_an_hour_before_by_default():
     data = render(plan_of(LANGUAGE_EXAMPLE))
     assert alarms(data) == {("DISPLAY", -dt.timedelta(minutes=30))}
     assert all(len(e.walk("VALARM")) == 1 for e in events_of(data))
-    assert {str(a["DESCRIPTION"]) for e in events_of(data) for a in e.walk("VALARM")} == {
-        "Daily activation",
-        "Stretch",
-        "Glutes for a sore back",
-    }
+    for event in events_of(data):
+        assert [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")] == [str(event["SUMMARY"])]
 
 
 def test_the_programs_reminder_setting_and_the_command_line_override_it():
@@ -381,7 +416,7 @@ def test_hostile_strings_are_escaped_and_folded():
     unfolded = data.replace(b"\r\n ", b"")
     assert b'O"Brien\\, Pat\\; back\\\\slash' in unfolded  # RFC 5545 TEXT: \, \; \\ escaped, quotes as is
     event = events_of(data)[0]
-    assert str(event["SUMMARY"]) == "Stretch; 拉伸, 🧘"
+    assert str(event["SUMMARY"]) == "Home exercises: stretch; 拉伸, 🧘, 4 min"
     description = str(event["DESCRIPTION"])
     assert f"Program: Rücken; Hüfte, 腰痛 \\ 💪, for {client}\n" in description
     assert "Clinician: Dr. Zoë Ng, PT; 康复" in description
@@ -411,7 +446,7 @@ def test_any_title_and_client_survive_the_round_trip(title, client):
     assert (plan.program.title, plan.program.client) == (title, client)
     data = render(plan)
     for event in events_of(data):
-        assert str(event["SUMMARY"]) == title
+        assert named(event) == in_sentence(title)
         assert f"Program: {title}, for {client}" in str(event["DESCRIPTION"]).split("\n")
     assert vobject.readOne(data.decode("utf-8")).x_wr_calname.value == title
 
@@ -420,7 +455,7 @@ def test_any_title_and_client_survive_the_round_trip(title, client):
 
 
 def uid_sequence_summary(data: bytes) -> list[tuple[str, int, str]]:
-    return [(str(e["UID"]), int(e["SEQUENCE"]), str(e["SUMMARY"])) for e in events_of(data)]
+    return [(str(e["UID"]), int(e["SEQUENCE"]), named(e)) for e in events_of(data)]
 
 
 def test_uids_are_unique_and_domain_like():
@@ -436,13 +471,13 @@ def test_an_edited_session_keeps_every_uid_and_raises_only_its_own_sequence():
     before, after = uid_sequence_summary(first), uid_sequence_summary(second)
     assert [uid for uid, _, _ in after] == [uid for uid, _, _ in before]
     assert {(summary, sequence) for _, sequence, summary in after} == {
-        ("Daily activation", 0),
-        ("Stretch", 1),
-        ("Glutes for a sore back", 0),
+        ("daily activation", 0),
+        ("stretch", 1),
+        ("glutes for a sore back", 0),
     }
     assert render(plan_of(edited), previous=second) == second  # a rebuild of the same program changes nothing
     third = render(plan_of(edited.replace("2x45-60s", "2x30-45s")), previous=second)
-    assert {sequence for _, sequence, summary in uid_sequence_summary(third) if summary == "Stretch"} == {2}
+    assert {sequence for _, sequence, summary in uid_sequence_summary(third) if summary == "stretch"} == {2}
 
 
 def test_inserting_a_session_leaves_the_others_uids_alone():
@@ -455,7 +490,7 @@ def test_inserting_a_session_leaves_the_others_uids_alone():
     before = {uid: (seq, summary) for uid, seq, summary in uid_sequence_summary(first)}
     after = {uid: (seq, summary) for uid, seq, summary in uid_sequence_summary(second)}
     assert before.items() <= after.items()  # every old event is there, unchanged
-    assert {after[uid] for uid in after.keys() - before.keys()} == {(0, "Walk")}
+    assert {after[uid] for uid in after.keys() - before.keys()} == {(0, "walk")}
 
 
 def test_a_later_start_moves_events_instead_of_adding_copies():
@@ -507,3 +542,199 @@ def test_dtstamp_comes_from_source_date_epoch():
     assert render(plan, timestamp=moment) == data
     without_stamps = [line for line in data.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
     assert without_stamps == [line for line in render(plan).split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+
+
+# ---- sessions done together, titles, all-day reminders -------------------------------------
+
+
+def example(name: str) -> str:
+    return (Path(__file__).resolve().parents[1] / "programs" / f"{name}.prog").read_text(encoding="utf-8")
+
+
+def test_sessions_at_the_same_time_are_one_event_with_one_reminder():
+    """In programs/back_pain_stages.prog two sessions share 08:00 on 32 days: two alarms at once."""
+    plan = plan_of(example("back_pain_stages"))
+    events = events_of(render(plan))
+    assert len(plan.sessions) == 79 and len(events) == 79 - 32
+    together = [e for e in events if " and " in named(e)]
+    assert len(together) == 32
+    first = together[0]
+    assert str(first["SUMMARY"]) == "Home exercises: neutral pelvis and flexibility, 17 min"
+    (alarm,) = first.walk("VALARM")
+    assert str(alarm["DESCRIPTION"]) == str(first["SUMMARY"])
+    description = str(first["DESCRIPTION"])
+    assert description.startswith("Neutral pelvis, about 9 min:\nPelvic tilt — 2 × 10, hold 3 s, rest 30 s\n")
+    assert "\n\nFlexibility, about 8 min:\nHamstring stretch (seated) — 2 × 30 s each side\n" in description
+    assert description.count("Flexibility work should never hurt") == 1  # the program's caution, once
+    # Both sessions' time: 9 + 8 minutes of exercise, in a 20-minute event.
+    assert first.decoded("DTEND") - first.decoded("DTSTART") == dt.timedelta(minutes=20)
+
+
+def test_untimed_sessions_of_one_day_are_one_all_day_event():
+    body = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n  session "Walk" daily:\n    walking 20min\n'
+    events = events_of(render(plan_of(program("start 2027-03-01", body))))
+    assert len(events) == 7
+    assert {named(e) for e in events} == {"stretch and walk"}
+    assert all(len(e.walk("VALARM")) == 1 for e in events)
+
+
+def test_a_title_says_home_exercises_what_and_how_long():
+    plan = plan_of(example("glutes_sore_back"))
+    titles = [str(e["SUMMARY"]) for e in events_of(render(plan))]
+    assert titles[:2] == ["Home exercises: glute activation, 7 min", "Home exercises: glute stretch, 7 min"]
+    # A first word with capitals after its first letter keeps them.
+    acl = plan_of(program("time 07:00", '  session "ACL rehab" daily:\n    quad_set 2x10 hold 5s\n'))
+    assert named(events_of(render(acl))[0]) == "ACL rehab"
+
+
+def test_a_one_week_phase_reads_one_week():
+    data = render(plan_of(program("start 2027-03-01")))
+    assert "Only: 1 week from 2027-03-01" in str(Calendar.from_ical(data)["DESCRIPTION"])
+
+
+def all_day_triggers(data: bytes) -> set[dt.timedelta]:
+    return {
+        a.decoded("TRIGGER")
+        for e in events_of(data)
+        if not isinstance(e.decoded("DTSTART"), dt.datetime)
+        for a in e.walk("VALARM")
+    }
+
+
+def test_all_day_sessions_remind_at_eight_or_the_time_the_program_or_command_line_sets():
+    untimed = program("start 2027-03-01")
+    assert all_day_triggers(render(plan_of(untimed))) == {dt.timedelta(hours=8)}
+    assert b"TRIGGER:PT8H\r\n" in render(plan_of(untimed))
+    later = plan_of(program("start 2027-03-01\nset reminder_at 19:15"))
+    assert all_day_triggers(render(later)) == {dt.timedelta(hours=19, minutes=15)}
+    assert all_day_triggers(render(later, overrides={"reminder_at": "06:30"})) == {dt.timedelta(hours=6, minutes=30)}
+    # `reminder_at none` turns off only the all-day reminders; `reminder none` turns off every one.
+    mixed = '  session "Stretch" daily:\n    figure_four_stretch 3x30s each side\n  session "Walk" daily at 12:00:\n    walking 20min\n'
+    quiet = render(plan_of(program("start 2027-03-01\nset reminder_at none", mixed)))
+    assert all_day_triggers(quiet) == set() and alarms(quiet) == {("DISPLAY", -dt.timedelta(minutes=30))}
+    silent = plan_of(program("start 2027-03-01\nset reminder none", mixed))
+    assert alarms(render(silent)) == set()
+    assert alarms(render(plan_of(program("start 2027-03-01", mixed)), overrides={"reminder": None})) == set()
+
+
+def test_an_all_day_reminder_stays_at_its_clock_time_across_a_daylight_saving_change():
+    plan = plan_of(program('start 2027-03-25\ntimezone "Europe/London"'))
+    for event in events_of(render(plan)):
+        (alarm,) = event.walk("VALARM")
+        assert alarm.decoded("TRIGGER") == dt.timedelta(hours=8)  # from the day's start, on the clock
+
+
+# ---- rebuilds as a client's calendar takes them ---------------------------------------------
+
+
+def import_into(calendar: dict[str, object], data: bytes) -> dict[str, object]:
+    """A calendar after importing `data`, as calendar apps do: by UID, an event replaces the one held
+    only when its SEQUENCE is higher (a new UID is added); a cancelled one stays as a tombstone."""
+    held = dict(calendar)
+    for event in events_of(data):
+        uid = str(event["UID"])
+        if uid not in held or int(event["SEQUENCE"]) > int(held[uid]["SEQUENCE"]):
+            held[uid] = event
+    return held
+
+
+def shown(calendar: dict[str, object]) -> dict[str, tuple]:
+    """What the client sees: each event that is not cancelled, by UID."""
+    return {
+        uid: (event.decoded("DTSTART"), str(event["SUMMARY"]), str(event["DESCRIPTION"]))
+        for uid, event in calendar.items()
+        if str(event["STATUS"]) != "CANCELLED"
+    }
+
+
+REBUILT = """program "Rebuilds"
+client "Ana Silva"
+start 2027-03-01
+timezone "Europe/London"
+time 08:00
+phase "Only" 2w:
+  session "Stretch" daily:
+    figure_four_stretch 3x30s each side
+  session "Bridges" on mon wed fri:
+    glute_bridge 3x10
+"""
+
+
+def test_a_rebuild_creates_updates_and_cancels_the_right_events():
+    first = render(plan_of(REBUILT))
+    # The clinician shortens the phase, moves the bridges to the evening and lowers the stretch.
+    edited = REBUILT.replace("2w:", "1w:").replace("on mon wed fri:", "on mon wed fri at 18:00:")
+    edited = edited.replace("3x30s", "2x30s")
+    second = render(plan_of(edited), previous=first)
+    before = {str(e["UID"]): e for e in events_of(first)}
+    after = {str(e["UID"]): e for e in events_of(second)}
+    cancelled = {uid for uid, e in after.items() if str(e["STATUS"]) == "CANCELLED"}
+    created = after.keys() - before.keys()
+    updated = {uid for uid in after.keys() & before.keys() if uid not in cancelled}
+    assert len(before) == 14  # the stretch every day, with the bridges on 6 of them
+    assert len(cancelled) == 7 and all(int(after[uid]["SEQUENCE"]) == 1 for uid in cancelled)  # the second week
+    assert len(created) == 3 and {named(after[uid]) for uid in created} == {"bridges"}  # now at 18:00
+    assert len(updated) == 7 and {int(after[uid]["SEQUENCE"]) for uid in updated} == {1}
+    client = import_into(import_into({}, first), second)
+    assert shown(client) == shown(import_into({}, second))  # as if they had only ever imported the new file
+    assert len(shown(client)) == 10
+    for uid in cancelled:
+        event = after[uid]
+        assert not event.walk("VALARM") and "TZID" not in event["DTSTART"].params
+        assert event.decoded("DTSTART") == before[uid].decoded("DTSTART")
+        assert str(event["SUMMARY"]) == str(before[uid]["SUMMARY"])
+    # Building again changes nothing: the cancelled events stay, as they are.
+    assert render(plan_of(edited), previous=second) == second
+    # Lengthening the phase again brings the second week back, above its cancellation.
+    third = render(plan_of(edited.replace("1w:", "2w:")), previous=second)
+    back = {str(e["UID"]): e for e in events_of(third)}
+    assert {int(back[uid]["SEQUENCE"]) for uid in cancelled} == {2}
+    assert {str(back[uid]["STATUS"]) for uid in cancelled} == {"CONFIRMED"}
+    client = import_into(client, third)
+    assert shown(client) == shown(import_into({}, third)) and len(shown(client)) == 20
+
+
+def test_renaming_the_program_cancels_the_old_events_and_adds_the_new():
+    first = render(plan_of(REBUILT))
+    second = render(plan_of(REBUILT.replace('"Rebuilds"', '"Renamed"')), previous=first)
+    client = import_into(import_into({}, first), second)
+    assert shown(client) == shown(import_into({}, second)) and len(shown(client)) == 14
+
+
+def test_only_this_backends_events_are_cancelled():
+    """An event of another program's file, or hand-made, is left alone, and so is one that cannot be read."""
+    first = render(plan_of(REBUILT))
+    foreign = first.replace(b"@progdsl.invalid", b"@example.com", 1)
+    broken = first.replace(b"DTSTART;TZID=Europe/London:20270301T080000", b"DTSTART:tomorrow", 1)
+    for previous in (foreign, broken):
+        data = render(plan_of(REBUILT.replace('"Rebuilds"', '"Renamed"')), previous=previous)
+        assert sum(str(e["STATUS"]) == "CANCELLED" for e in events_of(data)) == 13
+
+
+def test_the_day_docs_calendar_md_shows_is_what_the_example_builds():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "calendar.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)```", docs, flags=re.DOTALL)
+    opened = next(block for block in blocks if block.startswith("Home exercises: "))
+    title, when, alert, _, *description = opened.rstrip("\n").split("\n")
+    events = events_of(render(plan_of(example("back_pain_stages"))))
+    (event,) = [e for e in events if e.decoded("DTSTART") == dt.datetime(2027, 4, 21, 8, 0)]
+    assert title == str(event["SUMMARY"])
+    assert when == "Wed 21 Apr 2027, 08:00 – 08:30" and event.decoded("DTEND").time() == dt.time(8, 30)
+    assert alert == "Alert: 30 minutes before"
+    assert "\n".join(description) == str(event["DESCRIPTION"])
+    assert f"08:00–08:30  {title}" in docs and f"07:30        🔔 {title}" in docs
+
+
+def test_a_session_planned_twice_a_day_makes_two_events_with_their_own_uids():
+    """A plan with a session at two times of a day (as `2x/day` will give) slots in: one event per time."""
+    plan = plan_of(program('start 2027-03-01\ntimezone "Europe/Berlin"\ntime 07:00'))
+    evenings = [dataclasses.replace(day, time=dt.time(19)) for day in plan.sessions]
+    twice = dataclasses.replace(
+        plan, sessions=tuple(sorted((*plan.sessions, *evenings), key=lambda d: (d.date, d.time)))
+    )
+    events = events_of(render(twice))
+    assert len(events) == 14 and len({str(e["UID"]) for e in events}) == 14
+    assert [e.decoded("DTSTART").hour for e in events[:4]] == [7, 19, 7, 19]
+    # The morning events keep the UIDs they had when the session was once a day.
+    once = {str(e["UID"]) for e in events_of(render(plan))}
+    assert once == {str(e["UID"]) for e in events if e.decoded("DTSTART").hour == 7}

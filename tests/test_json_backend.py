@@ -34,6 +34,7 @@ note "Two notes, the second one."
 note "Second."
 set page_size letter
 set reminder 15min
+set reminder_at 7:05
 allow S102 "Reviewed in clinic"
 
 phase "A" 2w 3x/week:
@@ -102,8 +103,10 @@ def test_program_metadata():
         "cleared": {"by": "Dr Lee", "date": "2026-12-01"},
         "cautions": ["Stop if it hurts."],
         "notes": ["Two notes, the second one.", "Second."],
-        "settings": {"page_size": "letter", "reminder": 900},
-        "allows": [{"code": "S102", "reason": "Reviewed in clinic", "where": "program", "line": 14}],
+        "settings": {"page_size": "letter", "reminder": 900, "reminder_at": "07:05"},
+        "allows": [{"code": "S102", "reason": "Reviewed in clinic", "where": "program", "line": 15}],
+        "affected": None,
+        "log": [],
     }
 
 
@@ -120,6 +123,8 @@ def test_seed_000_schedule_in_date_order_with_each_days_dose():
         "phase": "Activate and stretch",
         "session": "Glute activation",
         "key": "activate-and-stretch/glute-activation",
+        "occurrence": 1,
+        "per_day": 1,
         "exercises": [
             {
                 "id": "clam_shell",
@@ -135,6 +140,11 @@ def test_seed_000_schedule_in_date_order_with_each_days_dose():
                 "bodyweight": False,
                 "note": None,
                 "dose": "3 × 8 each side, hold 1 s, rest 30–60 s",
+                "reps_in_steps": False,
+                "side": None,
+                "rpe": None,
+                "pain_limit": None,
+                "circuit": None,
             }
         ],
     }
@@ -170,6 +180,10 @@ def test_the_weekday_choice_for_times_a_week_is_in_the_output():
             "line": 15,
             "frequency": stretch["frequency"],
             "progression": None,
+            "side": None,
+            "rpe": None,
+            "pain_limit": None,
+            "circuit": None,
         }
     ]
     assert phases[1]["sessions"][0]["frequency"] == {
@@ -177,7 +191,18 @@ def test_the_weekday_choice_for_times_a_week_is_in_the_output():
         "weekdays": ["mon", "wed", "fri"],
         "text": "on mon wed fri",
     }
-    assert phases[0]["sessions"][0]["exercises"][0]["progression"] == {"start": [8, 8], "end": [12, 12], "days": 14}
+    assert phases[0]["sessions"][0]["exercises"][0]["progression"] == {
+        "moves": "amount",
+        "start": [8, 8],
+        "end": [12, 12],
+        "step": 1,
+        "days": 14,
+        "weekly": False,
+        "taper": False,
+        "sets": None,
+        "load": None,
+        "bands": None,
+    }
 
 
 def test_every_dose_form_and_modifier():
@@ -245,3 +270,49 @@ def test_a_file_name_that_is_not_utf8_builds_json_with_replacement_characters(tm
     with open(written, "rb") as file:
         data = json.loads(file.read().decode("utf-8"))
     assert data["program"]["name"] == "caf\ufffd"
+
+
+V2_PROGRESSIONS = """\
+program "Progressions"
+start 2026-12-07
+equipment mat, dumbbell, mini_band(yellow, green, blue)
+phase "Build" 4w on mon thu:
+  plank 3x20s rest 60s progress to 30s by 5s weekly
+  biceps_curl 3x10 each side load 3kg rest 60s progress to load 4kg over 4w
+  glute_bridge 3x12 band yellow rest 60s progress to band blue over 4w
+  dead_bug 2x8 each side rest 60s progress to 3x10 over 4w
+phase "Deload" 1w on mon thu:
+  glute_bridge 3x12 rest 60s taper to 8 over 1w
+"""
+
+
+def test_each_progression_carries_its_start_end_step_and_span_and_each_day_its_dose():
+    doc = document(V2_PROGRESSIONS)
+    VALIDATOR.validate(doc)
+    lines = {e["line"]: e["progression"] for p in doc["phases"] for s in p["sessions"] for e in s["exercises"]}
+    assert lines[5] == {
+        "moves": "amount",
+        "start": [20, 20],
+        "end": [30, 30],
+        "step": 5,
+        "days": 21,
+        "weekly": True,
+        "taper": False,
+        "sets": None,
+        "load": None,
+        "bands": None,
+    }
+    assert lines[6]["moves"] == "load" and lines[6]["load"] == {"start": 3, "end": 4, "unit": "kg"}
+    assert lines[6]["step"] == 0.5
+    assert lines[7]["moves"] == "band" and lines[7]["bands"] == ["yellow", "green", "blue"]
+    assert lines[8]["moves"] == "sets" and lines[8]["sets"] == [2, 3] and lines[8]["end"] == [10, 10]
+    assert lines[10]["taper"] is True and (lines[10]["start"], lines[10]["end"]) == ([12, 12], [8, 8])
+
+    def daily(exercise_id, key):
+        return [e[key] for s in doc["schedule"] for e in s["exercises"] if e["id"] == exercise_id]
+
+    assert daily("plank", "hold_s") == [[20, 20]] * 2 + [[25, 25]] * 2 + [[30, 30]] * 4
+    assert [load["amount"] for load in daily("biceps_curl", "load")] == [3, 3, 3.5, 3.5, 3.5, 3.5, 4, 4]
+    assert daily("glute_bridge", "band")[:8] == ["yellow"] * 2 + ["green"] * 4 + ["blue"] * 2
+    assert daily("dead_bug", "sets")[0] == 2 and daily("dead_bug", "sets")[-1] == 3
+    assert daily("glute_bridge", "reps")[8:] == [[12, 12], [8, 8]]

@@ -52,3 +52,20 @@ def test_installed_wheel_checks_programs_from_outside_the_checkout(wheel, tmp_pa
         text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_no_file_holds_a_merge_conflict_marker():
+    """A conflict left in a doc once shipped: every text file in the project is checked."""
+    markers = ("<<<<<<< ", ">>>>>>> ")
+    found = []
+    for folder in ("docs", "progdsl", "templates", "grammar", "programs", "tests", "benchmarks", "editors"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and path.suffix in {".md", ".py", ".html", ".css", ".lark", ".prog", ".toml", ".json"}:
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                found += [f"{path}:{n}" for n, line in enumerate(lines, 1) if line.startswith(markers)]
+    found += [
+        f"README.md:{n}"
+        for n, line in enumerate((ROOT / "README.md").read_text().splitlines(), 1)
+        if line.startswith(markers)
+    ]
+    assert found == []

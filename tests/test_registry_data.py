@@ -52,6 +52,7 @@ FLAGS = {
     "balance": str,
     "eyes_closed": bool,
     "quick_position_change": bool,
+    "figure": dict,  # pose data, checked by tests/test_figures.py
 }
 RANGE_FOR_DOSE = {"reps": "reps", "hold": "hold_s", "duration": "duration_min"}
 ALWAYS_RANGES = {"sets", "rest_s"}

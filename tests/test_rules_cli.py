@@ -43,6 +43,7 @@ def test_rules_as_json():
         "name": "dose-outside-safe-range",
         "severity": "error",
         "summary": "Sets or amount outside the exercise's safe range.",
+        "sources": ["ACSM 2009", "ACSM 2011", "Conway (CCHN)"],
     }
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from progdsl import loads
 from progdsl.cli import main
-from progdsl.rules import SECTIONS, catalog
+from progdsl.rules import SECTIONS, SOURCE_SECTION, catalog
 from progdsl.rules.docs import markdown
 from progdsl.rules.red_flags import OTHER_FLAGS, RED_FLAGS
 
@@ -21,7 +21,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_every_rule_has_every_section_a_summary_and_a_kebab_name(rule):
     sections = rule.sections()
-    assert list(sections) == list(SECTIONS)
+    assert list(sections) == [*SECTIONS, SOURCE_SECTION]
     assert all(body.strip() for body in sections.values())
     assert rule.summary.endswith(".") and re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule.name)
 
@@ -69,7 +69,7 @@ def test_the_rule_pack_example_in_the_reference_works():
     namespace: dict = {}
     exec(source, namespace)
     (pack_rule,) = namespace["RULES"]
-    assert list(pack_rule.sections()) == list(SECTIONS)
+    assert list(pack_rule.sections()) == [*SECTIONS, SOURCE_SECTION]
     bound = loads(
         'program "T"\nphase "A" 2w:\n  session 3x/week:\n    running 20min\n', options=CheckOptions(select=("S0",))
     ).program

@@ -60,7 +60,7 @@ def test_the_built_in_packs_are_registered_as_entry_points():
 
 def test_every_code_is_unique_stable_and_kebab_named():
     codes = [r.code for r in catalog().rules]
-    assert len(codes) == len(set(codes)) == 34
+    assert len(codes) == len(set(codes)) == 35
     assert {c[:2] for c in codes} == {"S0", "S1", "S2", "S3", "S4", "S5", "S6"}
 
 

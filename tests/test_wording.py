@@ -8,7 +8,7 @@ from support import day_dose
 from progdsl.model import Load
 from progdsl.plan import DayDose
 from progdsl.units import Range
-from progdsl.wording import describe_dose, describe_dose_in_words
+from progdsl.wording import calendar_title, describe_dose, describe_dose_in_words, in_a_list, in_sentence
 
 
 def dose(kind="reps", sets=3, amount=(12, 12), **changes) -> DayDose:
@@ -51,3 +51,27 @@ def dose(kind="reps", sets=3, amount=(12, 12), **changes) -> DayDose:
 def test_every_form_in_both_wordings(day, compact, in_words):
     assert describe_dose(day) == compact
     assert describe_dose_in_words(day) == in_words
+
+
+@pytest.mark.parametrize(
+    "name, inside",
+    [
+        ("Glute activation", "glute activation"),
+        ("A walk", "a walk"),
+        ("Cat-camel", "cat-camel"),
+        ("ACL rehab", "ACL rehab"),
+        ("McKenzie press-ups", "McKenzie press-ups"),
+        ("stretch", "stretch"),
+        ("腰痛", "腰痛"),
+    ],
+)
+def test_a_name_inside_a_sentence(name, inside):
+    assert in_sentence(name) == inside
+
+
+def test_calendar_titles_list_the_sessions():
+    assert in_a_list(["a"]) == "a" and in_a_list(["a", "b"]) == "a and b" and in_a_list("abc") == "a, b and c"
+    assert calendar_title(["Glute activation"], 5) == "Home exercises: glute activation, 5 min"
+    assert calendar_title(["Neutral pelvis", "Flexibility"], 17) == (
+        "Home exercises: neutral pelvis and flexibility, 17 min"
+    )

@@ -16,19 +16,27 @@ from dataclasses import dataclass, replace
 from string import ascii_uppercase
 
 from .. import model
-from ..plan import DayDose, Plan, day_dose, estimated_seconds
+from ..plan import DayDose, Plan, day_dose, estimated_seconds, final_stage, first_stage, written_stage
 from ..registry import RegionInfo, builtin_registry, region_info
+from ..vocabulary import LogItem
 from ..wording import (
+    circuit_for_client,
+    clock_times,
     date_span,
     day_name,
+    describe_circuit,
     describe_dose,
     describe_dose_in_words,
     describe_frequency,
     frequency_for_client,
     humanize,
     length_in_words,
+    log_heading,
     long_date,
+    session_when,
     short_date,
+    stage_words,
+    times_a_day,
     unit_words,
 )
 from . import BackendError
@@ -99,6 +107,23 @@ class Progression:
 
 
 @dataclass(frozen=True)
+class CircuitHead:
+    """The heading printed above a circuit's cards: `Circuit "Balance": 3 rounds, …` and how to do it."""
+
+    number: int
+    title: str
+    how: str
+
+
+@dataclass(frozen=True)
+class LogColumn:
+    """A column of the tracking log: `pain` (a score out of 10), `falls`, or one a `log "TEXT"` line asks for."""
+
+    heading: str
+    item: str | None  # `pain`, `falls`, or None for a written question
+
+
+@dataclass(frozen=True)
 class Card:
     """How to do one exercise: printed once, however many phases and sessions use it."""
 
@@ -127,6 +152,7 @@ class DoseRow:
     days: str | None  # the line's own frequency, when it has one
     progression: Progression | None
     notes: tuple[str, ...]
+    circuit: CircuitHead | None = None  # the circuit the line is in: its dose is for one round
 
 
 @dataclass(frozen=True)
@@ -164,15 +190,6 @@ class PhaseSection:
     notes: tuple[str, ...]
     cautions: tuple[str, ...]
     sessions: tuple[SessionSection, ...]
-
-
-@dataclass(frozen=True)
-class LogColumn:
-    """Something the client writes down each exercise day: `pain` (0–10), `falls`
-    (how many), or `text` (the clinician's own words, in `text`)."""
-
-    kind: str
-    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,7 +231,7 @@ class Handout:
     legend: tuple[SessionMark, ...]
     log: tuple[LogWeek, ...]
     log_days: tuple[str, ...]  # day names of the log's columns, from the start day
-    log_columns: tuple[LogColumn, ...]
+    log_columns: tuple[LogColumn, ...]  # from the `log` lines; the pain score when there are none
     stop_signs: tuple[RegionInfo, ...]  # for each region the program works on, in the registry's order
 
 
@@ -254,9 +271,32 @@ def _week_of(plan: Plan, day: dt.date) -> int:
     return (day - plan.start).days // 7 + 1
 
 
-def _progression(
-    plan: Plan, target: model.Progression, unit: str, occurrences: list[tuple[dt.date, DayDose]]
-) -> Progression:
+def _cell(dose: DayDose, moves: model.Moves) -> str:
+    """What a progression table shows for one day: the number (or colour) that changes."""
+    if moves is model.Moves.LOAD and dose.load is not None:
+        return f"{dose.load.amount:g}"
+    if moves is model.Moves.BAND and dose.band is not None:
+        return dose.band
+    if moves is model.Moves.SETS:
+        return f"{dose.sets} × {dose.amount}"
+    return str(dose.amount)
+
+
+def _table_unit(line: model.Prescription, target: model.Progression) -> str:
+    if target.loads is not None:
+        return target.loads[0].unit
+    if target.bands:
+        return "band colours"
+    if target.sets is not None:
+        return "sets × " + unit_words(line.dose.kind)
+    return unit_words(line.dose.kind)
+
+
+def _progression(plan: Plan, line: model.Prescription, occurrences: list[tuple[dt.date, DayDose]]) -> Progression:
+    target = line.progression
+    assert target is not None
+    moves = target.moves
+    end = _cell(day_dose(line, final_stage(line)), moves)
     by_week: dict[int, list[tuple[dt.date, DayDose]]] = defaultdict(list)
     for day, dose in occurrences:
         by_week[_week_of(plan, day)].append((day, dose))
@@ -266,7 +306,7 @@ def _progression(
     weeks = sorted(by_week)
     for position, week in enumerate(weeks):
         days = by_week[week]
-        amounts = {(day - plan.start).days % 7: str(dose.amount) for day, dose in days}
+        amounts = {(day - plan.start).days % 7: _cell(dose, moves) for day, dose in days}
         first = plan.start + dt.timedelta(days=(week - 1) * 7)
         rows.append(
             ProgressionRow(
@@ -275,16 +315,16 @@ def _progression(
                 tuple(amounts.get(offset, "") for offset in offsets),
             )
         )
-        if all(dose.amount == target.end for _, dose in days):
+        if all(_cell(dose, moves) == end for _, dose in days):
             steady_from = weeks[position + 1] if position + 1 < len(weeks) else None
             break
-    reached = next((day for day, dose in occurrences if dose.amount == target.end), None)
+    reached = next((day for day, dose in occurrences if _cell(dose, moves) == end), None)
     return Progression(
-        unit=unit,
-        start=str(occurrences[0][1].amount),
-        end=str(target.end),
+        unit=_table_unit(line, target),
+        start=_cell(occurrences[0][1], moves),
+        end=end,
         reached=reached,
-        last=str(occurrences[-1][1].amount),
+        last=_cell(occurrences[-1][1], moves),
         columns=tuple(day_name((plan.start.weekday() + offset) % 7) for offset in offsets),
         rows=tuple(rows),
         steady_from_week=steady_from,
@@ -296,7 +336,8 @@ def _needs(plan: Plan, line: model.Prescription) -> tuple[str, ...]:
     needs = [humanize(item) for item in line.exercise.equipment]
     if line.band:
         owner = next((item.name for item in plan.program.equipment if line.band.colour in item.options), "band")
-        needs = [need for need in needs if need != humanize(owner)] + [f"{humanize(owner)} ({line.band.colour})"]
+        colours = ", ".join(line.progression.bands) if line.progression and line.progression.bands else line.band.colour
+        needs = [need for need in needs if need != humanize(owner)] + [f"{humanize(owner)} ({colours})"]
     return tuple(needs)
 
 
@@ -304,6 +345,8 @@ def _occurrences(plan: Plan) -> dict[tuple[int, int, int], list[tuple[dt.date, D
     """Each exercise line's days and doses, by (phase, session, line)."""
     found: dict[tuple[int, int, int], list[tuple[dt.date, DayDose]]] = defaultdict(list)
     for planned in plan.sessions:
+        if planned.occurrence > 1:  # a session done several times a day: its later times repeat the first's doses
+            continue
         for dose in planned.exercises:
             found[planned.phase_index, planned.session_index, dose.line].append((planned.date, dose))
     return found
@@ -382,12 +425,13 @@ def _phases(plan: Plan, marks: dict[str, SessionMark], cards: tuple[Card, ...]) 
                 dose=describe_dose_in_words(first),
                 band=swatch(first.band) if first.band else None,
                 days=frequency_for_client(line.frequency) if line.frequency else None,
-                progression=(
-                    _progression(plan, line.progression, unit_words(line.dose.kind), found)
-                    if line.progression
+                progression=_progression(plan, line, found) if line.progression else None,
+                notes=tuple(note.text for note in line.notes),
+                circuit=(
+                    CircuitHead(line.circuit.number, describe_circuit(line.circuit), circuit_for_client(line.circuit))
+                    if line.circuit
                     else None
                 ),
-                notes=tuple(note.text for note in line.notes),
             )
         )
     session_minutes, day_seconds = _session_minutes(plan)
@@ -397,11 +441,12 @@ def _phases(plan: Plan, marks: dict[str, SessionMark], cards: tuple[Card, ...]) 
         phase = planned.phase
         sessions = []
         for session_index, session in enumerate(phase.sessions):
-            time = session.time or plan.program.time
+            times = [time for time in session.occurrence_times(plan.program.time) if time is not None]
+            when = frequency_for_client(session.frequency)
             section = SessionSection(
                 mark=marks[_session_label(phase, session)],
-                when=frequency_for_client(session.frequency),
-                time=time.strftime("%H:%M") if time else None,
+                when=f"{when}, {times_a_day(session.per_day)}" if session.per_day > 1 else when,
+                time=clock_times(times) if times else None,
                 minutes=session_minutes.get((phase_index, session_index), 5),
                 notes=tuple(note.text for note in session.notes),
                 cautions=tuple(caution.text for caution in session.cautions),
@@ -438,6 +483,9 @@ def _marks_by_day(plan: Plan, marks: dict[str, SessionMark]) -> dict[dt.date, tu
     for planned in plan.sessions:
         phase = plan.phases[planned.phase_index].phase
         mark = marks[_session_label(phase, phase.sessions[planned.session_index])]
+        if planned.per_day > 1:  # one tick for each time of a per-day session
+            at = f" {planned.time:%H:%M}" if planned.time else f" ({planned.occurrence})"
+            mark = replace(mark, name=mark.name + at)
         if mark not in by_day[planned.date]:
             by_day[planned.date].append(mark)
     return {day: tuple(found) for day, found in by_day.items()}
@@ -457,28 +505,6 @@ def _log(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[Log
         )
         weeks.append(LogWeek(week, date_span(first, first + dt.timedelta(days=6)), tuple(phase_starts[week]), days))
     return tuple(weeks)
-
-
-# What the log asks for when the program names nothing: the pain score.
-DEFAULT_LOG = (LogColumn("pain"),)
-
-
-def log_columns(program: model.Program) -> tuple[LogColumn, ...]:
-    """The log's columns from the program's `log` lines (`log pain`, `log falls`,
-    `log "Steps walked"`), in order; the pain score when it has none.
-
-    Language v2 gives each line an `item` (`pain`, `falls`, or None for a question in the
-    clinician's words) and its `text`.
-    """
-    columns = []
-    for entry in getattr(program, "log", ()) or ():
-        item = getattr(entry, "item", entry)
-        kind = str(item) if item is not None else ""
-        if kind in ("pain", "falls"):
-            columns.append(LogColumn(kind))
-        else:
-            columns.append(LogColumn("text", str(getattr(entry, "text", entry))))
-    return tuple(columns) or DEFAULT_LOG
 
 
 def build_handout(plan: Plan, figures: dict[str, str] | None = None) -> Handout:
@@ -513,6 +539,18 @@ def build_handout(plan: Plan, figures: dict[str, str] | None = None) -> Handout:
         log_columns=log_columns(program),
         stop_signs=_stop_signs(plan),
     )
+
+
+def log_columns(program: model.Program) -> tuple[LogColumn, ...]:
+    """The log's columns from the program's `log` lines (`log pain`, `log falls`, `log "Steps
+    walked"`), in order; the pain score when it has none, and also when a line sets a pain limit."""
+    entries = [(entry.item, entry.text) for entry in program.log] or [
+        (item, log_heading(item)) for item in model.DEFAULT_LOG
+    ]
+    limited = any(p.pain_limit is not None for _, _, p in program.prescriptions())
+    if limited and all(item is not LogItem.PAIN for item, _ in entries):
+        entries.insert(0, (LogItem.PAIN, log_heading(LogItem.PAIN)))
+    return tuple(LogColumn(text, item.value if item else None) for item, text in entries)
 
 
 # A region's stop signs print when at least this share of the program's exercises belong
@@ -634,19 +672,22 @@ def _prescribed(plan: Plan) -> tuple[SummaryPhase, ...]:
                         line=line.span.line,
                         exercise_id=line.exercise.id,
                         name=line.exercise.name,
-                        dose=describe_dose(replace(day_dose(line, 0), amount=line.dose.amount)),
+                        dose=describe_dose(day_dose(line, written_stage(line))),
                         frequency=describe_frequency(session.frequency_for(line)),
                         progression=(
-                            f"{progression.start} → {progression.end} over {length_in_words(progression.days)}"
+                            f"{stage_words(day_dose(line, first_stage(line)), progression.moves)} → "
+                            f"{stage_words(day_dose(line, final_stage(line)), progression.moves)}"
+                            f" over {length_in_words(progression.days)}"
                             if progression
                             else None
                         ),
                         notes=tuple(note.text for note in line.notes),
                     )
                 )
-            time = session.time or plan.program.time
             sessions.append(
-                SummarySession(_session_label(phase, session), time.strftime("%H:%M") if time else None, tuple(lines))
+                SummarySession(
+                    _session_label(phase, session), session_when(session, plan.program.time) or None, tuple(lines)
+                )
             )
         phases.append(
             SummaryPhase(

@@ -1,20 +1,36 @@
 """The calendar backend: an .ics file that a client imports once and is reminded by.
 
-One event per planned session day, titled with the session's name (the program's title for an
-unnamed session), its description listing that day's doses, the cautions and the clinician.
-The choices that keep re-imports and rebuilds working (docs/calendar.md explains them to clinicians):
+One event for each time of each day that the plan has sessions: sessions planned for the same day
+at the same time (or, without a time, on the same day) are done together, so they make one event
+with one reminder, where two events would ring two alarms at once. Its title says that it is the
+home program, which sessions and about how long (`wording.calendar_title`: "Home exercises: neutral
+pelvis and flexibility, 20 min"), from the plan's estimate (`plan.estimated_seconds`, which the
+session-length rule uses too); its description lists that day's doses, the cautions and the
+clinician. The choices that keep re-imports and rebuilds working (docs/calendar.md explains them to
+clinicians):
 
 * UID: a hash of the program's title, the client, the session's key and the day's place among
-  that session's days (1st, 2nd, …). Changing a dose, a time, the start date or the weekdays
+  that session's days (1st, 2nd, …), and for a session planned at several times of a day, the
+  time's place in the day from the second on; an event of several sessions takes the UID of its
+  first (in the program's order). Changing a dose, a time, the start date or the weekdays
   keeps every UID, so a re-imported calendar moves and updates its events instead of adding
   copies; adding, removing or renaming one session leaves the others' UIDs alone.
 * SEQUENCE: 0 for an event the previous file did not have; that file's value when the event's
   content is unchanged; one more when anything changed. Each event carries a hash of its
   content (X-PROGDSL-CONTENT), so a rebuild compares hashes instead of re-serialising events.
+* Cancelled events: an event of the previous file (one this backend wrote, by its UID's domain)
+  that the new plan no longer has is written again with STATUS:CANCELLED and a higher SEQUENCE,
+  so that importing the new file removes it from the client's calendar (`_cancelled`). It stays
+  in every later build, unchanged, until the plan has that event again, which then returns with a
+  higher SEQUENCE still. Its times are written in UTC (or as a date), so it needs no VTIMEZONE.
 * DTSTAMP: SOURCE_DATE_EPOCH when set, else midnight UTC on the plan's first day, so that the
   same program gives the same bytes.
 * Timed events last as long as the doses take (`_estimated_length`) and carry a DISPLAY alarm
-  per the `reminder` setting; untimed sessions are all-day events that do not mark the day busy.
+  per the `reminder` setting. Untimed sessions are all-day events that do not mark the day busy;
+  their alarm goes off at the `reminder_at` time of day, as a trigger after the day's start
+  (TRIGGER:PT8H for 08:00), the form Apple Calendar writes for an all-day event's alarm, which
+  ical.js and icalendar read as that time on the clock. `set reminder none` (`--no-reminder`)
+  turns every alarm off; `set reminder_at none` only those of all-day events.
 * Time zones: the VTIMEZONE has one observance per change of offset, each with its own DTSTART,
   TZOFFSETFROM and TZOFFSETTO and no RDATE or RRULE (`_vtimezone`). icalendar's own
   `Timezone.from_tzinfo` folds the changes into one observance with DTSTART plus RDATE, and
@@ -39,6 +55,7 @@ import hashlib
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -47,7 +64,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, Timezo
 from .. import wording
 from ..plan import estimated_seconds
 from ..version import __version__
-from ..wording import days, describe_dose, describe_frequency
+from ..wording import dose_lines
 
 if TYPE_CHECKING:
     from ..plan import DayDose, Plan, PlannedSession
@@ -57,6 +74,34 @@ PRODID = f"-//progdsl//progdsl {__version__}//EN"
 UID_DOMAIN = "progdsl.invalid"  # RFC 2606: a domain-like suffix that belongs to nobody
 CONTENT_HASH = "X-PROGDSL-CONTENT"  # calendar apps ignore X- properties
 SHORTEST_EVENT = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """The sessions a client does together: those planned for one day at one time, or without a
+    time, all of one day's untimed sessions, in the plan's order. `uid` is the first one's."""
+
+    date: dt.date
+    time: dt.time | None
+    sessions: tuple[PlannedSession, ...]
+    uid: str
+
+
+@dataclass(frozen=True)
+class _Reminders:
+    """Seconds before a timed session, and the time of day for an all-day one; None for none."""
+
+    before: int | None
+    all_day_at: dt.time | None
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """An event of the file this build replaces, as far as this backend reads it back."""
+
+    sequence: int
+    content: str  # its X-PROGDSL-CONTENT
+    lines: tuple[str, ...]  # its unfolded lines, BEGIN:VEVENT to END:VEVENT
 
 
 class IcsBackend:
@@ -69,27 +114,62 @@ class IcsBackend:
     def render(self, plan: Plan, options: RenderOptions) -> bytes:
         zone = ZoneInfo(plan.program.timezone) if plan.program.timezone else None
         reminder = options.setting(plan, "reminder")
+        reminder_at = options.setting(plan, "reminder_at")
         seconds_per_rep = options.setting(plan, "seconds_per_rep")
-        # Both are `seconds`/`duration` settings: whole seconds (and None for `set reminder none`).
+        # `seconds`/`duration` settings are whole seconds (and None for `set reminder none`); a
+        # `time` setting is `HH:MM` text (None for `set reminder_at none`).
         if reminder is not None and not isinstance(reminder, int):
             raise TypeError(f"the reminder setting is {reminder!r}, not a whole number of seconds")
         if not isinstance(seconds_per_rep, int):
             raise TypeError(f"the seconds_per_rep setting is {seconds_per_rep!r}, not a whole number of seconds")
+        if reminder_at is not None and not isinstance(reminder_at, str):
+            raise TypeError(f"the reminder_at setting is {reminder_at!r}, not a time of day as HH:MM")
+        all_day_at = dt.time.fromisoformat(reminder_at) if reminder_at is not None and reminder is not None else None
+        reminders = _Reminders(reminder, all_day_at)
         stamp = options.stamp(plan)
-        previous = _previous_versions(options.previous)
+        previous = _previous_events(options.previous)
         calendar = _calendar(plan)
         if zone:
             calendar.add_component(_vtimezone(zone, dt.date(plan.start.year, 1, 1), dt.date(plan.end.year + 1, 1, 1)))
-        days_of_session: Counter[str] = Counter()
-        for day in plan.sessions:
-            days_of_session[day.key] += 1
-            event = _event(plan, day, days_of_session[day.key], zone, reminder, seconds_per_rep)
-            content = _fingerprint(event)
-            event.add(CONTENT_HASH, content)
-            event.add("sequence", _sequence(content, previous.get(str(event["UID"]))))
-            event.add("dtstamp", stamp)
+        written = set()
+        for slot in _slots(plan):
+            event = _event(plan, slot, zone, reminders, seconds_per_rep)
+            _version(event, previous.get(slot.uid), stamp)
+            written.add(slot.uid)
             calendar.add_component(event)
+        for uid, before in previous.items():
+            if uid not in written and uid.endswith(f"@{UID_DOMAIN}"):
+                cancelled = _cancelled(before)
+                if cancelled is not None:
+                    _version(cancelled, before, stamp)
+                    calendar.add_component(cancelled)
         return calendar.to_ical()
+
+
+def _slots(plan: Plan) -> list[_Slot]:
+    """The plan's sessions grouped into events, in date and time order. Each session's days are
+    counted in the plan's order (its 1st, 2nd, … day), for the UIDs; a session planned at several
+    times of a day counts that day once, and its second time onwards adds its place in the day."""
+    days_of_session: Counter[str] = Counter()
+    times_that_day: Counter[tuple[str, dt.date]] = Counter()
+    groups: dict[tuple[dt.date, dt.time | None], list[tuple[PlannedSession, str]]] = {}
+    for day in plan.sessions:
+        times_that_day[day.key, day.date] += 1
+        if times_that_day[day.key, day.date] == 1:
+            days_of_session[day.key] += 1
+        uid = _uid(plan, day.key, days_of_session[day.key], times_that_day[day.key, day.date])
+        groups.setdefault((day.date, day.time), []).append((day, uid))
+    return [
+        _Slot(date, time, tuple(day for day, _ in members), members[0][1]) for (date, time), members in groups.items()
+    ]
+
+
+def _version(event: Event, previous: _Previous | None, stamp: dt.datetime) -> None:
+    """Seal an event: the hash of its content, its SEQUENCE against the previous file's, DTSTAMP."""
+    content = _fingerprint(event)
+    event.add(CONTENT_HASH, content)
+    event.add("sequence", _sequence(content, previous))
+    event.add("dtstamp", stamp)
 
 
 # ---- the calendar and its events ------------------------------------------------
@@ -176,26 +256,34 @@ def _observance(
     return observance
 
 
-def _event(
-    plan: Plan, day: PlannedSession, day_number: int, zone: ZoneInfo | None, reminder: int | None, seconds_per_rep: int
-) -> Event:
-    """`day` is the session's `day_number`-th day (from 1)."""
-    title = day.session or plan.program.title
+def _event(plan: Plan, slot: _Slot, zone: ZoneInfo | None, reminders: _Reminders, seconds_per_rep: int) -> Event:
+    minutes = sum(_minutes(day.exercises, seconds_per_rep) for day in slot.sessions)
+    title = wording.calendar_title(dict.fromkeys(_name(plan, day) for day in slot.sessions), minutes)
     event = Event()
-    event.add("uid", _uid(plan, day.key, day_number))
+    event.add("uid", slot.uid)
     event.add("summary", title)
-    event.add("description", _description(plan, day, zone))
-    if day.time is None:
-        event.add("dtstart", day.date)
-        event.add("dtend", day.date + dt.timedelta(days=1))
+    event.add("description", _description(plan, slot, zone, seconds_per_rep))
+    event.add("status", "CONFIRMED")
+    if slot.time is None:
+        event.add("dtstart", slot.date)
+        event.add("dtend", slot.date + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")
+        if reminders.all_day_at is not None:
+            at = reminders.all_day_at
+            event.add_component(_alarm(title, dt.timedelta(hours=at.hour, minutes=at.minute)))
     else:
-        start, end = _when(day.date, day.time, zone, _estimated_length(day.exercises, seconds_per_rep))
+        exercises = tuple(dose for day in slot.sessions for dose in day.exercises)
+        start, end = _when(slot.date, slot.time, zone, _estimated_length(exercises, seconds_per_rep))
         event.add("dtstart", start)
         event.add("dtend", end)
-        if reminder is not None:
-            event.add_component(_alarm(title, reminder))
+        if reminders.before is not None:
+            event.add_component(_alarm(title, -dt.timedelta(seconds=reminders.before)))
     return event
+
+
+def _name(plan: Plan, day: PlannedSession) -> str:
+    """A session's name, or the program's title for a phase's unnamed session."""
+    return day.session or plan.program.title
 
 
 def _when(date: dt.date, time: dt.time, zone: ZoneInfo | None, length: dt.timedelta) -> tuple[dt.datetime, dt.datetime]:
@@ -233,79 +321,111 @@ def _clock_change(date: dt.date, time: dt.time, zone: ZoneInfo | None) -> str | 
     return wording.clock_change(time, meant, repeated)
 
 
-def _alarm(title: str, seconds_before: int) -> Alarm:
+def _alarm(title: str, trigger: dt.timedelta) -> Alarm:
+    """A DISPLAY alarm `trigger` from the event's start (negative: before it)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", title)
-    alarm.add("trigger", -dt.timedelta(seconds=seconds_before))
+    alarm.add("trigger", trigger)
     return alarm
 
 
-def _uid(plan: Plan, key: str, day_number: int) -> str:
-    """Stable across rebuilds: see the module's docstring."""
-    identity = "\x1f".join((plan.program.title, plan.program.client or "", key, str(day_number)))
-    return f"{hashlib.sha256(identity.encode()).hexdigest()[:32]}@{UID_DOMAIN}"
+def _uid(plan: Plan, key: str, day_number: int, time_in_day: int = 1) -> str:
+    """Stable across rebuilds: see the module's docstring. A session's first time in a day has the
+    identity it had when sessions came once a day; its second and later times add their place.
+    A build that names its outputs (`--name`, `--clients`) adds the name, so that two clients
+    of the same name never share an event's identity."""
+    parts = [plan.program.title, plan.program.client or "", key, str(day_number)]
+    if plan.output_name:  # `--name` or `--clients`: two clients of one name keep apart
+        parts.append(plan.output_name)
+    if time_in_day > 1:
+        parts.append(f"time {time_in_day}")
+    return f"{hashlib.sha256(chr(0x1F).join(parts).encode()).hexdigest()[:32]}@{UID_DOMAIN}"
 
 
 def _estimated_length(exercises: tuple[DayDose, ...], seconds_per_rep: int) -> dt.timedelta:
-    """The plan's estimate of the day's doses (the one the session-length rule uses),
+    """The plan's estimate of the doses (the one the session-length rule uses),
     rounded up to five minutes and never under ten."""
     seconds = sum(estimated_seconds(dose, seconds_per_rep) for dose in exercises)
     return max(dt.timedelta(minutes=5 * math.ceil(seconds / 300)), SHORTEST_EVENT)
+
+
+def _minutes(exercises: tuple[DayDose, ...], seconds_per_rep: int) -> int:
+    """The same estimate for a title: whole minutes, rounded up, at least one."""
+    return max(1, math.ceil(sum(estimated_seconds(dose, seconds_per_rep) for dose in exercises) / 60))
 
 
 # ---- texts --------------------------------------------------------------------
 
 
 def _bullets(heading: str, items: list[str]) -> list[str]:
+    items = list(dict.fromkeys(items))  # a caution shared by two sessions done together reads once
     return [heading + ":\n" + "\n".join(f"• {item}" for item in items)] if items else []
 
 
-def _description(plan: Plan, day: PlannedSession, zone: ZoneInfo | None) -> str:
-    """The day's doses, then the clinician's notes and cautions, and whose program it is.
-    Each exercise's own instructions and cautions are left to the handout: a reminder is read
-    at a glance. On a day the clocks skip or repeat the session's time, which time is meant comes
-    first."""
+def _description(plan: Plan, slot: _Slot, zone: ZoneInfo | None, seconds_per_rep: int) -> str:
+    """The day's doses (under each session's name when there are several), then the clinician's
+    notes and cautions, and whose program it is. Each exercise's own instructions and cautions
+    are left to the handout: a reminder is read at a glance. On a day the clocks skip or repeat
+    the session's time, which time is meant comes first."""
     program = plan.program
-    phase = plan.phases[day.phase_index].phase
-    session = phase.sessions[day.session_index]
-    doses = []
-    for dose in day.exercises:
-        doses.append(f"{dose.exercise.name} — {describe_dose(dose)}")
-        doses += [f"  {note}" for note in dose.notes]
-    notes = [remark.text for remark in (*phase.notes, *session.notes)]
-    cautions = [remark.text for remark in (*program.cautions, *phase.cautions, *session.cautions)]
+    sessions, notes, cautions = [], [], [remark.text for remark in program.cautions]
+    for day in slot.sessions:
+        phase = plan.phases[day.phase_index].phase
+        session = phase.sessions[day.session_index]
+        doses = []
+        if len(slot.sessions) > 1:
+            doses.append(wording.calendar_session_heading(_name(plan, day), _minutes(day.exercises, seconds_per_rep)))
+        for dose, line in zip(_with_circuits(day.exercises), dose_lines(day.exercises, " — "), strict=True):
+            doses.append(line)
+            doses += [f"  {note}" for note in dose.notes] if dose is not None else []
+        sessions.append("\n".join(doses))
+        notes += [remark.text for remark in (*phase.notes, *session.notes)]
+        cautions += [remark.text for remark in (*phase.cautions, *session.cautions)]
     about = [
-        "How to do each exercise, and what to watch for, is in your handout.",
-        f"Phase: {day.phase}",
-        f"Program: {program.title}" + (f", for {program.client}" if program.client else ""),
+        wording.CALENDAR_HANDOUT,
+        wording.calendar_phase(day.phase for day in slot.sessions),
+        wording.calendar_program(program.title, program.client),
     ]
     if program.clinician:
-        about.append(f"Clinician: {program.clinician}")
-    sections = ["\n".join(doses), *_bullets("Notes", notes), *_bullets("Cautions", cautions), "\n".join(about)]
-    change = _clock_change(day.date, day.time, zone) if day.time is not None else None
+        about.append(wording.calendar_clinician(program.clinician))
+    sections = [
+        *sessions,
+        *_bullets(wording.CALENDAR_NOTES, notes),
+        *_bullets(wording.CALENDAR_CAUTIONS, cautions),
+        "\n".join(about),
+    ]
+    change = _clock_change(slot.date, slot.time, zone) if slot.time is not None else None
     return "\n\n".join([change, *sections] if change else sections)
+
+
+def _with_circuits(doses) -> list:
+    """The doses in `dose_lines`' order, with None where it puts a circuit's heading."""
+    found: list = []
+    current = None
+    for dose in doses:
+        if dose.circuit is not None and dose.circuit != current:
+            found.append(None)
+        current = dose.circuit
+        found.append(dose)
+    return found
 
 
 def _calendar_description(plan: Plan) -> str:
     """Whose program, its phases with the days and times each session falls on, its notes and
     the safety rules the clinician set aside (kept in every output)."""
     program = plan.program
-    client = f", for {program.client}" if program.client else ""
-    clinician = f", from {program.clinician}" if program.clinician else ""
-    sections = [f"{program.title}{client}{clinician}.\n{plan.start.isoformat()} to {plan.end.isoformat()}."]
+    sections = [wording.calendar_about(program.title, program.client, program.clinician, plan.start, plan.end)]
     for planned in plan.phases:
         phase = planned.phase
-        lines = [f"{phase.name}: {days(phase.days)} from {planned.start.isoformat()}"]
+        lines = [wording.calendar_phase_line(phase.name, phase.days, planned.start)]
         for index, session in enumerate(phase.sessions):
-            when = describe_frequency(session.frequency) if session.frequency else "as each exercise says"
-            time = session.time or program.time
-            at = f" at {time:%H:%M}" if time else ""
-            lines.append(f"• {session.name or f'Session {index + 1}'}: {when}{at}")
+            name = session.name or wording.unnamed_session(index)
+            lines.append("• " + wording.calendar_session_line(name, session, program.time))
         sections.append("\n".join(lines))
-    sections += _bullets("Notes", [note.text for note in program.notes])
+    sections += _bullets(wording.CALENDAR_NOTES, [note.text for note in program.notes])
     allows = [f"{allow.code} ({allow.where}): {allow.reason}" for allow in plan.allows]
-    sections += _bullets("Safety rules set aside by the clinician", allows)
+    sections += _bullets(wording.CALENDAR_SET_ASIDE, allows)
     return "\n\n".join(sections)
 
 
@@ -317,29 +437,61 @@ def _calendar_description(plan: Plan) -> str:
 _SEQUENCE = re.compile(r"[0-9]{1,9}")
 
 
-def _previous_versions(data: bytes | None) -> dict[str, tuple[int, str]]:
-    """UID → (SEQUENCE, content hash) of the events in the file this build replaces.
+def _previous_events(data: bytes | None) -> dict[str, _Previous]:
+    """UID → SEQUENCE, content hash and lines of the events in the file this build replaces.
 
-    Only these three properties, which this backend wrote itself, are read back: the
-    unfolded lines are scanned rather than the whole calendar parsed, which for a year of
-    daily events took longer than making the new file. Anything else, such as a
-    hand-edited event without a whole-number SEQUENCE, is passed over.
+    Only UID, SEQUENCE and the content hash, which this backend wrote itself, are read here:
+    the unfolded lines are scanned rather than the whole calendar parsed, which for a year of
+    daily events took longer than making the new file; an event to cancel is parsed on its own
+    (`_cancelled`). Anything else, such as a hand-edited event without a whole-number
+    SEQUENCE, is passed over.
     """
     if not data:
         return {}
     text = data.decode("utf-8", "replace").replace("\r\n ", "").replace("\r\n\t", "")
-    versions: dict[str, tuple[int, str]] = {}
+    versions: dict[str, _Previous] = {}
     event: dict[str, str] = {}
+    lines: list[str] | None = None
     for line in text.splitlines():
         name, _, value = line.partition(":")
         name = name.split(";", 1)[0].upper()
         if name == "BEGIN" and value == "VEVENT":
-            event = {}
-        elif name in ("UID", "SEQUENCE", CONTENT_HASH):
+            event, lines = {}, []
+        if lines is None:
+            continue
+        lines.append(line)
+        if name in ("UID", "SEQUENCE", CONTENT_HASH):
             event[name] = value
-        elif name == "END" and value == "VEVENT" and "UID" in event and _SEQUENCE.fullmatch(event.get("SEQUENCE", "0")):
-            versions[event["UID"]] = (int(event.get("SEQUENCE", "0")), event.get(CONTENT_HASH, ""))
+        elif name == "END" and value == "VEVENT":
+            if "UID" in event and _SEQUENCE.fullmatch(event.get("SEQUENCE", "0")):
+                versions[event["UID"]] = _Previous(
+                    int(event.get("SEQUENCE", "0")), event.get(CONTENT_HASH, ""), tuple(lines)
+                )
+            lines = None
     return versions
+
+
+def _cancelled(previous: _Previous) -> Event | None:
+    """The previous file's event, cancelled: its UID, title and times (in UTC, or its dates), with
+    STATUS:CANCELLED and no alarm; None when it cannot be read (a hand-edited file)."""
+    try:
+        old = Event.from_ical("\r\n".join(previous.lines))
+        uid, summary = str(old["UID"]), str(old.get("SUMMARY", ""))
+        times = [old.decoded(name) for name in ("DTSTART", "DTEND") if name in old]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not times or not all(isinstance(time, dt.date) for time in times):
+        return None
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("description", wording.CALENDAR_CANCELLED)
+    event.add("status", "CANCELLED")
+    for name, time in zip(("dtstart", "dtend"), times):
+        aware = isinstance(time, dt.datetime) and time.tzinfo is not None
+        event.add(name, time.astimezone(dt.UTC) if aware else time)
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _fingerprint(event: Event) -> str:
@@ -348,8 +500,7 @@ def _fingerprint(event: Event) -> str:
     return hashlib.sha256(repr(list(event.property_items(recursive=True))).encode()).hexdigest()[:32]
 
 
-def _sequence(content: str, previous: tuple[int, str] | None) -> int:
+def _sequence(content: str, previous: _Previous | None) -> int:
     if previous is None:
         return 0
-    before, before_content = previous
-    return before if before_content == content else before + 1
+    return previous.sequence if previous.content == content else previous.sequence + 1

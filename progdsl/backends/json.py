@@ -115,24 +115,58 @@ def _program(plan: Plan) -> dict:
         "notes": [remark.text for remark in program.notes],
         "settings": {setting.key: setting.value for setting in program.settings},
         "allows": [_allow(record) for record in plan.allows],
+        "affected": program.affected.value if program.affected else None,
+        "log": [{"item": entry.item.value if entry.item else None, "text": entry.text} for entry in program.log],
     }
 
 
+def _number(value) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def _progression(progression: model.Progression | None) -> dict | None:
+    if progression is None:
+        return None
+    loads = progression.loads
+    return {
+        "moves": str(progression.moves),
+        "start": _range(progression.start),
+        "end": _range(progression.end),
+        "step": _number(progression.step),
+        "days": progression.days,
+        "weekly": progression.weekly or progression.stepped,
+        "taper": progression.taper,
+        "sets": list(progression.sets) if progression.sets else None,
+        "load": (
+            {"start": _number(loads[0].amount), "end": _number(loads[1].amount), "unit": loads[0].unit}
+            if loads
+            else None
+        ),
+        "bands": list(progression.bands) or None,
+    }
+
+
+def _circuit(circuit: model.Circuit | None) -> dict | None:
+    if circuit is None:
+        return None
+    rest = circuit.rest.seconds if circuit.rest else None
+    return {"name": circuit.name, "rounds": circuit.rounds, "rest_s": _range(rest), "number": circuit.number}
+
+
 def _line(prescription: model.Prescription, session: model.Session) -> dict:
-    progression = prescription.progression
     return {
         "id": prescription.exercise.id,
         "line": prescription.span.line,
         "frequency": _frequency(prescription.frequency or session.frequency),
-        "progression": (
-            {"start": _range(progression.start), "end": _range(progression.end), "days": progression.days}
-            if progression
-            else None
-        ),
+        "side": prescription.side.side.value if prescription.side else None,
+        "rpe": _range(prescription.rpe),
+        "pain_limit": prescription.pain_limit,
+        "circuit": _circuit(prescription.circuit),
+        "progression": _progression(prescription.progression),
     }
 
 
-def _phase(planned: PlannedPhase) -> dict:
+def _phase(planned: PlannedPhase, phase_time) -> dict:
     phase = planned.phase
     return {
         "name": phase.name,
@@ -147,6 +181,8 @@ def _phase(planned: PlannedPhase) -> dict:
                 "name": session.name,
                 "frequency": _frequency(session.frequency),
                 "time": _time(session.time),
+                "per_day": session.per_day,
+                "times": [_time(t) for t in session.occurrence_times(phase_time) if t is not None],
                 "notes": [remark.text for remark in session.notes],
                 "cautions": [remark.text for remark in session.cautions],
                 "exercises": [_line(p, session) for p in session.prescriptions],
@@ -171,6 +207,11 @@ def _day_dose(dose: DayDose) -> dict:
         "bodyweight": dose.bodyweight,
         "note": "\n".join(dose.notes) or None,
         "dose": describe_dose(dose),
+        "reps_in_steps": dose.steps,
+        "side": dose.side.value if dose.side else None,
+        "rpe": _range(dose.rpe),
+        "pain_limit": dose.pain_limit,
+        "circuit": _circuit(dose.circuit),
     }
 
 
@@ -182,6 +223,8 @@ def _session(planned: PlannedSession) -> dict:
         "phase": planned.phase,
         "session": planned.session,
         "key": planned.key,
+        "occurrence": planned.occurrence,
+        "per_day": planned.per_day,
         "exercises": [_day_dose(dose) for dose in planned.exercises],
     }
 
@@ -192,7 +235,7 @@ def plan_document(plan: Plan) -> dict:
         "schema": SCHEMA_VERSION,
         "program": _program(plan),
         "exercises": {exercise.id: _exercise(exercise) for exercise in plan.exercises},
-        "phases": [_phase(phase) for phase in plan.phases],
+        "phases": [_phase(phase, plan.program.time) for phase in plan.phases],
         "schedule": [_session(session) for session in plan.sessions],
     }
 

@@ -25,6 +25,7 @@ from .base import (
     MAX_PROGRAM_DAYS,
     NAME_PATTERN,
     SECTIONS,
+    SOURCE_SECTION,
     WARNING,
     Check,
     ProgramFacts,
@@ -42,6 +43,7 @@ __all__ = [
     "ERROR",
     "MAX_PROGRAM_DAYS",
     "SECTIONS",
+    "SOURCE_SECTION",
     "WARNING",
     "Catalog",
     "CheckOptions",
@@ -79,6 +81,16 @@ RULE_FAILED = documented(
     Use instead
         Update or uninstall the failing pack (`pip uninstall ...`), or report the bug to
         its authors with the program that triggers it.
+
+    Where this comes from
+        No clinical source: this is how progdsl's checking works, a design decision of
+        the software and not a clinical threshold. A check that did not run is reported
+        as a failure so that it can never pass for a clean result.
+
+    Where this comes from
+        No clinical source: this is how progdsl's checking works, a design decision of
+        the software and not a clinical threshold. A check that did not run is reported
+        as a failure so that it can never pass for a clean result.
     """,
 )
 

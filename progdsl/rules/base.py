@@ -30,12 +30,16 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CODE_PATTERN = re.compile(r"[A-Z][0-9]{3}$")
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 SECTIONS = ("What it checks", "Why it matters", "Example", "Use instead")
+# The section naming a rule's basis: the sources it rests on, cited as `[LABEL]` from
+# data/sources.toml, and which of its numbers are a clinical judgement. Every built-in rule
+# has one (tests/test_sources.py); a rule pack's rules should.
+SOURCE_SECTION = "Where this comes from"
 
 # Programs longer than this are an error (S505); rules that walk the calendar skip them.
 MAX_PROGRAM_DAYS = 52 * 7
 
 # Without a `start` line the planner starts on a Monday; any Monday gives the same weekdays.
-_REFERENCE_MONDAY = dt.date(2024, 1, 1)
+REFERENCE_MONDAY = _REFERENCE_MONDAY = dt.date(2024, 1, 1)
 
 Check = Callable[[model.Program, "RuleContext"], Iterable[Diagnostic]]
 
@@ -54,11 +58,24 @@ class Rule:
 
     def sections(self) -> dict[str, str]:
         """The documentation split at its section headings, each body dedented."""
-        return sections(self.doc, SECTIONS)
+        return sections(self.doc, (*SECTIONS, SOURCE_SECTION))
 
     def describe(self) -> str:
-        """The rule's documentation as `progdsl explain` prints it."""
-        return f"{self.code} {self.name} ({self.severity.value})\n{self.summary}\n\n{self.doc}\n"
+        """The rule's documentation as `progdsl explain` prints it, ending with the full
+        reference of every source its "Where this comes from" section cites."""
+        text = f"{self.code} {self.name} ({self.severity.value})\n{self.summary}\n\n{self.doc}\n"
+        basis = self.sections().get(SOURCE_SECTION)
+        if basis:
+            from ..sources import load
+
+            cited = load().references(basis)
+            if cited:
+                lines = [
+                    textwrap.fill(f"[{s.label}] {s.reference}", 88, initial_indent="    ", subsequent_indent="        ")
+                    for s in cited
+                ]
+                text += "\nReferences\n" + "".join(f"{line}\n" for line in lines)
+        return text
 
 
 def _clean(doc: str) -> str:

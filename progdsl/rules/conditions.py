@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..plan import day_dose, estimated_seconds
+from ..plan import day_dose, estimated_seconds, final_stage, first_stage
 from ..registry import builtin_registry
 from ..vocabulary import Balance, Category, Position, Region
 from .base import WARNING, rule
@@ -124,6 +124,13 @@ def surgery_early_heavy_work(program, ctx):
         phase "Strength" 2w:
           session on mon wed fri:
             quad_set 3x10 each side rest 30s
+
+    Where this comes from
+        Rehabilitation after surgery moves through phases opened by healing time and
+        clinical milestones, as [Brinlee 2021] sets out for ACL reconstruction, where
+        return to sport is expected only after 9-12 months. The 12 weeks and the choice
+        of stage 3, loaded and impact work are a clinical judgement, not a published
+        cut-off; the operating team's protocol decides, and `allow S601` records it.
     """
     start = program.start
     for phase, _, p in program.prescriptions():
@@ -185,6 +192,10 @@ def surgery_region_unknown(program, ctx):
         phase "Walk" 2w:
           session 3x/week:
             walking 20min
+
+    Where this comes from
+        No clinical source: a `surgery` line whose body part is not known cannot be
+        checked by S601, so it is reported.
     """
     for surgery in program.surgeries:
         if not surgery.regions:
@@ -235,6 +246,15 @@ def falls_history_unsupported_balance(program, ctx):
         phase "Balance" 2w:
           session daily:
             single_leg_stance 3x20s each side rest 30s
+
+    Where this comes from
+        [WHO 2020] advises varied activity that stresses balance and strength on 3 or
+        more days a week to prevent falls in older people, and [ACSM 2011] balance work
+        for all adults. The [Otago 2003] home program, which cut falls by over a third
+        in trials, starts its balance exercises holding on to something stable and lets
+        go only at its harder levels. Flagging every unsupported or eyes-closed exercise
+        for a client with a history of falls follows that progression; which exercises
+        count as unsupported is the registry's clinical judgement.
     """
     if not _flags(program, ("falls_history",)):
         return
@@ -284,6 +304,12 @@ def osteoporosis_loaded_spinal_flexion(program, ctx):
         phase "Core" 2w:
           session on mon wed fri:
             dead_bug 2x8 each side rest 30s
+
+    Where this comes from
+        [ROS 2022] advises people with osteoporosis to avoid postures with a high degree
+        of spinal flexion, in exercise and daily life, while encouraging strength,
+        impact and spinal extension work. Which exercises count as loaded spinal flexion
+        is the registry's clinical judgement.
     """
     if not _flags(program, ("osteoporosis",)):
         return
@@ -308,7 +334,7 @@ def _lying_on_back_runs(session, pace: float):
     for p in [*session.prescriptions, None]:
         if p is not None and p.exercise.position is Position.LYING_ON_BACK:
             run.append(p)
-            seconds += max(estimated_seconds(day_dose(p, day), pace) for day in (0, 10**6))
+            seconds += max(estimated_seconds(day_dose(p, stage), pace) for stage in (first_stage(p), final_stage(p)))
             continue
         if run:
             yield run, seconds / 60
@@ -359,6 +385,13 @@ def pregnancy_long_lying_on_back(program, ctx):
             glute_bridge 3x12 rest 60s
             bird_dog 3x10 each side rest 60s
             pelvic_tilt 3x15 rest 30s
+
+    Where this comes from
+        [ACOG 2002] advised avoiding exercise lying on the back after the first
+        trimester; [SOGC/CSEP 2018] asks women who feel light-headed or unwell lying on
+        their back to change position, and [ACOG 2020] notes that routines may need
+        changing as pregnancy advances. None gives a duration: the 5-minute run is a
+        clinical judgement, and the rule stays quiet in the first trimester.
     """
     found = _flags(program, PREGNANCY_LATER)
     if not found:
@@ -421,6 +454,12 @@ def hypertension_long_isometric_hold(program, ctx):
         phase "Core" 2w:
           session on mon wed fri:
             plank 4x20s rest 60s
+
+    Where this comes from
+        [AHA 2007] advises breathing out on the effort, and not holding the breath or
+        straining, during resistance exercise. The 30-second limit on holds is a
+        clinical judgement, not a published figure: shorter holds can be done while
+        breathing steadily.
     """
     if not _flags(program, ("hypertension",)):
         return
@@ -485,6 +524,13 @@ def dizziness_quick_position_change(program, ctx):
             glute_bridge 3x12 rest 60s
             sit_to_stand 3x10 rest 60s
             squat 3x10 rest 60s
+
+    Where this comes from
+        [AAO-HNSF 2017] describes BPPV as vertigo brought on by changes in the position
+        of the head, [Pauwels 2023] finds that people with BPPV fall more often, and
+        [APTA 2022] that inner-ear (vestibular) loss causes dizziness and imbalance.
+        Which exercises count as a quick change of position, and asking for a slower
+        order (lying, then sitting, then standing), are a clinical judgement.
     """
     found = _flags(program, DIZZINESS_FLAGS)
     if not found:

@@ -50,6 +50,11 @@ def equipment_not_listed(program, ctx):
         phase "Release" 2w:
           session 3x/week:
             glute_foam_roll 2min each side
+
+    Where this comes from
+        No clinical source: a client without the equipment cannot do the exercise, or
+        improvises with something less safe. Checking the header's list is a practical
+        matter, not a clinical threshold.
     """
     listed = {item.name for item in program.equipment}
     for _, _, p in program.prescriptions():
@@ -101,6 +106,11 @@ def band_colour_not_listed(program, ctx):
         phase "Build" 2w:
           session on mon wed fri:
             glute_bridge 3x12 band blue rest 60s
+
+    Where this comes from
+        Band colours stand for different resistances ([LBP Part 3]: yellow, green and
+        blue are the most used), so a colour the client does not have changes the dose.
+        The check itself is a practical one.
     """
     for _, _, p in program.prescriptions():
         if p.band is None:
@@ -168,6 +178,12 @@ def session_too_long(program, ctx):
         phase "Walk" 2w:
           session 3x/week:
             walking 40min
+
+    Where this comes from
+        [Feigenbaum 1999] finds that shorter, single-set programs are kept to better,
+        and [ACSM 2011] that adherence improves with programs that are pleasant and
+        supported. The 60-minute default is a clinical judgement for home sessions, not
+        a published limit; a program can set its own with `set session_minutes_limit`.
     """
     plan = ctx.plan
     if plan is None:
@@ -235,6 +251,11 @@ def too_many_exercises(program, ctx):
             childs_pose 2x30s
             hamstring_stretch 2x30s each side
             hip_flexor_stretch 2x30s each side
+
+    Where this comes from
+        [Feigenbaum 1999] puts 8-10 different exercises in a session for the whole body;
+        the limit of 10 follows that figure. Applying it to home programs, where fewer
+        is usually better, is a clinical judgement.
     """
     for phase in program.phases:
         for session in phase.sessions:
@@ -271,6 +292,11 @@ def program_too_long(program, ctx):
         phase "Walk" 12w:
           session 3x/week:
             walking 30min
+
+    Where this comes from
+        A clinical judgement, not a published figure: nobody should follow a home
+        program for more than a year without review, and a longer one is almost always a
+        typing mistake.
     """
     if program.days <= MAX_PROGRAM_DAYS:
         return
@@ -306,9 +332,14 @@ def one_sided_without_each_side(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s
+
+    Where this comes from
+        No clinical source: without `each side`, a one-sided exercise reads as if one
+        side were enough, and the client may work only one. The check keeps the handout
+        clear.
     """
     for _, _, p in program.prescriptions():
-        if p.exercise.one_sided and p.each_side is None:
+        if p.exercise.one_sided and p.each_side is None and p.side is None:
             yield ctx.report(
                 p.name_span,
                 f"`{p.written_name}` works one side at a time, but the line does not say the dose is for each side",
@@ -345,6 +376,10 @@ def unknown_equipment(program, ctx):
         phase "Release" 2w:
           session 3x/week:
             walking 20min
+
+    Where this comes from
+        No clinical source: the equipment words are progdsl's vocabulary, and an unknown
+        one cannot be checked against the exercises. Reporting it is a practical check.
     """
     known = set(EQUIPMENT).union(WEIGHTS, *(p.exercise.equipment for _, _, p in program.prescriptions()))
     for item in program.equipment:

@@ -23,9 +23,20 @@ Measure = tuple[str, Range, Span, str]  # limit key, value, where it is written,
 
 def _dose_checks(p: model.Prescription, final_only: bool) -> Iterator[Measure]:
     """The line's sets and amounts; with `final_only`, a progression's start is left out."""
-    yield "sets", Range(p.dose.sets, p.dose.sets), p.dose.span, ""
-    key = p.dose.kind.limit_key
+    rounds = p.circuit.rounds if p.circuit else 1  # a circuit's rounds count as sets
     progression = p.progression
+    if progression is None or progression.sets is None:
+        yield "sets", Range(p.total_sets, p.total_sets), p.dose.span, ""
+    else:
+        sets_ends = (
+            (progression.sets[0], "the progression starts at "),
+            (progression.sets[1], "the progression reaches "),
+        )
+        for count, how in sets_ends[1:] if final_only else sets_ends:
+            written = count == p.dose.sets
+            total = count * rounds
+            yield "sets", Range(total, total), p.dose.span if written else progression.span, "" if written else how
+    key = p.dose.kind.limit_key
     if progression is None:
         yield key, p.dose.amount, p.dose.span, ""
         return
@@ -98,6 +109,14 @@ def dose_outside_safe_range(program, ctx):
         phase "Build" 2w:
           session on mon wed fri:
             glute_bridge 3x10-15 rest 60s
+
+    Where this comes from
+        The rule compares a dose with the exercise's safe range in the registry; the
+        ranges carry their own basis, by category, which `progdsl exercise ID` names and
+        docs/sources.md lists. Strength doses, for instance, follow [ACSM 2009] and
+        [ACSM 2011], stretches [ACSM 2011], and activation work [Conway (CCHN)]. That a
+        dose outside the safe range is an error, rather than a warning, is a clinical
+        judgement: the safe range marks what should never reach a client.
     """
     return _findings(program, ctx, "safe", lambda p: _dose_checks(p, final_only=False))
 
@@ -128,6 +147,15 @@ def dose_outside_recommended_range(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s
+
+    Where this comes from
+        The recommended ranges are the everyday prescription of each exercise's
+        category, with the basis that `progdsl exercise ID` names and docs/sources.md
+        lists: for strength work the 8-12 (up to 15) repetitions and 2-4 sets of
+        [ACSM 2009], [ACSM 2011] and [Feigenbaum 1999]; for stretches the holds of
+        [ACSM 2011]. A dose outside them is only a warning because a clinician may have
+        a reason; where a range is a clinical judgement rather than a published figure,
+        docs/sources.md says so.
     """
     return _findings(program, ctx, "recommended", lambda p: _dose_checks(p, final_only=True))
 
@@ -156,6 +184,13 @@ def rest_outside_safe_range(program, ctx):
         phase "Build" 2w:
           session on mon wed fri:
             glute_bridge 3x12 rest 60s
+
+    Where this comes from
+        The safe rest ranges are registry data, with the basis docs/sources.md lists by
+        category. [ACSM 2009] gives 3-5 minutes between sets only for heavy loads; for
+        the light loads of home exercise the safe limits (usually 2-5 minutes) are a
+        clinical judgement: a longer rest is not dangerous in itself, but it is almost
+        always a slip (`rest 30min`) and makes the session estimate meaningless.
     """
     return _findings(program, ctx, "safe", lambda p: _timing_checks(p, "rest_s"))
 
@@ -184,6 +219,13 @@ def rest_outside_recommended_range(program, ctx):
         phase "Build" 2w:
           session on mon wed fri:
             glute_bridge 3x12 rest 60s
+
+    Where this comes from
+        [ACSM 2011], as summarised, gives 2-3 minutes between sets of resistance work
+        and [ACSM 2009] 3-5 minutes for heavy loads. Home programs use light loads, so
+        the registry recommends 30-90 s for most strength work and 15-60 s for
+        activation, close to [Conway (CCHN)] does; those figures are a clinical
+        judgement, listed by category in docs/sources.md.
     """
     return _findings(program, ctx, "recommended", lambda p: _timing_checks(p, "rest_s"))
 
@@ -213,6 +255,13 @@ def pause_outside_safe_range(program, ctx):
         phase "Build" 2w:
           session on mon wed fri:
             bird_dog 3x8 each side hold 3s rest 45s
+
+    Where this comes from
+        [ACSM 2009] advises a moderate speed of 1-2 s up and 1-2 s down for heavy
+        strength work, and [AHA 2007] a rhythmic, moderate to slow pace without holding the
+        breath. The safe pause in each repetition (usually up to 5-10 s) is a clinical
+        judgement built on that: a long squeeze in every repetition turns a dynamic
+        exercise into repeated isometric holds, with the breath-holding they invite.
     """
     return _findings(program, ctx, "safe", lambda p: _timing_checks(p, "hold_per_rep_s"))
 
@@ -243,6 +292,12 @@ def pause_outside_recommended_range(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side hold 1s rest 30-60s
+
+    Where this comes from
+        [Conway (CCHN)] holds each repetition of its activation exercise for about 1 s,
+        and [ACSM 2009] advises 1-2 s phases for heavy strength work. The recommended pauses
+        (mostly 1-3 s, up to 10 s for holds such as bird dog) are a clinical judgement
+        built on those.
     """
     return _findings(program, ctx, "recommended", lambda p: _timing_checks(p, "hold_per_rep_s"))
 

@@ -48,6 +48,15 @@ def strengthening_on_consecutive_days(program, ctx):
         phase "Build" 2w:
           session on mon wed fri:
             glute_bridge 3x12 rest 60s
+
+    Where this comes from
+        [ACSM 2011] and [ACSM 2009] advise resistance training of each muscle group on
+        2-3 days a week, and summaries of [ACSM 2011] add 48 hours or more between
+        sessions for the same muscles; [WHO 2020] asks for muscle strengthening on 2 or
+        more days a week. Activation, mobility and stretching are exempt because they
+        load little: [Conway (CCHN)] prescribes activation daily, and [ACSM 2011] finds
+        daily stretching most effective. Treating any two consecutive days as too close,
+        whatever the dose, is a clinical judgement.
     """
     plan = ctx.plan
     if plan is None:

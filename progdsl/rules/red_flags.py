@@ -108,6 +108,21 @@ def red_flag_not_cleared(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s
+
+    Where this comes from
+        The red flags for serious spinal pathology are signs of the four conditions
+        that [IFOMPT 2020] covers, which must be recognised early and acted on:
+        cauda equina syndrome (saddle numbness, bladder or bowel change), fracture
+        (an injury), cancer (unexplained weight loss, night pain) and infection
+        (fever). The signs that call for a professional before training come from
+        the clinic articles the project started from: nerve pinching, numbness or
+        pins and needles ([Conway (CCHN)]), pain lasting more than a couple of weeks
+        or sharp spreading pain ([Felstein 2021]), a history of back pain or injury
+        and worsening symptoms ([Training with LBP]), severe or chronic pain
+        ([LBP Part 3]). Making every flag an error until someone has cleared the
+        client is a clinical judgement: [IFOMPT 2020] itself warns that single flags
+        are weak evidence, so the rule asks for a clinician's decision, not a
+        diagnosis.
     """
     if program.cleared is not None:
         return
@@ -158,6 +173,12 @@ def nerve_symptoms_long_stretch_hold(program, ctx):
         phase "Stretch" 2w:
           session 4x/week:
             figure_four_stretch 3x45-60s each side progress from 30s over 2w
+
+    Where this comes from
+        [Conway (CCHN)] tells anyone with nerve pinching, numbness or pins and needles
+        to ease into its long (45-60 s) holds and to ask a health professional. The 30 s
+        line is the top of the 10-30 s hold that [ACSM 2011] gives for most adults;
+        treating longer holds as the ones to ease into is a clinical judgement.
     """
     nerve = [word for word, _ in program.flags if word.lower() in NERVE_FLAGS]
     if not nerve:
@@ -219,6 +240,11 @@ def unknown_flag(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s
+
+    Where this comes from
+        No clinical source: an unknown `flags` word would be silently ignored by every
+        rule, so it is reported. The words that rules act on carry their own sources
+        (S401, S601-S606).
     """
     known = [*RED_FLAGS, *OTHER_FLAGS]
     for word, span in program.flags:
@@ -264,6 +290,11 @@ def cleared_after_start(program, ctx):
         phase "Activate" 2w:
           session daily:
             clam_shell 3x12 each side rest 30-60s
+
+    Where this comes from
+        [IFOMPT 2020] asks for red flags to be recognised early and acted on. That a
+        clearance dated after the start leaves the first days uncovered is the program's
+        own logic; warning rather than refusing is a clinical judgement.
     """
     cleared, start = program.cleared, program.start
     if cleared is not None and start is not None and cleared.date > start:

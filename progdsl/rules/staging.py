@@ -39,6 +39,14 @@ def advanced_exercise_too_early(program, ctx):
         phase "Load" 3w:
           session on mon wed fri:
             hip_thrust 3x10 rest 90s
+
+    Where this comes from
+        The order of stages follows [Training with LBP]: pain-free stabilisation of the
+        lower back and a neutral pelvis first, then trunk strength, then harder
+        stability and dynamic work. [Conway (CCHN)] likewise starts with two weeks of
+        gluteus medius activation before strengthening. Which exercise is stage 1, 2 or
+        3 is the registry's clinical judgement, as is the rule that any earlier stage 1
+        or 2 work is enough of a base.
     """
     groundwork = False
     for index, phase in enumerate(program.phases):

@@ -44,6 +44,11 @@ UNKNOWN_ALLOW = documented(
         phase "Build" 2w:
           session on mon wed fri:
             glute_bridge 3x10 rest 60s
+
+    Where this comes from
+        No clinical source: this is how progdsl's checking works, a design decision of
+        the software and not a clinical threshold. A waived rule must be named exactly
+        so that the record of a clinician's decision is true.
     """,
 )
 
@@ -75,6 +80,11 @@ UNUSED_ALLOW = documented(
         phase "Build" 2w:
           session on mon wed fri:
             glute_bridge 3x10 rest 60s
+
+    Where this comes from
+        No clinical source: this is how progdsl's checking works, a design decision of
+        the software and not a clinical threshold. An `allow` that sets nothing aside is
+        reported so that the record shows only decisions that were needed.
     """,
 )
 

@@ -1,0 +1,254 @@
+"""Exercise figures: the body model, the pose checks, the SVG bytes, the `figure` field's
+diagnostics, and the figure commands (docs/figures.md)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+from support import ROOT
+
+from progdsl.cli import main
+from progdsl.figures import faults, problems, read, render
+from progdsl.figures.model import BASES, FOOT, HIP_WIDTH, JOINTS, SHIN, THIGH, pose
+from progdsl.registry import builtin_registry
+
+WITH_FIGURE = sorted(e.id for e in builtin_registry() if e.figure is not None)
+WITHOUT_FIGURE = sorted(e.id for e in builtin_registry() if e.figure is None)
+
+
+# ---- every built-in figure -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exercise_id", WITH_FIGURE)
+def test_a_built_in_pose_passes_the_checks_and_draws_the_same_bytes_twice(exercise_id):
+    figure = builtin_registry().get(exercise_id).figure
+    assert faults(figure) == [], exercise_id
+    assert problems(read(figure)) == [], exercise_id
+    first, second = render(read(figure)), render(read(figure))
+    assert first == second
+    assert first.startswith(b"<svg ") and b"<text" not in first
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="phase 1 drew about 15 exercises; the pose authors add the rest region by region (docs/figures.md)",
+)
+def test_every_built_in_exercise_has_a_figure():
+    assert WITHOUT_FIGURE == []
+
+
+def test_the_phase_one_figures_cover_every_base_view_and_prop():
+    from progdsl.figures.spec import PROPS
+
+    figures = [read(builtin_registry().get(id).figure) for id in WITH_FIGURE]
+    assert {f.base for f in figures} == set(BASES)
+    assert {f.view for f in figures} == {"side", "front", "above"}
+    used = {kind for f in figures for kind, _ in f.props}
+    assert used >= set(PROPS) - {"towel"}  # no built-in towel stretch is drawn yet
+
+
+# ---- the body model ------------------------------------------------------------------------------
+
+
+def _length(a, b) -> float:
+    return sum((a[i] - b[i]) ** 2 for i in range(3)) ** 0.5
+
+
+@pytest.mark.parametrize("base", sorted(BASES))
+def test_segment_lengths_do_not_change_with_the_pose(base):
+    angles = {"near_hip": 70, "near_knee": 100, "far_hip_abd": 30, "near_ankle": -30, "near_hip_rot": 40}
+    for frame in (pose(BASES[base], {}), pose(BASES[base], angles)):
+        p = frame.points
+        assert _length(p["near_hip"], p["near_knee"]) == pytest.approx(THIGH)
+        assert _length(p["near_knee"], p["near_ankle"]) == pytest.approx(SHIN)
+        assert _length(p["near_hip"], p["far_hip"]) == pytest.approx(HIP_WIDTH)
+        assert _length(p["near_heel"], p["near_toe"]) == pytest.approx(FOOT)
+
+
+def test_standing_the_feet_are_on_the_floor_and_the_hips_at_their_height():
+    p = pose(BASES["standing"], {}).points
+    assert min(p["near_heel"][1], p["near_toe"][1]) == pytest.approx(0)
+    assert p["pelvis"][1] == pytest.approx(0.530, abs=0.01)
+    assert p["shoulders"][1] == pytest.approx(0.818, abs=0.01)
+
+
+def test_flexion_moves_a_limb_forward_and_a_knee_bends_backwards():
+    p = pose(BASES["standing"], {"near_shoulder": 90, "near_hip": 90, "near_knee": 90}).points
+    assert p["near_elbow"][0] > p["near_shoulder"][0] + 0.15  # the arm points forward
+    assert p["near_knee"][0] > p["near_hip"][0] + 0.2  # the thigh points forward
+    assert p["near_ankle"][1] < p["near_knee"][1] - 0.2  # the shin hangs down from the knee
+
+
+# ---- the pose checks -----------------------------------------------------------------------------
+
+
+def _problems(**table) -> list[str]:
+    return problems(read(table))
+
+
+def test_a_knee_or_elbow_past_straight_is_a_problem_naming_the_joint():
+    found = _problems(base="standing", pose={"near_knee": -15})
+    assert found and "near_knee" in found[0]
+    assert any("far_elbow" in p for p in _problems(base="standing", pose={"far_elbow": -10}))
+
+
+def test_a_range_beyond_the_norms_is_a_problem():
+    assert any("near_hip" in p for p in _problems(base="standing", pose={"near_hip": 150}))
+    assert all(JOINTS[name].low <= 0 <= JOINTS[name].high for name in JOINTS)
+
+
+def test_a_part_below_the_floor_is_a_problem():
+    found = _problems(base="lying_on_back", pose={"near_hip": -30})  # a leg through the floor
+    assert any("below the floor" in p and "near_" in p for p in found)
+
+
+def test_a_prop_the_body_does_not_touch_is_a_problem():
+    assert any("chair" in p for p in _problems(base="standing", props=["chair"], pose={}))
+    moving = {"near_shoulder": 90, "near_elbow": 90}
+    assert any(
+        "wall" in p for p in _problems(base="standing", props=["wall@hands"], start=moving, end={"near_shoulder": 170})
+    )
+    assert _problems(base="sitting", props=["chair"], pose={}) == []
+
+
+def test_the_figure_of_every_entry_is_checked_by_a_test_that_names_the_exercise():
+    # the parametrised test above carries the exercise id; a failing pose shows it
+    assert WITH_FIGURE and all(re.fullmatch(r"[a-z0-9_]+", id) for id in WITH_FIGURE)
+
+
+# ---- the SVG -------------------------------------------------------------------------------------
+
+
+def test_the_svg_has_a_fitted_viewbox_a_faint_start_and_an_arrow():
+    svg = render(read({"base": "standing", "start": {}, "end": {"near_shoulder": 150}})).decode()
+    assert re.search(r'viewBox="-?[\d.]+ -?[\d.]+ [\d.]+ [\d.]+"', svg)
+    assert "#d4d4d4" in svg  # the start pose, faint
+    assert "#c2410c" in svg  # the arrow
+    held = render(read({"base": "standing", "pose": {}})).decode()
+    assert "#c2410c" not in held and "#d4d4d4" not in held
+
+
+def test_far_limbs_are_lighter_than_near_ones():
+    svg = render(read({"base": "standing", "pose": {"near_shoulder": 40}})).decode()
+    assert "#1f1f1f" in svg and "#9a9a9a" in svg
+
+
+# ---- the figure field in a registry file ---------------------------------------------------------
+
+ENTRY = """\
+[wall_angel]
+name = "Wall angel"
+category = "mobility"
+dose = ["reps"]
+one_sided = false
+instructions = ["Stand with your back to a wall and slide your arms up it."]
+
+[wall_angel.figure]
+"""
+
+
+def _codes(tmp_path, figure: str) -> list[tuple[str, int, int]]:
+    from progdsl.registry_schema import check_file
+
+    path = tmp_path / "clinic.toml"
+    path.write_text(ENTRY + textwrap.dedent(figure), encoding="utf-8")
+    _, diagnostics = check_file(path)
+    return [(d.code, d.span.line, d.span.col) for d in diagnostics]
+
+
+def test_a_good_clinic_figure_checks_clean(tmp_path):
+    assert _codes(tmp_path, 'base = "standing"\nstart = { near_shoulder = 90 }\nend = { near_shoulder = 170 }\n') == []
+
+
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        ('base = "standing"\npose = { near_elbw = 20 }\n', ("E311", 10, 10)),
+        ('base = "standing"\ncolour = "red"\npose = {}\n', ("E311", 10, 1)),
+        ('base = "standin"\npose = {}\n', ("E312", 9, 9)),
+        ('base = "standing"\nprops = ["rope"]\npose = {}\n', ("E312", 10, 11)),
+        ('base = "standing"\nview = 3\npose = {}\n', ("E312", 10, 1)),
+        ('base = "standing"\nstart = {}\n', ("E313", 10, 1)),
+        ("pose = {}\n", ("E313", 8, 1)),
+        ('base = "standing"\npose = { near_hip = inf }\n', ("E312", 10, 10)),
+        ('base = "standing"\npose = { on = "table" }\n', ("E312", 10, 10)),
+        ('base = "standing"\npose = { near_knee = -20 }\n', ("E314", 8, 1)),
+    ],
+)
+def test_a_fault_in_a_figure_is_reported_at_its_line(tmp_path, figure, expected):
+    assert _codes(tmp_path, figure) == [expected]
+
+
+def test_a_clinic_image_outside_its_folder_is_refused(tmp_path):
+    from progdsl.registry_schema import check_file
+
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n")
+    path = tmp_path / "inner" / "clinic.toml"
+    path.write_text(ENTRY.replace("[wall_angel.figure]\n", 'image = "../outside.png"\n'), encoding="utf-8")
+    _, diagnostics = check_file(path)
+    assert [d.code for d in diagnostics] == ["E307"]
+
+
+# ---- the commands --------------------------------------------------------------------------------
+
+
+def test_exercise_figure_writes_one_svg_and_the_same_bytes_each_time(tmp_path):
+    runner = CliRunner()
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    for path in (first, second):
+        result = runner.invoke(main, ["exercise", "clam", "--figure", str(path)])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes().startswith(b"<svg ")
+
+
+def test_exercise_says_how_to_draw_its_figure():
+    result = CliRunner().invoke(main, ["exercise", "plank"])
+    assert result.exit_code == 0 and "--figure plank.svg" in result.output
+
+
+def test_exercise_figure_without_pose_data_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["exercise", WITHOUT_FIGURE[0], "--figure", str(tmp_path / "x.svg")])
+    assert result.exit_code == 1
+    assert "no pose data" in result.output and not (tmp_path / "x.svg").exists()
+
+
+def test_figures_writes_every_figure_and_a_contact_sheet(tmp_path):
+    result = CliRunner().invoke(
+        main, ["figures", "-o", str(tmp_path / "out"), "--contact-sheet", str(tmp_path / "s.pdf")]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.stem for p in (tmp_path / "out").glob("*.svg")) == WITH_FIGURE
+    assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_contact_sheet_names_every_figure_under_it():
+    from progdsl.figures.sheet import sheet_html
+
+    page = sheet_html([("clam_shell", b"<svg/>"), ("plank", b"<svg/>")])
+    assert page.index("clam_shell") < page.index("plank") and page.count("<figcaption>") == 2
+
+
+def test_docs_figures_md_names_every_joint_base_and_prop():
+    from progdsl.figures.spec import PROPS
+
+    text = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
+    for word in [*JOINTS, *BASES, *PROPS]:
+        assert f"`{word}`" in text, word
+
+
+def test_a_figure_into_a_missing_folder_is_a_message_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(main, ["exercise", "plank", "--figure", str(tmp_path / "no" / "plank.svg")])
+    assert result.exit_code == 1 and "the folder does not exist" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_contact_sheet_that_cannot_be_written_leaves_no_figures_behind(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["figures", "-o", str(out), "--contact-sheet", str(tmp_path / "no" / "s.pdf")])
+    assert result.exit_code == 1 and "the folder does not exist" in result.output
+    assert not out.exists()
