@@ -145,7 +145,7 @@ phase "Two" 1w:
     assert [row.card for phase in handout.phases for row in phase.sessions[0].rows] == [1, 2, 1, 3]
     html = html_of(text)
     assert html.count('<article class="card"') == 3
-    assert html.count('class="figure"') == 3  # room for each card's figure, filled at merge
+    assert html.count('<figure class="figure">') == 3  # each of the three has pose data
 
 
 def test_a_figure_prints_beside_the_steps_when_there_is_one():
@@ -158,8 +158,82 @@ def test_a_figure_prints_beside_the_steps_when_there_is_one():
     page = environment(template_folders(plan, RenderOptions())).get_template("handout.html")
     html = page.render(handout=handout, page_size="A4", large_print=False)
     assert re.search(
-        r'<div class="figure">\s*<img src="data:image/svg\+xml;base64,PHN2Zy8\+" alt="Glute bridge">', html
+        r'<figure class="figure">\s*<img src="data:image/svg\+xml;base64,PHN2Zy8\+" '
+        r'alt="Glute bridge, starting lying on your back">',
+        html,
     )
+
+
+def registry_entry(exercise_id: str):
+    from progdsl.registry import builtin_registry
+
+    return next(exercise for exercise in builtin_registry() if exercise.id == exercise_id)
+
+
+def test_each_card_shows_the_figure_drawn_from_its_pose_data_and_none_without():
+    import base64
+
+    from progdsl.figures import render_table
+    from progdsl.registry import builtin_registry
+    from progdsl.vocabulary import DoseKind
+
+    # Pose data is being added entry by entry: take one that has none yet, done as repetitions.
+    bare = next(
+        (e for e in builtin_registry() if e.figure is None and not e.equipment and DoseKind.REPS in e.dose), None
+    )
+    if bare is None:
+        pytest.skip("every exercise done as repetitions has pose data")
+    text = f'program "Figures"\nphase "One" 1w:\n  session daily:\n    clam_shell 3x10 each side\n    {bare.id} 2x10\n'
+    clam, other = build_handout(plan_of(text)).cards
+    svg = render_table(registry_entry("clam_shell").figure)
+    assert clam.figure == "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    assert (clam.figure_alt, clam.credit) == ("Clam shell, starting lying on your side", None)
+    assert other.figure is None
+    html = html_of(text)
+    assert html.count("<img ") == 1 and 'alt="Clam shell, starting lying on your side"' in html
+    assert 'class="card-body no-figure"' in html  # the other's steps take the card's width
+    assert html_of(text) == html  # the same input, the same bytes
+
+
+def test_a_clinic_picture_prints_instead_of_the_figure_with_its_credit(tmp_path):
+    import base64
+    from dataclasses import replace
+
+    from progdsl.backends.handout import exercise_picture
+    from progdsl.backends.html import environment, template_folders
+
+    picture = tmp_path / "clam.svg"
+    picture.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"/>')
+    clinic = replace(registry_entry("clam_shell"), image=str(picture), credit="Drawn by the clinic, CC BY 4.0")
+    uri, credit = exercise_picture(clinic)
+    assert uri == "data:image/svg+xml;base64," + base64.b64encode(picture.read_bytes()).decode("ascii")
+    assert credit == "Drawn by the clinic, CC BY 4.0"
+    picture.unlink()  # gone after the registry was checked: the drawn figure, never a failed build
+    assert exercise_picture(clinic)[0].startswith("data:image/svg+xml;base64,") and exercise_picture(clinic)[1] is None
+    assert exercise_picture(replace(clinic, image=None, figure={"base": "no such base"})) is None
+    assert exercise_picture(replace(clinic, image=None, figure=None)) is None
+
+    plan = plan_of('program "P"\nphase "One" 1w:\n  session daily:\n    clam_shell 3x10 each side\n')
+    handout = build_handout(plan)
+    card = replace(handout.cards[0], figure=uri, credit=credit)
+    page = environment(template_folders(plan, RenderOptions())).get_template("handout.html")
+    html = page.render(handout=replace(handout, cards=(card,)), page_size="A4", large_print=False)
+    assert '<figcaption class="credit">Drawn by the clinic, CC BY 4.0</figcaption>' in html
+
+
+@pytest.mark.slow
+def test_figures_print_as_vector_art_and_the_pdf_is_the_same_each_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    text = (PROGRAMS / "glutes_sore_back.prog").read_text(encoding="utf-8")
+    first = pdf_of(text, "glutes_sore_back.prog")
+    assert pdf_of(text, "glutes_sore_back.prog") == first
+    images = [
+        name
+        for page in PdfReader(io.BytesIO(first)).pages
+        for name, xobject in (page["/Resources"].get("/XObject") or {}).items()
+        if xobject.get_object().get("/Subtype") == "/Image"
+    ]
+    assert images == []  # the figures are drawn as paths, not pictures made of pixels
 
 
 def test_the_cover_says_what_a_day_looks_like_and_how_long_it_takes():

@@ -9,15 +9,17 @@ numbers), worded by `progdsl.wording` as in every other output.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from string import ascii_uppercase
 
 from .. import model
 from ..plan import DayDose, Plan, day_dose, estimated_seconds, final_stage, first_stage, written_stage
-from ..registry import RegionInfo, builtin_registry, region_info
+from ..registry import Exercise, RegionInfo, builtin_registry, region_info
 from ..vocabulary import LogItem
 from ..wording import (
     circuit_for_client,
@@ -28,6 +30,7 @@ from ..wording import (
     describe_dose,
     describe_dose_in_words,
     describe_frequency,
+    figure_alt,
     frequency_for_client,
     humanize,
     length_in_words,
@@ -131,7 +134,9 @@ class Card:
     exercise_id: str
     name: str
     category: str
-    figure: str | None  # an image of the exercise as a data: URI, None when there is none yet
+    figure: str | None  # a picture of the exercise as a data: URI, None when it has none
+    figure_alt: str  # what the picture shows, for screen readers: its name and starting position
+    credit: str | None  # who made the picture, for a clinic's own image
     instructions: tuple[str, ...]
     cautions: tuple[str, ...]
     easier: tuple[str, ...]
@@ -366,7 +371,36 @@ def _lines(
                     yield phase_index + 1, planned.phase, session_index, session, line, found
 
 
-def _cards(plan: Plan, figures: dict[str, str]) -> tuple[Card, ...]:
+# Pictures by media type, for the data: URIs of a clinic's own images (the registry lets
+# only these suffixes through, E307).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+def _data_uri(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def exercise_picture(exercise: Exercise) -> tuple[str, str | None] | None:
+    """The exercise's picture as a data: URI, with its credit: the clinic's own image when the
+    entry names one, else the figure drawn from its pose data (docs/figures.md). None when it has
+    neither, or when neither can be made: a missing picture never stops a handout."""
+    if exercise.image:
+        path = Path(exercise.image)
+        try:
+            return _data_uri(IMAGE_TYPES.get(path.suffix.lower(), "image/png"), path.read_bytes()), exercise.credit
+        except OSError:
+            pass  # checked when the registry was read, gone since: draw the figure instead, if any
+    if exercise.figure is not None:
+        from ..figures import render_table
+
+        try:
+            return _data_uri("image/svg+xml", render_table(exercise.figure)), None
+        except Exception:  # pose data the registry's check let through but the drawing cannot use
+            return None
+    return None
+
+
+def _cards(plan: Plan, figures: dict[str, str] | None) -> tuple[Card, ...]:
     """A card per exercise, numbered in order of first use."""
     names = _exercise_names(plan)
     uses: dict[str, list[tuple[int, model.Prescription]]] = {}
@@ -376,13 +410,16 @@ def _cards(plan: Plan, figures: dict[str, str]) -> tuple[Card, ...]:
     for number, (exercise_id, found) in enumerate(uses.items(), start=1):
         exercise = found[0][1].exercise
         needs = dict.fromkeys(need for _, line in found for need in _needs(plan, line))
+        picture = exercise_picture(exercise) if figures is None else (figures.get(exercise_id), None)
         cards.append(
             Card(
                 number=number,
                 exercise_id=exercise_id,
                 name=exercise.name,
                 category=exercise.category,
-                figure=figures.get(exercise_id),
+                figure=picture[0] if picture else None,
+                figure_alt=figure_alt(exercise.name, exercise.position),
+                credit=picture[1] if picture else None,
                 instructions=exercise.instructions,
                 cautions=exercise.cautions,
                 easier=tuple(names.get(i, humanize(i)) for i in exercise.easier),
@@ -508,11 +545,12 @@ def _log(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[Log
 
 
 def build_handout(plan: Plan, figures: dict[str, str] | None = None) -> Handout:
-    """The client's handout for a checked plan; `figures` maps exercise ids to images (data: URIs)."""
+    """The client's handout for a checked plan. Each card's picture is the exercise's own
+    (`exercise_picture`), unless `figures` maps exercise ids to images (data: URIs) instead."""
     program = plan.program
     marks = _marks(plan)
     by_day = _marks_by_day(plan, marks)
-    cards = _cards(plan, figures or {})
+    cards = _cards(plan, figures)
     _, day_seconds = _session_minutes(plan)
     days = list(day_seconds.values())
     return Handout(
