@@ -597,6 +597,10 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
     return loaded, failed
 
 
+# Built-in backends that build only when `--to` names them: the clinician's summary.
+ON_REQUEST = ("summary",)
+
+
 @dataclass
 class _Tally:
     """What one build did, for the summary line."""
@@ -682,6 +686,16 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
     help="Paper size of the handout (overrides `set page_size`).",
 )
 @click.option(
+    "--large-print",
+    is_flag=True,
+    help="Print the handout in large type (overrides `set print_size`).",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1"], case_sensitive=False),
+    help="Make the PDFs archival PDF/A or PDF/UA files (they are always tagged for screen readers).",
+)
+@click.option(
     "--template-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     metavar="DIR",
@@ -724,11 +738,13 @@ def build(
     output_dir,
     start,
     reminder,
-    reminder_at,
     no_reminder,
     page_size,
+    large_print,
+    pdf_variant,
     template_dir,
     jobs,
+    reminder_at,
     output_name,
     clients_file,
     backend_timeout,
@@ -774,6 +790,10 @@ def build(
         overrides["reminder_at"] = reminder_at
     if page_size:
         overrides["page_size"] = page_size.lower()
+    if large_print:
+        overrides["print_size"] = "large"
+    if pdf_variant:
+        overrides["pdf_variant"] = pdf_variant.lower()
     if template_dir:
         overrides["template"] = str(template_dir.resolve())
     settings = BuildSettings(
@@ -782,7 +802,7 @@ def build(
     settings = replace(settings, backend_timeout=backend_timeout or None)  # 0: no limit
     programs = list(dict.fromkeys(_program_paths(paths)))
     names = list(dict.fromkeys(backend_names)) or [
-        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
     ]
     clients, invalid_rows = [], 0
     if clients_file:
@@ -907,7 +927,7 @@ def watch(paths, backend_names, output_dir, start, registries) -> None:
     if "-" in programs:
         raise click.BadParameter("watch reads program files, not standard input", param_hint="PATH")
     names = list(dict.fromkeys(backend_names)) or [
-        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
     ]
     backends, problems = _load_backends(names)
     for problem in problems:

@@ -68,6 +68,13 @@ SETTINGS: dict[str, SettingSpec] = {
             "paper size of the handout",
             choices=("a4", "letter"),
         ),
+        SettingSpec(
+            "print_size",
+            "choice",
+            "normal",
+            "text size of the handout: `large` prints it in large type",
+            choices=("normal", "large"),
+        ),
     )
 }
 

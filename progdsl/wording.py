@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import model
 from .units import Range
-from .vocabulary import DoseKind, LogItem, Weekday
+from .vocabulary import DoseKind, LogItem, Position, Weekday
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -447,6 +447,24 @@ def frequency_for_client(frequency: model.Frequency | None) -> str:
         case model.Every(days=every):
             return f"Every {every} days, counting from the first day of the phase"
     raise AssertionError(frequency)
+
+
+# ---- figures --------------------------------------------------------------------
+
+_STARTS = {
+    Position.LYING_ON_BACK: "lying on your back",
+    Position.LYING_FACE_DOWN: "lying face down",
+    Position.SIDE_LYING: "lying on your side",
+    Position.FOUR_POINT_KNEELING: "on your hands and knees",
+    Position.KNEELING: "kneeling",
+    Position.SITTING: "sitting",
+    Position.STANDING: "standing",
+}
+
+
+def figure_alt(name: str, position: Position | None) -> str:
+    """What a picture of an exercise says to a screen reader: `Glute bridge, starting lying on your back`."""
+    return f"{name}, starting {_STARTS[position]}" if position else name
 
 
 # ---- names ----------------------------------------------------------------------

@@ -59,7 +59,7 @@ def _complete(words: str) -> list[str]:
 
 def test_shell_completion_offers_exercise_ids_backends_and_codes():
     assert "clam_shell" in _complete("progdsl exercise clam")
-    assert _complete("progdsl build x.prog --to ") == ["html", "ics", "json", "pdf"]
+    assert _complete("progdsl build x.prog --to ") == ["html", "ics", "json", "pdf", "summary"]
     assert "S102" in _complete("progdsl explain S1") and "E201" not in _complete("progdsl explain S1")
     assert "E201" in _complete("progdsl explain e2")
     assert "S506" in _complete("progdsl check x.prog --select S5")

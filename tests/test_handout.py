@@ -73,7 +73,7 @@ def test_html_shows_doses_in_words_dates_and_the_build_up():
     text = visible_text(html_of(LANGUAGE_EXAMPLE))
     assert "Mon 7 Dec 2026 – Sun 17 Jan 2027" in text
     assert "3 sets of 8 · rest 30–60 s between sets" in text  # clam shell on its first day
-    assert "Build up from 8 to 12 repetitions, reaching 12 on Sat 19 Dec." in text
+    assert "Builds up from 8 to 12 repetitions a set, reaching 12 on Sat 19 Dec:" in text
     assert "3 holds of 45–60 seconds, each side" in text
     assert "3 sets of 10–15 · green band · rest 60 s between sets" in text
     assert "3 sets of 8, each side · hold each repetition 3 s" in text
@@ -83,7 +83,7 @@ def test_html_shows_doses_in_words_dates_and_the_build_up():
 
 def test_progression_table_follows_the_plan_day_by_day():
     handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
-    clam = handout.phases[0].sessions[0].cards[0]
+    clam = handout.phases[0].sessions[0].rows[0]
     assert clam.name == "Clam shell"
     table = clam.progression
     assert table.columns == ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -91,7 +91,7 @@ def test_progression_table_follows_the_plan_day_by_day():
         ("8", "8", "9", "9", "9", "10", "10"),
         ("10", "10", "11", "11", "11", "12", "12"),
     ]
-    plank = handout.phases[1].sessions[0].cards[-1]
+    plank = handout.phases[1].sessions[0].rows[-1]
     assert plank.progression.columns == ("Mon", "Wed", "Fri")
     assert plank.progression.start == "20" and plank.progression.end == "30"
     assert [row.week for row in plank.progression.rows] == [3, 4, 5, 6]
@@ -105,7 +105,7 @@ def test_card_lists_steps_cautions_variants_and_the_line_note():
         )
     )
     handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
-    bird_dog = next(c for c in handout.phases[1].sessions[0].cards if c.exercise_id == "bird_dog")
+    bird_dog = next(c for c in handout.cards if c.exercise_id == "bird_dog")
     assert bird_dog.easier and bird_dog.harder and len(bird_dog.instructions) >= 3
     assert html_lib.escape(bird_dog.instructions[0]) in text
     assert html_lib.escape(bird_dog.cautions[0]) in text
@@ -113,17 +113,154 @@ def test_card_lists_steps_cautions_variants_and_the_line_note():
     assert "Use a sturdy chair." in text
 
 
-def test_schedule_and_log_have_a_row_for_every_day_with_sessions():
+def test_the_log_is_the_schedule_a_row_per_week_and_a_tick_box_per_session():
     plan = plan_of(LANGUAGE_EXAMPLE)
     handout = build_handout(plan)
-    days = sorted({s.date for s in plan.sessions})
-    assert [row.date for row in handout.log] == days
-    first = handout.log[0]
-    assert [mark.name for mark in first.sessions] == ["Daily activation", "Stretch"]
-    assert len(handout.schedule) == 6
+    assert len(handout.log) == 6
+    days = [day for week in handout.log for day in week.days]
+    assert [day.date for day in days if day.sessions] == sorted({s.date for s in plan.sessions})
+    assert [mark.name for mark in days[0].sessions] == ["Daily activation", "Stretch"]
     html = html_of(LANGUAGE_EXAMPLE)
-    assert html.count('<span class="tick">') == sum(len(row.sessions) for row in handout.log)
-    assert html.count('class="pain-box"') == len(days)
+    assert html.count('<span class="tick">') == sum(len(day.sessions) for day in days)
+    assert html.count('class="entry-box"') == sum(1 for day in days if day.sessions)  # the pain score
+
+
+def test_each_exercise_has_one_card_however_many_phases_use_it():
+    text = """program "Twice"
+phase "One" 1w:
+  session "Morning" daily:
+    glute_bridge 3x10
+    clam_shell 3x10 each side
+phase "Two" 1w:
+  session "Morning" daily:
+    glute_bridge 3x12
+    dead_bug 3x8 each side
+"""
+    handout = build_handout(plan_of(text))
+    assert [(card.number, card.exercise_id, card.phases) for card in handout.cards] == [
+        (1, "glute_bridge", (1, 2)),
+        (2, "clam_shell", (1,)),
+        (3, "dead_bug", (2,)),
+    ]
+    assert [row.card for phase in handout.phases for row in phase.sessions[0].rows] == [1, 2, 1, 3]
+    html = html_of(text)
+    assert html.count('<article class="card"') == 3
+    assert html.count('<figure class="figure">') == 3  # each of the three has pose data
+
+
+def test_a_figure_prints_beside_the_steps_when_there_is_one():
+    from progdsl.backends.handout import build_handout as build
+    from progdsl.backends.html import environment, template_folders
+
+    plan = plan_of(SAME_EXERCISE_IN_TWO_PHASES)
+    handout = build(plan, {"glute_bridge": "data:image/svg+xml;base64,PHN2Zy8+"})
+    assert handout.cards[0].figure == "data:image/svg+xml;base64,PHN2Zy8+"
+    page = environment(template_folders(plan, RenderOptions())).get_template("handout.html")
+    html = page.render(handout=handout, page_size="A4", large_print=False)
+    assert re.search(
+        r'<figure class="figure">\s*<img src="data:image/svg\+xml;base64,PHN2Zy8\+" '
+        r'alt="Glute bridge, starting lying on your back">',
+        html,
+    )
+
+
+def registry_entry(exercise_id: str):
+    from progdsl.registry import builtin_registry
+
+    return next(exercise for exercise in builtin_registry() if exercise.id == exercise_id)
+
+
+def test_each_card_shows_the_figure_drawn_from_its_pose_data_and_none_without():
+    import base64
+
+    from progdsl.figures import render_table
+    from progdsl.registry import builtin_registry
+    from progdsl.vocabulary import DoseKind
+
+    # Pose data is being added entry by entry: take one that has none yet, done as repetitions.
+    bare = next(
+        (e for e in builtin_registry() if e.figure is None and not e.equipment and DoseKind.REPS in e.dose), None
+    )
+    if bare is None:
+        pytest.skip("every exercise done as repetitions has pose data")
+    text = f'program "Figures"\nphase "One" 1w:\n  session daily:\n    clam_shell 3x10 each side\n    {bare.id} 2x10\n'
+    clam, other = build_handout(plan_of(text)).cards
+    svg = render_table(registry_entry("clam_shell").figure)
+    assert clam.figure == "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    assert (clam.figure_alt, clam.credit) == ("Clam shell, starting lying on your side", None)
+    assert other.figure is None
+    html = html_of(text)
+    assert html.count("<img ") == 1 and 'alt="Clam shell, starting lying on your side"' in html
+    assert 'class="card-body no-figure"' in html  # the other's steps take the card's width
+    assert html_of(text) == html  # the same input, the same bytes
+
+
+def test_a_clinic_picture_prints_instead_of_the_figure_with_its_credit(tmp_path):
+    import base64
+    from dataclasses import replace
+
+    from progdsl.backends.handout import exercise_picture
+    from progdsl.backends.html import environment, template_folders
+
+    picture = tmp_path / "clam.svg"
+    picture.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"/>')
+    clinic = replace(registry_entry("clam_shell"), image=str(picture), credit="Drawn by the clinic, CC BY 4.0")
+    uri, credit = exercise_picture(clinic)
+    assert uri == "data:image/svg+xml;base64," + base64.b64encode(picture.read_bytes()).decode("ascii")
+    assert credit == "Drawn by the clinic, CC BY 4.0"
+    picture.unlink()  # gone after the registry was checked: the drawn figure, never a failed build
+    assert exercise_picture(clinic)[0].startswith("data:image/svg+xml;base64,") and exercise_picture(clinic)[1] is None
+    assert exercise_picture(replace(clinic, image=None, figure={"base": "no such base"})) is None
+    assert exercise_picture(replace(clinic, image=None, figure=None)) is None
+
+    plan = plan_of('program "P"\nphase "One" 1w:\n  session daily:\n    clam_shell 3x10 each side\n')
+    handout = build_handout(plan)
+    card = replace(handout.cards[0], figure=uri, credit=credit)
+    page = environment(template_folders(plan, RenderOptions())).get_template("handout.html")
+    html = page.render(handout=replace(handout, cards=(card,)), page_size="A4", large_print=False)
+    assert '<figcaption class="credit">Drawn by the clinic, CC BY 4.0</figcaption>' in html
+
+
+@pytest.mark.slow
+def test_figures_print_as_vector_art_and_the_pdf_is_the_same_each_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    text = (PROGRAMS / "glutes_sore_back.prog").read_text(encoding="utf-8")
+    first = pdf_of(text, "glutes_sore_back.prog")
+    assert pdf_of(text, "glutes_sore_back.prog") == first
+    images = [
+        name
+        for page in PdfReader(io.BytesIO(first)).pages
+        for name, xobject in (page["/Resources"].get("/XObject") or {}).items()
+        if xobject.get_object().get("/Subtype") == "/Image"
+    ]
+    assert images == []  # the figures are drawn as paths, not pictures made of pixels
+
+
+def test_the_cover_says_what_a_day_looks_like_and_how_long_it_takes():
+    text = visible_text(html_of(LANGUAGE_EXAMPLE))
+    assert "sessions a week" not in text
+    handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
+    low, high = handout.minutes
+    assert 5 <= low <= high <= 30 and low % 5 == 0 and high % 5 == 0
+    assert not handout.every_day  # the strengthening phase rests on Tue, Thu, Sat and Sun
+    assert f"Time it takes about {low}–{high} minutes on each exercise day" in text
+    assert "Daily activation at 07:30: every day, 1 exercise, about 5 minutes" in text
+
+
+def test_log_columns_default_to_pain_and_follow_the_programs_log_lines():
+    from progdsl.backends.handout import LogColumn, log_columns
+
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    assert log_columns(plan.program) == (LogColumn("Pain 0–10", "pain"),)
+    logged = plan_of(LANGUAGE_EXAMPLE.replace("time 07:30\n", 'time 07:30\nlog falls\nlog pain\nlog "Steps walked"\n'))
+    assert log_columns(logged.program) == (
+        LogColumn("Falls", "falls"),
+        LogColumn("Pain 0–10", "pain"),
+        LogColumn("Steps walked", None),
+    )
+    text = visible_text(HtmlBackend().render(logged, RenderOptions()).decode())
+    assert "how many times you fell" in text and "Steps walked" in text
+    assert text.count("Falls") == sum(1 for week in build_handout(logged).log for day in week.days if day.sessions)
 
 
 def test_band_colours_show_as_swatches():
@@ -132,18 +269,61 @@ def test_band_colours_show_as_swatches():
     assert 'style="background-color: #3c9d4e"' in html  # green
 
 
-def test_allow_decisions_are_printed_as_clinician_notes():
-    text = visible_text(
-        html_of(
-            LANGUAGE_EXAMPLE.replace(
-                "    plank 3x20s progress to 30s over 4w",
-                '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."',
-            )
-        )
-    )
-    assert "Clinician notes" in text
+ALLOWED = LANGUAGE_EXAMPLE.replace(
+    "    plank 3x20s progress to 30s over 4w",
+    '    plank 3x20s progress to 30s over 4w allow S301 "Supervised in clinic for the first week."',
+).replace("time 07:30\n", 'time 07:30\nflags radiating_pain, numbness\ncleared "Dr Jo Ng, GP" 2026-12-01\n')
+
+
+def summary_text(text: str) -> str:
+    plan = plan_of(text)
+    from progdsl.backends.html import render_html
+
+    return visible_text(render_html(plan, RenderOptions(), audience="clinician"))
+
+
+def test_the_clinician_summary_has_flags_clearance_allows_warnings_and_every_dose():
+    text = summary_text(ALLOWED)
+    assert "Findings recorded: Radiating pain, Numbness." in text
+    assert "Cleared by Dr Jo Ng, GP on Tue 1 Dec 2026." in text
     assert "S301" in text and "Supervised in clinic for the first week." in text
     assert catalog().get("S301").summary in text
+    for line in (13, 15, 18, 19, 20, 21):  # every exercise line, by its line in the file
+        assert re.search(rf"\b{line + 2} \w", text), line
+    assert "3 × 12, rest 30–60 s" in text and "8 → 12 over 2 weeks" in text
+
+
+def test_the_summary_lists_the_safety_checks_warnings():
+    from progdsl.backends.handout import build_summary
+
+    warned = LANGUAGE_EXAMPLE.replace("clam_shell 3x12 rest 30-60s", "clam_shell 3x12 rest 5s")
+    result = loads(warned, "w.prog")
+    assert result.ok and result.warnings
+    summary = build_summary(build_plan(result.program))
+    assert {(f.code, f.line) for f in summary.findings} == {(d.code, d.span.line) for d in result.warnings}
+    assert result.warnings[0].code in summary_text(warned)
+
+
+# Codes, source lines and the words of the program language stay out of the client's handout.
+INTERNAL = re.compile(r"\b[SE]\d{3}\b|\bline \d|\ballow\b|Findings recorded|\bclam_shell\b")
+
+
+@pytest.mark.parametrize("program", [*sorted(PROGRAMS.glob("*.prog")), None], ids=lambda p: p.stem if p else "allowed")
+def test_the_client_handout_has_no_codes_source_lines_or_allow(program):
+    text = program.read_text() if program else ALLOWED
+    html = visible_text(html_of(text))
+    assert not INTERNAL.search(html), INTERNAL.search(html)
+
+
+@pytest.mark.slow
+def test_the_client_pdf_has_no_codes_and_the_summary_pdf_has_them():
+    from progdsl.backends.pdf import SummaryBackend
+
+    plan = plan_of(ALLOWED)
+    client = " ".join(pdf_pages(PdfBackend().render(plan, RenderOptions())))
+    assert not INTERNAL.search(client), INTERNAL.search(client)
+    clinician = " ".join(pdf_pages(SummaryBackend().render(plan, RenderOptions())))
+    assert "S301" in clinician and "Radiating pain" in clinician and "line" in clinician.lower()
 
 
 # ---- escaping ---------------------------------------------------------------------
@@ -162,8 +342,9 @@ phase "Phase <1>" 1w:
 
 def test_nothing_from_the_program_reaches_the_html_unescaped():
     html = html_of(HOSTILE)
-    for raw in ("<script>", "</script>", "<b>", "<i>", "<img", "</style><script>", "<1>"):
+    for raw in ("<script>", "</script>", "<b>", "<i>", "<img src=x", "</style><script>", "<1>"):
         assert raw not in html
+    assert html.count("<img") == html.count('<img src="data:image/svg+xml;base64,')  # only the figure
     assert "Tom &amp; Jerry&#39;s &lt;script&gt;alert(1)&lt;/script&gt; &#34;plan&#34;" in html
     assert "O&#39;Brien &lt;b&gt;bold&lt;/b&gt; &amp; &#34;Co&#34;" in html
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#39;quotes&#39; &#34;too&#34;" in html
@@ -321,7 +502,7 @@ def test_pdf_text_has_title_client_exercises_and_doses(example_pdf):
         "3 sets of 10–15 · green band · rest 60 s between sets",
         "3 holds of 45–60 seconds, each side",
         "Staying safe",
-        "Tracking log",
+        "tracking log",
     ):
         assert expected in text, expected
 
@@ -489,7 +670,7 @@ def test_a_clinic_folder_overrides_one_partial_and_falls_back_for_the_rest(tmp_p
     html = html_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
     assert "Riverside Physio · 02 5550 1234 · Alex Moore, Exercise Physiologist" in html
     assert 'src="data:image/svg+xml;base64,' in html
-    assert "Staying safe" in html and "Tracking log" in html  # the built-in rest
+    assert "Staying safe" in html and "tracking log" in html  # the built-in rest
     data = pdf_of(LANGUAGE_EXAMPLE, template=str(tmp_path))
     assert "Riverside Physio" in pdf_pages(data)[0]
 
@@ -497,10 +678,10 @@ def test_a_clinic_folder_overrides_one_partial_and_falls_back_for_the_rest(tmp_p
 def test_a_clinic_template_can_extend_the_builtin_one_and_replace_a_block(tmp_path):
     (tmp_path / "handout.html").write_text(
         '{% extends "builtin/handout.html" %}'
-        '{% block clinician %}<section class="clinician"><h2>Notes for the team</h2></section>{% endblock %}'
+        '{% block log %}<section class="log"><h2>Notes for the team</h2></section>{% endblock %}'
     )
     text = visible_text(html_of(LANGUAGE_EXAMPLE, template=str(tmp_path)))
-    assert "Notes for the team" in text and "Clinician notes" not in text
+    assert "Notes for the team" in text and "tracking log" not in text
     assert "Staying safe" in text
 
 
@@ -554,7 +735,7 @@ def test_the_builtin_templates_render_the_same_in_the_sandbox():
         plain.globals.update(sandboxed.globals)
         for size, css_size in (("a4", "A4"), ("letter", "letter")):
             handout = build_handout(plan)
-            expected = plain.get_template("handout.html").render(handout=handout, page_size=css_size)
+            expected = plain.get_template("handout.html").render(handout=handout, page_size=css_size, large_print=False)
             assert render_html(plan, RenderOptions({"page_size": size})) == expected, program.name
 
 
@@ -600,3 +781,130 @@ def test_check_imports_neither_jinja_nor_weasyprint():
 
 def test_weasyprint_is_imported_only_to_print():
     assert _modules_loaded_after("import progdsl.backends.pdf") == ["jinja2"]
+
+
+# ---- length and page fill ------------------------------------------------------------
+
+
+def page_fill(data: bytes) -> list[float]:
+    """How far down each page the text reaches, as a share of the area inside the margins
+    (the running footer, in the bottom margin, does not count)."""
+    fills = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        top, bottom = float(page.mediabox.height) - 14 * 72 / 25.4, 16 * 72 / 25.4
+        lowest = [top]
+
+        def visit(text, cm, tm, font, size, lowest=lowest, top=top, bottom=bottom):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if text.strip() and bottom < y < top:
+                lowest.append(y)
+
+        page.extract_text(visitor_text=visit)
+        fills.append((top - min(lowest)) / (top - bottom))
+    return fills
+
+
+TWELVE_WEEKS = ROOT / "tests" / "twelve_weeks.prog"
+
+# Pages on A4, with every figure the registry has pose data for: issue 14's targets, and what
+# back_pain_stages (13 exercises, 3 phases) takes now, a page over its target of 7: its 8-week
+# log runs a third of a page onto page 8, and whole cards leave gaps at the page ends.
+PAGES = {"glutes_sore_back": 3, "back_pain_stages": 8, "twelve_weeks": 9}
+NOT_YET = {"back_pain_stages": 7}
+
+
+@pytest.fixture(scope="module")
+def printed() -> dict[str, bytes]:
+    programs = [*sorted(PROGRAMS.glob("*.prog")), TWELVE_WEEKS]
+    return {p.stem: PdfBackend().render(plan_of(p.read_text(), str(p)), RenderOptions()) for p in programs}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_handouts_stay_short(printed, name):
+    assert len(PdfReader(io.BytesIO(printed[name])).pages) <= PAGES[name]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 14 asks for 7 pages; the handout takes 8")
+@pytest.mark.parametrize("name", sorted(NOT_YET))
+def test_handouts_meet_the_page_targets_not_met_yet(printed, name):
+    assert len(PdfReader(io.BytesIO(printed[name])).pages) <= NOT_YET[name]
+
+
+@pytest.mark.slow
+def test_no_page_but_the_last_is_mostly_empty(printed):
+    thin = {name: [round(fill, 2) for fill in page_fill(data)] for name, data in printed.items()}
+    assert not {name: fills for name, fills in thin.items() if min(fills[:-1]) < 0.4}
+
+
+@pytest.mark.slow
+def test_text_sizes_are_readable():
+    """Body text 10.5pt, nothing below 8.5pt, in the PDF as printed."""
+    sizes: Counter[float] = Counter()
+    for page in PdfReader(io.BytesIO(pdf_of(LANGUAGE_EXAMPLE))).pages:
+
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            if text.strip():
+                sizes[round(abs(size * tm[3] * cm[3]), 1)] += len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    assert min(sizes) >= 8.5, sorted(sizes)
+    assert sizes.most_common(1)[0][0] == 10.5, sizes.most_common(3)
+
+
+# ---- accessibility and archiving ---------------------------------------------------------
+
+
+def test_large_print_from_the_command_line_or_the_program():
+    assert 'class="large-print"' in html_of(LANGUAGE_EXAMPLE, print_size="large")
+    assert 'class="large-print"' in html_of("set print_size large\n" + LANGUAGE_EXAMPLE)
+    assert 'class="large-print"' not in html_of(LANGUAGE_EXAMPLE)
+
+
+@pytest.mark.slow
+def test_the_pdf_is_tagged_reads_in_order_and_can_be_pdf_a(example_pdf):
+    reader = PdfReader(io.BytesIO(example_pdf))
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    text = " ".join(pdf_pages(example_pdf))
+    order = ["Glutes for a sore back", "What a day looks like", "Staying safe", "Your plan, phase by phase",
+             "How to do each exercise", "Your schedule and tracking log"]  # fmt: skip
+    assert [text.index(heading) for heading in order] == sorted(text.index(heading) for heading in order)
+    archived = pdf_of(LANGUAGE_EXAMPLE, pdf_variant="pdf/a-3u")
+    assert "/OutputIntents" in PdfReader(io.BytesIO(archived)).trailer["/Root"]  # PDF/A's colour profile
+    assert "/OutputIntents" not in reader.trailer["/Root"]
+    with pytest.raises(HandoutError, match="unknown PDF variant"):
+        pdf_of(LANGUAGE_EXAMPLE, pdf_variant="pdf/z")
+
+
+# ---- the command line -------------------------------------------------------------------
+
+
+def test_build_takes_large_print_and_leaves_the_summary_to_be_asked_for(tmp_path):
+    from click.testing import CliRunner
+
+    from progdsl.cli import ON_REQUEST, main
+
+    program = tmp_path / "sam.prog"
+    program.write_text(LANGUAGE_EXAMPLE)
+    result = CliRunner().invoke(main, ["build", str(program), "--to", "html", "--large-print", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert 'class="large-print"' in (tmp_path / "sam.html").read_text()
+    assert ON_REQUEST == ("summary",)
+    bad = CliRunner().invoke(main, ["build", str(program), "--to", "pdf", "--pdf-variant", "pdf/z"])
+    assert bad.exit_code == 2 and "pdf/a-3u" in bad.output
+
+
+@pytest.mark.slow
+def test_build_to_summary_writes_the_clinicians_summary_beside_the_handout(tmp_path):
+    from click.testing import CliRunner
+
+    from progdsl.cli import main
+
+    program = tmp_path / "sam.prog"
+    program.write_text(ALLOWED)
+    result = CliRunner().invoke(main, ["build", str(program), "--to", "summary", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sam.prog", "sam.summary.pdf"]
+    assert "S301" in " ".join(pdf_pages((tmp_path / "sam.summary.pdf").read_bytes()))

@@ -150,8 +150,8 @@ def built():
 def test_the_handout_table_shows_the_dose_of_each_week():
     from progdsl.backends.handout import build_handout
 
-    cards = build_handout(built()).phases[0].sessions[0].cards
-    plank, curl, bridge = cards
+    handout = build_handout(built())
+    plank, curl, bridge = handout.phases[0].sessions[0].rows
     assert [row.amounts for row in plank.progression.rows] == [
         ("20", "20", "20"),
         ("25", "25", "25"),
@@ -161,7 +161,8 @@ def test_the_handout_table_shows_the_dose_of_each_week():
     assert curl.progression.unit == "kg" and (curl.progression.start, curl.progression.end) == ("3", "4")
     assert bridge.progression.rows[0].amounts[0] == "yellow" and bridge.progression.end == "blue"
     assert bridge.progression.reached is not None
-    assert "Mini band (yellow, green, blue)" in bridge.equipment
+    bridge_card = next(card for card in handout.cards if card.number == bridge.card)
+    assert "Mini band (yellow, green, blue)" in bridge_card.equipment
 
 
 def test_the_calendar_gives_each_day_its_own_dose():

@@ -94,7 +94,7 @@ def test_a_per_day_session_reaches_json_the_calendar_the_plan_table_and_the_log(
     assert [e.decoded("dtstart").time() for e in found] == [dt.time(8), dt.time(20)] * 2
     assert len({str(e["UID"]) for e in found}) == 4
     log = build_handout(plan).log
-    assert [mark.name for mark in log[0].sessions] == ["Neck 08:00", "Neck 20:00"]
+    assert [mark.name for mark in log[0].days[0].sessions] == ["Neck 08:00", "Neck 20:00"]
     section = build_handout(plan).phases[0].sessions[0]
     assert section.when == "Every day, twice a day" and section.time == "08:00 and 20:00"
 
@@ -126,7 +126,7 @@ def test_distance_and_steps_are_doses_of_an_exercise_done_as_a_bout():
     assert [d["dose"] for d in data] == ["2 km", "800 m", "3,000 steps"]
     assert data[0]["distance_m"] == [2000, 2000] and data[2]["steps"] == [3000, 3000]
     assert "Walking — 2 km" in str(events(plan)[0]["DESCRIPTION"])
-    cards = build_handout(plan).phases[0].sessions[0].cards
+    cards = build_handout(plan).phases[0].sessions[0].rows
     assert [card.dose for card in cards] == ["2 km", "800 m", "3,000 steps"]
 
 
@@ -135,7 +135,7 @@ def test_steps_as_the_repetitions_of_a_repeated_exercise():
     dose = plan.sessions[0].exercises[0]
     assert (dose.kind.value, dose.sets, dose.amount.low, dose.steps) == ("reps", 4, 10, True)
     assert document(plan)["schedule"][0]["exercises"][0]["dose"] == "4 × 10 steps"
-    assert build_handout(plan).phases[0].sessions[0].cards[0].dose == "4 sets of 10 steps"
+    assert build_handout(plan).phases[0].sessions[0].rows[0].dose == "4 sets of 10 steps"
 
 
 def test_repetitions_each_held_for_a_repeated_exercise():
@@ -143,7 +143,7 @@ def test_repetitions_each_held_for_a_repeated_exercise():
     dose = plan.sessions[0].exercises[0]
     assert (dose.sets, dose.amount.low, dose.hold_per_rep_s.low) == (1, 10, 10)
     assert document(plan)["schedule"][0]["exercises"][0]["hold_per_rep_s"] == [10, 10]
-    assert build_handout(plan).phases[0].sessions[0].cards[0].dose == "10 repetitions, each held 10 s"
+    assert build_handout(plan).phases[0].sessions[0].rows[0].dose == "10 repetitions, each held 10 s"
 
 
 def test_the_plan_table_shows_each_time_and_a_circuit_as_one_block():
@@ -183,7 +183,7 @@ def test_rpe_and_a_pain_limit_print_with_the_dose_and_reach_the_json_and_the_log
     assert data["rpe"] == [6, 7] and data["pain_limit"] == 3
     assert "RPE 6–7, pain up to 3/10" in str(events(plan)[0]["DESCRIPTION"])
     handout = build_handout(plan)
-    assert handout.phases[0].sessions[0].cards[0].dose.endswith("effort 6–7 out of 10 · pain up to 3 out of 10 is fine")
+    assert handout.phases[0].sessions[0].rows[0].dose.endswith("effort 6–7 out of 10 · pain up to 3 out of 10 is fine")
     # `log falls` alone, but a line limits pain: the log asks for pain as well
     assert [(c.item, c.heading) for c in handout.log_columns] == [("pain", "Pain 0–10"), ("falls", "Falls")]
     assert dose.rpe.low == 6
@@ -216,7 +216,7 @@ def test_one_side_only_says_which_side_everywhere():
     assert [d["side"] for d in data["schedule"][0]["exercises"]] == ["left", "right", "left"]
     assert data["program"]["affected"] == "right"
     assert "Neck turns — 2 × 10, left side only" in str(events(plan)[0]["DESCRIPTION"])
-    assert build_handout(plan).phases[0].sessions[0].cards[1].dose == "2 sets of 10 · right side only"
+    assert build_handout(plan).phases[0].sessions[0].rows[1].dose == "2 sets of 10 · right side only"
 
 
 def test_a_side_on_an_exercise_that_works_both_sides_is_refused():
@@ -292,7 +292,7 @@ def test_a_circuit_prints_as_one_block_with_its_rounds_everywhere():
         'Circuit "Legs": 3 rounds, rest 60 s between rounds\n  Sit to stand — 10 a round\n  Plank — 30 s a round\nChin tuck'
         in description
     )
-    cards = build_handout(plan).phases[0].sessions[0].cards
+    cards = build_handout(plan).phases[0].sessions[0].rows
     assert [card.circuit.title if card.circuit else None for card in cards] == [
         'Circuit "Legs": 3 rounds, rest 60 s between rounds',
         'Circuit "Legs": 3 rounds, rest 60 s between rounds',

@@ -9,29 +9,36 @@ numbers), worded by `progdsl.wording` as in every other output.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from string import ascii_uppercase
 
 from .. import model
-from ..plan import DayDose, Plan, day_dose, final_stage
-from ..registry import RegionInfo, builtin_registry, region_info
+from ..plan import DayDose, Plan, day_dose, estimated_seconds, final_stage, first_stage, written_stage
+from ..registry import Exercise, RegionInfo, builtin_registry, region_info
 from ..vocabulary import LogItem
 from ..wording import (
     circuit_for_client,
     clock_times,
     date_span,
-    day_and_date,
     day_name,
     describe_circuit,
+    describe_dose,
     describe_dose_in_words,
+    describe_frequency,
+    figure_alt,
     frequency_for_client,
     humanize,
     length_in_words,
     log_heading,
     long_date,
+    session_when,
     short_date,
+    stage_words,
     times_a_day,
     unit_words,
 )
@@ -121,29 +128,41 @@ class LogColumn:
 
 @dataclass(frozen=True)
 class Card:
-    """One exercise line of a session: everything a client needs to do it alone."""
+    """How to do one exercise: printed once, however many phases and sessions use it."""
 
-    phase: int  # the number of the phase it is printed in: with `number`, it names the card uniquely
-    number: int
+    number: int  # from 1, in order of first use; the phase tables refer to it
     exercise_id: str
     name: str
     category: str
-    dose: str  # the first day's dose in words
-    band: Swatch | None
-    days: str | None  # the line's own frequency, when it has one
-    progression: Progression | None
+    figure: str | None  # a picture of the exercise as a data: URI, None when it has none
+    figure_alt: str  # what the picture shows, for screen readers: its name and starting position
+    credit: str | None  # who made the picture, for a clinic's own image
     instructions: tuple[str, ...]
     cautions: tuple[str, ...]
     easier: tuple[str, ...]
     harder: tuple[str, ...]
-    equipment: tuple[str, ...]
+    equipment: tuple[str, ...]  # what it needs, with the band colours the program's lines name
+    phases: tuple[int, ...]  # the numbers of the phases that use it
+
+
+@dataclass(frozen=True)
+class DoseRow:
+    """One exercise line of a session in a phase's table: which card, at which dose, how it builds."""
+
+    card: int  # the number of the exercise's card
+    exercise_id: str
+    name: str
+    dose: str  # the first day's dose in words
+    band: Swatch | None
+    days: str | None  # the line's own frequency, when it has one
+    progression: Progression | None
     notes: tuple[str, ...]
     circuit: CircuitHead | None = None  # the circuit the line is in: its dose is for one round
 
 
 @dataclass(frozen=True)
 class SessionMark:
-    """How the schedule and the log show a session: a letter, a name and a colour."""
+    """How the phase tables and the log show a session: a letter, a name and a colour."""
 
     letter: str
     name: str
@@ -155,9 +174,11 @@ class SessionSection:
     mark: SessionMark
     when: str  # how often, in words
     time: str | None  # `07:30`
+    minutes: int  # about how long it takes, rounded to 5 minutes (at least 5)
     notes: tuple[str, ...]
     cautions: tuple[str, ...]
-    cards: tuple[Card, ...]
+    rows: tuple[DoseRow, ...]
+    same_as: int | None = None  # an earlier phase whose session of this name is the same in every way
 
 
 @dataclass(frozen=True)
@@ -170,13 +191,14 @@ class PhaseSection:
     span: str  # `7–20 Dec`
     weeks: str  # `Weeks 1–2`, `Week 3`
     length: str  # `2 weeks`
+    minutes: tuple[int, int]  # the shortest and longest exercise day of the phase, in minutes
     notes: tuple[str, ...]
     cautions: tuple[str, ...]
     sessions: tuple[SessionSection, ...]
 
 
 @dataclass(frozen=True)
-class ScheduleDay:
+class LogDay:
     date: dt.date
     label: str  # `7 Dec`
     sessions: tuple[SessionMark, ...]
@@ -184,36 +206,18 @@ class ScheduleDay:
 
 
 @dataclass(frozen=True)
-class ScheduleWeek:
+class LogWeek:
+    """A row of the tracking log: the week's seven days, from the program's start day."""
+
     number: int
-    dates: str
+    dates: str  # `7–13 Dec`
     phase_starts: tuple[str, ...]  # names of the phases that begin this week
-    days: tuple[ScheduleDay, ...]
-
-
-@dataclass(frozen=True)
-class LogDay:
-    date: dt.date
-    label: str  # `Mon 7 Dec`
-    week: int
-    phase_start: str | None  # the phase's name on its first scheduled day
-    sessions: tuple[SessionMark, ...]
-
-
-@dataclass(frozen=True)
-class ClinicianNote:
-    """An `allow` decision: a rule set aside, where, and the clinician's reason."""
-
-    code: str
-    rule: str | None  # what the rule checks, from its documentation; None for a code no rule has
-    where: str
-    reason: str
-    line: int
+    days: tuple[LogDay, ...]
 
 
 @dataclass(frozen=True)
 class Handout:
-    """Everything the templates print. Documented, field by field, in docs/templates.md."""
+    """Everything the client's handout prints. Documented, field by field, in docs/templates.md."""
 
     title: str
     client: str | None
@@ -222,21 +226,18 @@ class Handout:
     end: dt.date
     dates: str
     length: str
-    sessions_per_week: str  # `3–9`, the fewest and most sessions in a week
+    minutes: tuple[int, int]  # the shortest and longest exercise day, in minutes (rounded to 5)
+    every_day: bool  # whether every day of the program has a session
     equipment: tuple[EquipmentItem, ...]
     cautions: tuple[str, ...]
     notes: tuple[str, ...]
     phases: tuple[PhaseSection, ...]
+    cards: tuple[Card, ...]
     legend: tuple[SessionMark, ...]
-    schedule: tuple[ScheduleWeek, ...]
-    schedule_days: tuple[str, ...]  # day names of the schedule's columns, from the start day
-    log: tuple[LogDay, ...]
-    clinician_notes: tuple[ClinicianNote, ...]
-    flags: tuple[str, ...]
-    cleared_by: str | None
-    cleared_on: dt.date | None
+    log: tuple[LogWeek, ...]
+    log_days: tuple[str, ...]  # day names of the log's columns, from the start day
+    log_columns: tuple[LogColumn, ...]  # from the `log` lines; the pain score when there are none
     stop_signs: tuple[RegionInfo, ...]  # for each region the program works on, in the registry's order
-    log_columns: tuple[LogColumn, ...] = (LogColumn("Pain 0–10", "pain"),)  # from the `log` lines
 
 
 # ---- building it ------------------------------------------------------------------
@@ -345,76 +346,156 @@ def _needs(plan: Plan, line: model.Prescription) -> tuple[str, ...]:
     return tuple(needs)
 
 
-def _card(
-    plan: Plan,
-    phase: int,
-    number: int,
-    line: model.Prescription,
-    occurrences: list[tuple[dt.date, DayDose]],
-    names: dict[str, str],
-) -> Card:
-    exercise = line.exercise
-    first = occurrences[0][1]
-    return Card(
-        phase=phase,
-        number=number,
-        exercise_id=exercise.id,
-        name=exercise.name,
-        category=exercise.category,
-        dose=describe_dose_in_words(first),
-        band=swatch(first.band) if first.band else None,
-        days=frequency_for_client(line.frequency) if line.frequency else None,
-        progression=_progression(plan, line, occurrences) if line.progression else None,
-        instructions=exercise.instructions,
-        cautions=exercise.cautions,
-        easier=tuple(names.get(i, humanize(i)) for i in exercise.easier),
-        harder=tuple(names.get(i, humanize(i)) for i in exercise.harder),
-        equipment=_needs(plan, line),
-        notes=tuple(note.text for note in line.notes),
-        circuit=(
-            CircuitHead(line.circuit.number, describe_circuit(line.circuit), circuit_for_client(line.circuit))
-            if line.circuit
-            else None
-        ),
-    )
-
-
-def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ...]:
-    occurrences: dict[tuple[int, int, int], list[tuple[dt.date, DayDose]]] = defaultdict(list)
-    for planned_session in plan.sessions:
-        if planned_session.occurrence > 1:  # a per-day session's later times repeat the first's doses
+def _occurrences(plan: Plan) -> dict[tuple[int, int, int], list[tuple[dt.date, DayDose]]]:
+    """Each exercise line's days and doses, by (phase, session, line)."""
+    found: dict[tuple[int, int, int], list[tuple[dt.date, DayDose]]] = defaultdict(list)
+    for planned in plan.sessions:
+        if planned.occurrence > 1:  # a session done several times a day: its later times repeat the first's doses
             continue
-        for dose in planned_session.exercises:
-            occurrences[planned_session.phase_index, planned_session.session_index, dose.line].append(
-                (planned_session.date, dose)
-            )
-    names = _exercise_names(plan)
-    phases = []
+        for dose in planned.exercises:
+            found[planned.phase_index, planned.session_index, dose.line].append((planned.date, dose))
+    return found
+
+
+def _lines(
+    plan: Plan,
+) -> Iterator[tuple[int, model.Phase, int, model.Session, model.Prescription, list[tuple[dt.date, DayDose]]]]:
+    """(phase number, phase, session index, session, line, its days and doses) for every line
+    that falls on at least one day of its phase, in program order."""
+    occurrences = _occurrences(plan)
     for phase_index, planned in enumerate(plan.phases):
-        phase = planned.phase
-        sessions = []
-        number = 0
-        for session_index, session in enumerate(phase.sessions):
-            cards = []
+        for session_index, session in enumerate(planned.phase.sessions):
             for line in session.prescriptions:
                 found = occurrences.get((phase_index, session_index, line.span.line))
                 if found:  # a line whose days never fall inside its phase has nothing to print
-                    number += 1
-                    cards.append(_card(plan, phase_index + 1, number, line, found, names))
-            times = [time for time in session.occurrence_times(plan.program.time) if time is not None]
-            label = _session_label(phase, session)
-            when = frequency_for_client(session.frequency)
-            sessions.append(
-                SessionSection(
-                    mark=marks[label],
-                    when=f"{when}, {times_a_day(session.per_day)}" if session.per_day > 1 else when,
-                    time=clock_times(times) if times else None,
-                    notes=tuple(note.text for note in session.notes),
-                    cautions=tuple(caution.text for caution in session.cautions),
-                    cards=tuple(cards),
-                )
+                    yield phase_index + 1, planned.phase, session_index, session, line, found
+
+
+# Pictures by media type, for the data: URIs of a clinic's own images (the registry lets
+# only these suffixes through, E307).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+def _data_uri(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def exercise_picture(exercise: Exercise) -> tuple[str, str | None] | None:
+    """The exercise's picture as a data: URI, with its credit: the clinic's own image when the
+    entry names one, else the figure drawn from its pose data (docs/figures.md). None when it has
+    neither, or when neither can be made: a missing picture never stops a handout."""
+    if exercise.image:
+        path = Path(exercise.image)
+        try:
+            return _data_uri(IMAGE_TYPES.get(path.suffix.lower(), "image/png"), path.read_bytes()), exercise.credit
+        except OSError:
+            pass  # checked when the registry was read, gone since: draw the figure instead, if any
+    if exercise.figure is not None:
+        from ..figures import render_table
+
+        try:
+            return _data_uri("image/svg+xml", render_table(exercise.figure)), None
+        except Exception:  # pose data the registry's check let through but the drawing cannot use
+            return None
+    return None
+
+
+def _cards(plan: Plan, figures: dict[str, str] | None) -> tuple[Card, ...]:
+    """A card per exercise, numbered in order of first use."""
+    names = _exercise_names(plan)
+    uses: dict[str, list[tuple[int, model.Prescription]]] = {}
+    for phase_number, _, _, _, line, _ in _lines(plan):
+        uses.setdefault(line.exercise.id, []).append((phase_number, line))
+    cards = []
+    for number, (exercise_id, found) in enumerate(uses.items(), start=1):
+        exercise = found[0][1].exercise
+        needs = dict.fromkeys(need for _, line in found for need in _needs(plan, line))
+        picture = exercise_picture(exercise) if figures is None else (figures.get(exercise_id), None)
+        cards.append(
+            Card(
+                number=number,
+                exercise_id=exercise_id,
+                name=exercise.name,
+                category=exercise.category,
+                figure=picture[0] if picture else None,
+                figure_alt=figure_alt(exercise.name, exercise.position),
+                credit=picture[1] if picture else None,
+                instructions=exercise.instructions,
+                cautions=exercise.cautions,
+                easier=tuple(names.get(i, humanize(i)) for i in exercise.easier),
+                harder=tuple(names.get(i, humanize(i)) for i in exercise.harder),
+                equipment=tuple(needs),
+                phases=tuple(dict.fromkeys(phase for phase, _ in found)),
             )
+        )
+    return tuple(cards)
+
+
+def _minutes(seconds: float) -> int:
+    """About how long, in minutes: rounded to 5, and never less than 5."""
+    return max(5, int(5 * round(seconds / 300)))
+
+
+def _session_minutes(plan: Plan) -> tuple[dict[tuple[int, int], int], dict[dt.date, float]]:
+    """How long each session takes at its longest, and how long each day's sessions take together."""
+    pace = float(str(plan.program.setting("seconds_per_rep")))
+    longest: dict[tuple[int, int], float] = defaultdict(float)
+    by_day: dict[dt.date, float] = defaultdict(float)
+    for planned in plan.sessions:
+        seconds = sum(estimated_seconds(dose, pace) for dose in planned.exercises)
+        key = (planned.phase_index, planned.session_index)
+        longest[key] = max(longest[key], seconds)
+        by_day[planned.date] += seconds
+    return {key: _minutes(seconds) for key, seconds in longest.items()}, by_day
+
+
+def _phases(plan: Plan, marks: dict[str, SessionMark], cards: tuple[Card, ...]) -> tuple[PhaseSection, ...]:
+    number_of = {card.exercise_id: card.number for card in cards}
+    rows: dict[tuple[int, int], list[DoseRow]] = defaultdict(list)
+    for phase_number, _, session_index, _, line, found in _lines(plan):
+        first = found[0][1]
+        rows[phase_number, session_index].append(
+            DoseRow(
+                card=number_of[line.exercise.id],
+                exercise_id=line.exercise.id,
+                name=line.exercise.name,
+                dose=describe_dose_in_words(first),
+                band=swatch(first.band) if first.band else None,
+                days=frequency_for_client(line.frequency) if line.frequency else None,
+                progression=_progression(plan, line, found) if line.progression else None,
+                notes=tuple(note.text for note in line.notes),
+                circuit=(
+                    CircuitHead(line.circuit.number, describe_circuit(line.circuit), circuit_for_client(line.circuit))
+                    if line.circuit
+                    else None
+                ),
+            )
+        )
+    session_minutes, day_seconds = _session_minutes(plan)
+    phases = []
+    seen: dict[SessionSection, int] = {}  # sessions printed in full, and the phase that printed them
+    for phase_index, planned in enumerate(plan.phases):
+        phase = planned.phase
+        sessions = []
+        for session_index, session in enumerate(phase.sessions):
+            times = [time for time in session.occurrence_times(plan.program.time) if time is not None]
+            when = frequency_for_client(session.frequency)
+            section = SessionSection(
+                mark=marks[_session_label(phase, session)],
+                when=f"{when}, {times_a_day(session.per_day)}" if session.per_day > 1 else when,
+                time=clock_times(times) if times else None,
+                minutes=session_minutes.get((phase_index, session_index), 5),
+                notes=tuple(note.text for note in session.notes),
+                cautions=tuple(caution.text for caution in session.cautions),
+                rows=tuple(rows[phase_index + 1, session_index]),
+            )
+            if section in seen:
+                section = replace(section, same_as=seen[section])
+            else:
+                seen[section] = phase_index + 1
+            sessions.append(section)
         first_week, last_week = _week_of(plan, planned.start), _week_of(plan, planned.end)
+        days = [seconds for day, seconds in day_seconds.items() if planned.start <= day <= planned.end]
         phases.append(
             PhaseSection(
                 number=phase_index + 1,
@@ -425,6 +506,7 @@ def _phases(plan: Plan, marks: dict[str, SessionMark]) -> tuple[PhaseSection, ..
                 span=date_span(planned.start, planned.end),
                 weeks=f"Week {first_week}" if first_week == last_week else f"Weeks {first_week}–{last_week}",
                 length=length_in_words(phase.days),
+                minutes=(_minutes(min(days, default=0)), _minutes(max(days, default=0))),
                 notes=tuple(note.text for note in phase.notes),
                 cautions=tuple(caution.text for caution in phase.cautions),
                 sessions=tuple(sessions),
@@ -446,7 +528,8 @@ def _marks_by_day(plan: Plan, marks: dict[str, SessionMark]) -> dict[dt.date, tu
     return {day: tuple(found) for day, found in by_day.items()}
 
 
-def _schedule(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[ScheduleWeek, ...]:
+def _log(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[LogWeek, ...]:
+    """The tracking log, which is also the schedule: a row per week, a cell per day."""
     weeks = []
     phase_starts = defaultdict(list)
     for planned in plan.phases:
@@ -454,59 +537,22 @@ def _schedule(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tupl
     for week in range(1, _week_of(plan, plan.end) + 1):
         first = plan.start + dt.timedelta(days=(week - 1) * 7)
         days = tuple(
-            ScheduleDay(day, short_date(day), marks.get(day, ()), day <= plan.end)
+            LogDay(day, short_date(day), marks.get(day, ()), day <= plan.end)
             for day in (first + dt.timedelta(days=offset) for offset in range(7))
         )
-        weeks.append(
-            ScheduleWeek(week, date_span(first, first + dt.timedelta(days=6)), tuple(phase_starts[week]), days)
-        )
+        weeks.append(LogWeek(week, date_span(first, first + dt.timedelta(days=6)), tuple(phase_starts[week]), days))
     return tuple(weeks)
 
 
-def _log(plan: Plan, marks: dict[dt.date, tuple[SessionMark, ...]]) -> tuple[LogDay, ...]:
-    phase_of_day: dict[dt.date, int] = {}
-    for planned in plan.sessions:
-        phase_of_day.setdefault(planned.date, planned.phase_index)
-    started: set[int] = set()
-    rows = []
-    for day in sorted(marks):
-        phase_index = phase_of_day[day]
-        phase_start = None
-        if phase_index not in started:
-            started.add(phase_index)
-            phase_start = plan.phases[phase_index].phase.name
-        rows.append(LogDay(day, day_and_date(day), _week_of(plan, day), phase_start, marks[day]))
-    return tuple(rows)
-
-
-def _clinician_notes(plan: Plan) -> tuple[ClinicianNote, ...]:
-    from ..rules import catalog
-
-    rules = catalog()
-    notes = []
-    for allow in plan.allows:
-        rule = rules.get(allow.code)
-        notes.append(ClinicianNote(allow.code, rule.summary if rule else None, allow.where, allow.reason, allow.line))
-    return tuple(notes)
-
-
-def _sessions_per_week(plan: Plan) -> str:
-    """`3`, or `3–9`: the fewest and most sessions in a whole week of the program."""
-    counts: dict[int, int] = defaultdict(int)
-    for planned in plan.sessions:
-        counts[_week_of(plan, planned.date)] += 1
-    weeks = range(1, _week_of(plan, plan.end) + 1)
-    whole = [counts[w] for w in weeks if plan.start + dt.timedelta(days=w * 7 - 1) <= plan.end]
-    found = whole or [counts[w] for w in weeks]
-    fewest, most = min(found, default=0), max(found, default=0)
-    return str(fewest) if fewest == most else f"{fewest}–{most}"
-
-
-def build_handout(plan: Plan) -> Handout:
-    """The handout's content for a checked plan."""
+def build_handout(plan: Plan, figures: dict[str, str] | None = None) -> Handout:
+    """The client's handout for a checked plan. Each card's picture is the exercise's own
+    (`exercise_picture`), unless `figures` maps exercise ids to images (data: URIs) instead."""
     program = plan.program
     marks = _marks(plan)
     by_day = _marks_by_day(plan, marks)
+    cards = _cards(plan, figures)
+    _, day_seconds = _session_minutes(plan)
+    days = list(day_seconds.values())
     return Handout(
         title=program.title,
         client=program.client,
@@ -515,30 +561,27 @@ def build_handout(plan: Plan) -> Handout:
         end=plan.end,
         dates=f"{long_date(plan.start)} – {long_date(plan.end)}",
         length=length_in_words((plan.end - plan.start).days + 1),
-        sessions_per_week=_sessions_per_week(plan),
+        minutes=(_minutes(min(days, default=0)), _minutes(max(days, default=0))),
+        every_day=len(by_day) == (plan.end - plan.start).days + 1,
         equipment=tuple(
             EquipmentItem(humanize(item.name), tuple(swatch(option) for option in item.options))
             for item in program.equipment
         ),
         cautions=tuple(caution.text for caution in program.cautions),
         notes=tuple(note.text for note in program.notes),
-        phases=_phases(plan, marks),
+        phases=_phases(plan, marks, cards),
+        cards=cards,
         legend=tuple(marks.values()),
-        schedule=_schedule(plan, by_day),
-        schedule_days=tuple(day_name((plan.start.weekday() + offset) % 7) for offset in range(7)),
         log=_log(plan, by_day),
-        clinician_notes=_clinician_notes(plan),
-        flags=tuple(humanize(flag) for flag, _ in program.flags),
-        cleared_by=program.cleared.by if program.cleared else None,
-        cleared_on=program.cleared.date if program.cleared else None,
+        log_days=tuple(day_name((plan.start.weekday() + offset) % 7) for offset in range(7)),
+        log_columns=log_columns(program),
         stop_signs=_stop_signs(plan),
-        log_columns=_log_columns(plan),
     )
 
 
-def _log_columns(plan: Plan) -> tuple[LogColumn, ...]:
-    """The `log` lines' columns (`log pain` without any); a pain limit on a line adds the pain column."""
-    program = plan.program
+def log_columns(program: model.Program) -> tuple[LogColumn, ...]:
+    """The log's columns from the program's `log` lines (`log pain`, `log falls`, `log "Steps
+    walked"`), in order; the pain score when it has none, and also when a line sets a pain limit."""
     entries = [(entry.item, entry.text) for entry in program.log] or [
         (item, log_heading(item)) for item in model.DEFAULT_LOG
     ]
@@ -558,3 +601,160 @@ def _stop_signs(plan: Plan) -> tuple[RegionInfo, ...]:
     main = Counter(exercise.regions[0] for exercise in plan.exercises if exercise.regions)
     enough = max(1, STOP_SIGN_SHARE * len(plan.exercises))
     return tuple(info for region, info in region_info().items() if main[region] >= enough)
+
+
+# ---- the clinician's summary --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClinicianNote:
+    """An `allow` decision: a rule set aside, where, and the clinician's reason."""
+
+    code: str
+    rule: str | None  # what the rule checks, from its documentation; None for a code no rule has
+    where: str
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning of the safety check, as `progdsl check` reports it."""
+
+    code: str
+    message: str
+    line: int
+
+
+@dataclass(frozen=True)
+class PrescribedLine:
+    """One exercise line as written, for the clinic's record."""
+
+    line: int
+    exercise_id: str
+    name: str
+    dose: str  # as written, in the compact form: `3 × 12 each side, hold 3 s, rest 30–60 s`
+    frequency: str  # as written: `daily`, `3x/week (mon wed fri)`
+    progression: str | None  # `8 → 12 over 14 days`
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SummarySession:
+    name: str
+    time: str | None
+    lines: tuple[PrescribedLine, ...]
+
+
+@dataclass(frozen=True)
+class SummaryPhase:
+    number: int
+    name: str
+    dates: str
+    length: str
+    sessions: tuple[SummarySession, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the clinician's summary prints: the clinical record behind the client's handout."""
+
+    title: str
+    client: str | None
+    clinician: str | None
+    dates: str
+    length: str
+    source: str  # the program file's name
+    flags: tuple[str, ...]
+    cleared_by: str | None
+    cleared_on: dt.date | None
+    allows: tuple[ClinicianNote, ...]
+    findings: tuple[Finding, ...]
+    phases: tuple[SummaryPhase, ...]
+    cautions: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _allows(plan: Plan) -> tuple[ClinicianNote, ...]:
+    from ..rules import catalog
+
+    rules = catalog()
+    notes = []
+    for allow in plan.allows:
+        rule = rules.get(allow.code)
+        notes.append(ClinicianNote(allow.code, rule.summary if rule else None, allow.where, allow.reason, allow.line))
+    return tuple(notes)
+
+
+def _findings(plan: Plan) -> tuple[Finding, ...]:
+    """The safety check's warnings for the program (a planned program has no errors)."""
+    from ..rules import check_program
+
+    return tuple(
+        Finding(found.code, found.message, found.span.line)
+        for found in sorted(check_program(plan.program), key=lambda found: (found.span.line, found.code))
+    )
+
+
+def _prescribed(plan: Plan) -> tuple[SummaryPhase, ...]:
+    phases = []
+    for phase_index, planned in enumerate(plan.phases):
+        phase = planned.phase
+        sessions = []
+        for session in phase.sessions:
+            lines = []
+            for line in session.prescriptions:
+                progression = line.progression
+                lines.append(
+                    PrescribedLine(
+                        line=line.span.line,
+                        exercise_id=line.exercise.id,
+                        name=line.exercise.name,
+                        dose=describe_dose(day_dose(line, written_stage(line))),
+                        frequency=describe_frequency(session.frequency_for(line)),
+                        progression=(
+                            f"{stage_words(day_dose(line, first_stage(line)), progression.moves)} → "
+                            f"{stage_words(day_dose(line, final_stage(line)), progression.moves)}"
+                            f" over {length_in_words(progression.days)}"
+                            if progression
+                            else None
+                        ),
+                        notes=tuple(note.text for note in line.notes),
+                    )
+                )
+            sessions.append(
+                SummarySession(
+                    _session_label(phase, session), session_when(session, plan.program.time) or None, tuple(lines)
+                )
+            )
+        phases.append(
+            SummaryPhase(
+                phase_index + 1,
+                phase.name,
+                f"{long_date(planned.start)} – {long_date(planned.end)}",
+                length_in_words(phase.days),
+                tuple(sessions),
+            )
+        )
+    return tuple(phases)
+
+
+def build_summary(plan: Plan) -> Summary:
+    """The clinician's summary for a checked plan."""
+    program = plan.program
+    return Summary(
+        title=program.title,
+        client=program.client,
+        clinician=program.clinician,
+        dates=f"{long_date(plan.start)} – {long_date(plan.end)}",
+        length=length_in_words((plan.end - plan.start).days + 1),
+        source=program.source.name,
+        flags=tuple(humanize(flag) for flag, _ in program.flags),
+        cleared_by=program.cleared.by if program.cleared else None,
+        cleared_on=program.cleared.date if program.cleared else None,
+        allows=_allows(plan),
+        findings=_findings(plan),
+        phases=_prescribed(plan),
+        cautions=tuple(caution.text for caution in program.cautions),
+        notes=tuple(note.text for note in program.notes),
+    )

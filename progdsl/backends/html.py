@@ -30,12 +30,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from ..resources import resource_dir
 from ..wording import day_and_date, long_date, short_date
 from . import RenderOptions
-from .handout import HandoutError, build_handout
+from .handout import HandoutError, build_handout, build_summary
 
 if TYPE_CHECKING:
     from ..plan import Plan
 
 ENTRY_TEMPLATE = "handout.html"
+SUMMARY_TEMPLATE = "summary.html"  # the clinician's summary
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # setting → CSS @page size
 MEDIA_TYPES = {
     ".svg": "image/svg+xml",
@@ -106,16 +107,31 @@ def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
     return env
 
 
-def render_html(plan: Plan, options: RenderOptions, folders: tuple[Path, ...] | None = None) -> str:
-    """The handout's HTML, from the templates in `folders` (by default, those the options choose)."""
+def render_html(
+    plan: Plan, options: RenderOptions, folders: tuple[Path, ...] | None = None, audience: str = "client"
+) -> str:
+    """The handout's HTML, from the templates in `folders` (by default, those the options choose).
+
+    `audience` is `client` for the client's handout (`handout.html`), or `clinician` for the
+    clinician's summary (`summary.html`), which shares the handout's styles and macros.
+    """
     folders = folders or template_folders(plan, options)
     page_size = options.setting(plan, "page_size")
     if page_size not in PAGE_SIZES:
         raise HandoutError(f"unknown page size '{page_size}'; choose " + " or ".join(PAGE_SIZES))
-    handout = build_handout(plan)
+    context: dict[str, object] = {
+        "page_size": PAGE_SIZES[page_size],
+        "large_print": options.setting(plan, "print_size") == "large",
+    }
+    if audience == "clinician":
+        entry = SUMMARY_TEMPLATE
+        context["summary"] = build_summary(plan)
+    else:
+        entry = ENTRY_TEMPLATE
+        context["handout"] = build_handout(plan)
     try:
-        template = environment(folders).get_template(ENTRY_TEMPLATE)
-        return template.render(handout=handout, page_size=PAGE_SIZES[page_size])
+        template = environment(folders).get_template(entry)
+        return template.render(context)
     except SecurityError as exc:
         raise HandoutError(
             f"{_template_at_fault(exc, folders)} tried something unsafe, so no handout was made: {exc} "

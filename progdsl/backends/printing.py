@@ -88,12 +88,14 @@ def source_date_epoch(moment: dt.datetime) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def print_pdf(html: str, folders: tuple[Path, ...], created: dt.datetime) -> bytes:
-    """The PDF of a handout's HTML; relative links resolve inside the first template folder.
+def print_pdf(html: str, folders: tuple[Path, ...], created: dt.datetime, variant: str | None = None) -> bytes:
+    """The tagged PDF of a handout's HTML; relative links resolve inside the first template folder.
 
     `created` dates the fonts WeasyPrint rewrites, so that the same handout gives the same bytes.
+    `variant` is a PDF/A or PDF/UA variant WeasyPrint knows (`pdf/a-3u`), or None for plain PDF.
+    The PDF is always tagged (headings, lists, tables), so screen readers read it in order.
     """
     page = HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=TemplateAssetFetcher(folders))
     document = page.render(font_config=font_configuration())
     with source_date_epoch(created):  # fonts are subset while the PDF is written, not while laying out
-        return document.write_pdf()
+        return document.write_pdf(pdf_variant=variant, pdf_tags=True)
