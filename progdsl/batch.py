@@ -33,6 +33,7 @@ from .compiler import Result, load_bytes, plan_of
 from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
 from .parcel import Parcel
 from .parser import read_file
+from .plan import default_start
 from .pool import RECYCLE_AFTER, Helper, Raised, Stopped, TimedOut, isolation_available, map_in_order
 from .source import shown_name
 
@@ -238,7 +239,9 @@ def compile_programs(
 def _on_cluster(
     paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings, executor: DaskPool
 ) -> Iterator[Compiled]:
-    """`compile_program` for every path on a cluster that shares no files with this machine."""
+    """`compile_program` for every path on a cluster that shares no files with this machine
+    (nor its clock: a program without a start begins the Monday after today here)."""
+    settings = dataclasses.replace(settings, start=settings.start or default_start())
     suffixes = []
     for plugin in backends:
         try:
@@ -246,7 +249,7 @@ def _on_cluster(
         except plugins.PluginError:
             continue  # the worker reports it with the program
     work = partial(compile_parcel, backends=backends)
-    return executor.map_in_order(work, _Parcels(paths, settings, suffixes), died=lambda item: _died(item.path))
+    return executor.map_in_order(work, _Parcels(paths, settings, suffixes), died=_died_on_cluster)
 
 
 class _Parcels(Sequence["Parcel | Compiled"]):
@@ -409,6 +412,11 @@ def _compile_for_client(
 
 def _client_died(client: ClientRow, path: str, where: str) -> Compiled:
     return _died(client_label(path, client, where))
+
+
+def _died_on_cluster(parcel: Parcel | Compiled) -> Compiled:
+    message = "not built: each worker that tried to build it died (out of memory, or killed)"
+    return Compiled(parcel.path, Failed(parcel.path, None, message))
 
 
 def _died(path: str) -> Compiled:

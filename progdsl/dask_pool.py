@@ -44,6 +44,7 @@ class DaskPool:
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
             )
             address = self._cluster.scheduler_address
+        self.scheduler: str = address
         self.client: Any = distributed.Client(address, set_as_default=False)
 
     def threads(self) -> int:

@@ -53,13 +53,16 @@ class Crash:
 
 
 class CrashOnce:
-    """Kills its own process the first time it renders a program titled `Crash once MARKER`:
-    the file MARKER says it already has (its second try then renders)."""
+    """Kills its own process the first time it renders a program titled `Crash once MARKER`
+    (the file MARKER says it already has, so its second try renders), and every time it
+    renders one titled `Crash always`."""
 
     name, suffix, media_type = "crash_once", ".crash_once", "text/plain"
 
     def render(self, plan, options):
         title = plan.program.title
+        if title == "Crash always":
+            os.kill(os.getpid(), signal.SIGKILL)
         if title.startswith("Crash once "):
             marker = title.removeprefix("Crash once ")
             if not os.path.exists(marker):
