@@ -63,7 +63,8 @@ class DaskPool:
         next_index = 0
         try:
             while next_index < len(items):
-                while len(running) < self.threads() * AHEAD and (entry := next(queued, None)) is not None:
+                wanted = self.threads() * AHEAD  # asked each round: workers may join or leave
+                while len(running) < wanted and (entry := next(queued, None)) is not None:
                     running[executor.submit(function, entry[1])] = entry[0]
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -148,3 +148,21 @@ def test_scheduler_goes_with_the_dask_executor(tmp_path):
     result = build(str(PROGRAMS / "knee_acl_early.prog"), "--scheduler", "tcp://127.0.0.1:8786")
     assert result.exit_code == 2
     assert "--scheduler goes with --executor dask" in result.output
+
+
+def test_a_scheduler_that_does_not_answer_is_a_usage_error(tmp_path):
+    dask = pytest.importorskip("dask", reason="Dask is not installed: pip install 'progdsl[dask]'")
+    pytest.importorskip("distributed", reason="Dask is not installed: pip install 'progdsl[dask]'")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = build(
+            str(PROGRAMS / "knee_acl_early.prog"),
+            "-o",
+            str(tmp_path / "out"),
+            "--executor",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:1",
+        )
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.output
+    assert not (tmp_path / "out").exists()
