@@ -118,3 +118,16 @@ def test_diagnostics_name_the_files_as_a_local_build_does(tmp_path, monkeypatch,
         d.source.name if d.source else None for d in here.checked.result.diagnostics
     ]
     assert any(d.source and d.source.name == "programs/protocol.prog" for d in there.checked.result.diagnostics)
+
+
+def test_each_thread_renders_through_a_helper_of_its_own():
+    """A Dask worker with several threads builds several programs at once: their renders must not share one pipe."""
+    import threading
+
+    from progdsl import batch
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(batch._helpers.helper))
+    thread.start()
+    thread.join()
+    assert seen[0] is not batch._helpers.helper
