@@ -38,11 +38,15 @@ class DaskPool:
             raise DaskMissing(
                 "Dask is not installed: install it with `pip install 'progdsl[dask]'` (or `pip install 'dask[distributed]'`)"
             ) from exc
+        import dask
+
         self._cluster: Any = None
         if address is None:
-            self._cluster = distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            # A worker holds only the item it works on, so a worker that dies counts against that item alone.
+            with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                self._cluster = distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
             address = self._cluster.scheduler_address
         self.scheduler: str = address
         self.client: Any = distributed.Client(address, set_as_default=False)
