@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -30,14 +31,18 @@ from . import plugins
 from .backends import RenderOptions, check_backend, render
 from .compiler import Result, load_bytes, plan_of
 from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
+from .parcel import Parcel
 from .parser import read_file
+from .plan import default_start
 from .pool import RECYCLE_AFTER, Helper, Raised, Stopped, TimedOut, isolation_available, map_in_order
+from .source import shown_name
 
 BACKEND_TIMEOUT = 120.0  # seconds one backend may take over one program: ten times a year-long handout
 
 if TYPE_CHECKING:
     from .backends import Backend
     from .clients import ClientRow
+    from .dask_pool import DaskPool
     from .plan import Plan
 
 
@@ -180,7 +185,14 @@ def compile_program(
     return Compiled(path, Checked(path, result), plan.name, tuple(outputs))
 
 
-_helper = Helper()  # renders this process's outputs when a time limit applies
+class _Helpers(threading.local):
+    """Each thread's own rendering helper: a Dask worker may build on several threads at once."""
+
+    def __init__(self) -> None:
+        self.helper = Helper()
+
+
+_helpers = _Helpers()  # renders this thread's outputs when a time limit applies
 
 
 def _render(plugin: plugins.Plugin, plan: Plan, options: RenderOptions, limit: float | None) -> bytes:
@@ -189,7 +201,7 @@ def _render(plugin: plugins.Plugin, plan: Plan, options: RenderOptions, limit: f
     if limit is None or not isolation_available():
         return render(backend_for(plugin), plan, options)
     try:
-        return _helper.call(partial(_render_in_helper, plugin, plan, options), limit)
+        return _helpers.helper.call(partial(_render_in_helper, plugin, plan, options), limit)
     except Raised as exc:  # the PluginError raised in the helper, with its message
         raise plugins.PluginError(str(exc)) from None
     except TimedOut:
@@ -210,13 +222,101 @@ def compile_programs(
     settings: BuildSettings,
     jobs: int = 1,
     recycle_after: int = RECYCLE_AFTER,
+    executor: DaskPool | None = None,
 ) -> Iterator[Compiled]:
     """`compile_program` for every path, in the order given; `jobs` above 1 compiles in
-    that many worker processes, each replaced after `recycle_after` programs."""
+    that many worker processes, each replaced after `recycle_after` programs. With an
+    `executor` (a Dask cluster), each program is packed with the files it reads
+    (`progdsl.parcel`) and compiled on the cluster instead."""
+    if executor is not None:
+        return _on_cluster(paths, backends, settings, executor)
     if jobs > 1 and len(paths) > 1:
         work = partial(compile_program, backends=backends, settings=settings)
         return map_in_order(work, paths, jobs, died=_died, preload=["progdsl.batch"], recycle_after=recycle_after)
     return _here(paths, backends, settings)
+
+
+def _on_cluster(
+    paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings, executor: DaskPool
+) -> Iterator[Compiled]:
+    """`compile_program` for every path on a cluster that shares no files with this machine
+    (nor its clock: a program without a start begins the Monday after today here)."""
+    settings = dataclasses.replace(settings, start=settings.start or default_start())
+    suffixes = []
+    for plugin in backends:
+        try:
+            suffixes.append(backend_for(plugin).suffix)
+        except plugins.PluginError:
+            continue  # the worker reports it with the program
+    work = partial(compile_parcel, backends=backends)
+    return executor.map_in_order(work, _Parcels(paths, settings, suffixes), died=_died_on_cluster)
+
+
+class _Parcels(Sequence["Parcel | Compiled"]):
+    """Each program packed as the cluster asks for it, so that a batch of any size holds
+    only the parcels on their way; a program that cannot be read comes as its failure."""
+
+    def __init__(self, paths: Sequence[str], settings: BuildSettings, suffixes: Sequence[str]):
+        self.paths, self.settings, self.suffixes = paths, settings, suffixes
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index):
+        from .parcel import pack
+
+        path = self.paths[index]
+        try:
+            data = read_file(path)
+        except OSError as exc:
+            return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
+        return pack(path, self.settings, self.suffixes, data)
+
+
+def compile_parcel(parcel: Parcel | Compiled, backends: Sequence[plugins.Plugin]) -> Compiled:
+    """A packed program compiled where it is unpacked (on a cluster's worker); what could
+    not be packed (a file that could not be read) comes back as it is."""
+    from .parcel import unpacked
+
+    if not isinstance(parcel, Parcel):
+        return parcel
+    with unpacked(parcel) as (path, settings):
+        return _restored(compile_program(path, backends, settings, data=parcel.data), parcel)
+
+
+def _restored(compiled: Compiled, parcel: Parcel) -> Compiled:
+    """What was built from an unpacked parcel, with the paths the user knows put back
+    (called while it is unpacked, when `shown_name` knows the folder)."""
+
+    def failed(event: Failed) -> Failed:
+        return dataclasses.replace(event, path=parcel.path, message=shown_name(event.message))
+
+    def text(value: str | None) -> str | None:
+        return None if value is None else shown_name(value)
+
+    checked = compiled.checked
+    if isinstance(checked, Checked):
+        result = checked.result
+        diagnostics = tuple(
+            dataclasses.replace(
+                d,
+                message=shown_name(d.message),
+                help=text(d.help),
+                source=None if d.source is None else dataclasses.replace(d.source, name=shown_name(d.source.name)),
+            )
+            for d in result.diagnostics
+        )
+        source = dataclasses.replace(result.source, name=parcel.path)
+        checked = Checked(parcel.path, dataclasses.replace(result, source=source, diagnostics=diagnostics))
+    else:
+        checked = failed(checked)
+    outputs = tuple(
+        failed(o)
+        if isinstance(o, Failed)
+        else dataclasses.replace(o, output=Path(parcel.settings.folder) / o.output.name, note=text(o.note))
+        for o in compiled.outputs
+    )
+    return dataclasses.replace(compiled, path=parcel.path, checked=checked, outputs=outputs)
 
 
 def _here(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Iterator[Compiled]:
@@ -225,16 +325,21 @@ def _here(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: Bu
         for path in paths:
             yield compile_program(path, backends, settings)
     finally:
-        _helper.close()
+        _helpers.helper.close()
 
 
 def build_files(
-    paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings, jobs: int = 1
+    paths: Sequence[str],
+    backends: Sequence[plugins.Plugin],
+    settings: BuildSettings,
+    jobs: int = 1,
+    executor: DaskPool | None = None,
 ) -> Iterator[Report]:
     """Build every program with every backend into `settings.folder`, one report per
-    program in the order given; `jobs` above 1 compiles in that many worker processes."""
+    program in the order given; `jobs` above 1 compiles in that many worker processes,
+    an `executor` on a Dask cluster."""
     claimed: dict[str, str] = {}  # output name -> the program that claimed it
-    for program in compile_programs(paths, backends, settings, jobs):
+    for program in compile_programs(paths, backends, settings, jobs, executor=executor):
         yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
 
 
@@ -307,6 +412,11 @@ def _compile_for_client(
 
 def _client_died(client: ClientRow, path: str, where: str) -> Compiled:
     return _died(client_label(path, client, where))
+
+
+def _died_on_cluster(parcel: Parcel | Compiled) -> Compiled:
+    message = "not built: each worker that tried to build it died (out of memory, or killed)"
+    return Compiled(parcel.path, Failed(parcel.path, None, message))
 
 
 def _died(path: str) -> Compiled:

@@ -709,6 +709,19 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
     help="Build N programs at a time, each in its own process (default: one per core; 1 builds in this process).",
 )
 @click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where programs are built: worker processes on this machine, or a Dask cluster (docs/batch.md).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --executor dask: the cluster's scheduler, such as tcp://10.0.0.5:8786 "
+    "(default: a cluster of --jobs workers started on this machine).",
+)
+@click.option(
     "--name",
     "output_name",
     metavar="NAME",
@@ -745,6 +758,8 @@ def build(
     template_dir,
     jobs,
     reminder_at,
+    executor,
+    scheduler,
     output_name,
     clients_file,
     backend_timeout,
@@ -781,6 +796,10 @@ def build(
         raise click.BadParameter("--clients builds a program file; save the program first", param_hint="PATH")
     if reminder is not None and no_reminder:
         raise click.UsageError("give --reminder or --no-reminder, not both")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler goes with --executor dask")
+    if executor == "dask" and (output_name or clients_file):
+        raise click.UsageError("--executor dask builds program files; --name and --clients build on this machine")
     overrides = {}
     if reminder_at is not None and no_reminder:
         raise click.UsageError("give --reminder-at or --no-reminder, not both")
@@ -822,6 +841,9 @@ def build(
 
             data, programs = read_limited(sys.stdin.buffer), ["<stdin>"]
         reports = iter([build_named(programs[0], output_name, backends, settings, data)])
+    elif executor == "dask":
+        pool = _dask_pool(scheduler, jobs)
+        reports = _closing(build_files(programs, backends, settings, executor=pool), pool)
     else:
         reports = build_files(programs, backends, settings, workers)
     tally = _say_build(reports, len(programs), by_client=bool(clients_file), invalid=invalid_rows)
@@ -840,6 +862,26 @@ def build(
         )
     if problems or tally.failed or tally.invalid:
         sys.exit(EXIT_ERRORS)
+
+
+def _dask_pool(scheduler, jobs):
+    """The Dask cluster at `scheduler`, or one of `jobs` workers started here; a usage error without Dask."""
+    from .dask_pool import DaskMissing, DaskPool
+
+    try:
+        return DaskPool(scheduler, jobs)
+    except DaskMissing as exc:
+        raise click.UsageError(str(exc)) from None
+    except OSError as exc:  # no scheduler at that address
+        raise click.UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+
+
+def _closing(reports, pool):
+    """The reports, then the pool closed (also when the build stops early)."""
+    try:
+        yield from reports
+    finally:
+        pool.close()
 
 
 def _check_output_name(name: str) -> None:

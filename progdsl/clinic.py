@@ -23,7 +23,7 @@ from . import plugins
 from .diagnostics import Diagnostic, error, has_errors
 from .registry import Exercise, Registry, builtin_file, builtin_registry
 from .registry_schema import RegistryFile, check_file, check_text, not_toml
-from .source import SourceFile, Span
+from .source import SourceFile, Span, shown_name
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def registry_with(sources: Sequence[Source], base: Registry | None = None) -> tu
     exercises = {e.id: e for e in base}
     for file in files:
         for id, table in file.tables.items():
-            exercises[id] = Exercise.from_table(id, table, origin=file.source.name)
+            exercises[id] = Exercise.from_table(id, table, origin=shown_name(file.source.name))
     return Registry(exercises.values()), diagnostics
 
 

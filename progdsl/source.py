@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+
+# Set while a packed program is built in a folder of its own (`progdsl.parcel`): the folder's
+# prefixes, which `shown_name` takes off so that outputs name files as on the machine that packed them.
+UNPACKED_AT: ContextVar[tuple[str, ...]] = ContextVar("UNPACKED_AT", default=())
+
+
+def shown_name(name: str) -> str:
+    """A file's name as the person who gave it knows it, wherever it was unpacked."""
+    for prefix in UNPACKED_AT.get():
+        name = name.replace(prefix, "")
+    return name
 
 
 @dataclass(frozen=True, order=True)

@@ -52,6 +52,25 @@ class Crash:
         return b"fine"
 
 
+class CrashOnce:
+    """Kills its own process the first time it renders a program titled `Crash once MARKER`
+    (the file MARKER says it already has, so its second try renders), and every time it
+    renders one titled `Crash always`."""
+
+    name, suffix, media_type = "crash_once", ".crash_once", "text/plain"
+
+    def render(self, plan, options):
+        title = plan.program.title
+        if title == "Crash always":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if title.startswith("Crash once "):
+            marker = title.removeprefix("Crash once ")
+            if not os.path.exists(marker):
+                open(marker, "w").close()
+                os.kill(os.getpid(), signal.SIGKILL)
+        return b"fine"
+
+
 class Text:
     name, suffix, media_type = "text", ".txt", "text/plain"
 

@@ -808,8 +808,10 @@ TWELVE_WEEKS = ROOT / "tests" / "twelve_weeks.prog"
 # Pages on A4, with every figure the registry has pose data for: issue 14's targets, and what
 # back_pain_stages (13 exercises, 3 phases) takes now, a page over its target of 7: its 8-week
 # log runs a third of a page onto page 8, and whole cards leave gaps at the page ends.
-PAGES = {"glutes_sore_back": 3, "back_pain_stages": 8, "twelve_weeks": 9}
-NOT_YET = {"back_pain_stages": 7}
+# What they print today, which must not grow; and issue 14's targets not met yet. The twelve-week
+# program met its 9 until the physiotherapist's review lengthened the instructions it prints.
+PAGES = {"glutes_sore_back": 3, "back_pain_stages": 8, "twelve_weeks": 10}
+NOT_YET = {"back_pain_stages": 7, "twelve_weeks": 9}
 
 
 @pytest.fixture(scope="module")
@@ -825,7 +827,9 @@ def test_handouts_stay_short(printed, name):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 14 asks for 7 pages; the handout takes 8")
+@pytest.mark.xfail(
+    strict=True, reason="issue 14's targets: back_pain_stages 7 pages (takes 8), twelve weeks 9 (takes 10)"
+)
 @pytest.mark.parametrize("name", sorted(NOT_YET))
 def test_handouts_meet_the_page_targets_not_met_yet(printed, name):
     assert len(PdfReader(io.BytesIO(printed[name])).pages) <= NOT_YET[name]
