@@ -1212,7 +1212,8 @@ class Resolver:
                 "E170",
                 f"`by {node.by.quantity}` is not a step in {unit}",
                 node.by.span,
-                f"give one step in the same unit as the {verb}, such as `by 5s` for seconds or `by 2` for repetitions",
+                f"give one step in the same unit as the {verb}, such as `by 5s` for seconds, `by 2` for "
+                "repetitions, `by 250 steps` or `by 100m`",
             )
             return None
         return Fraction(value).limit_denominator(1000)
