@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from . import ast, model, wording
 from .diagnostics import Diagnostic, error
 from .parser import MAX_BYTES
-from .source import SourceFile, Span
+from .source import SourceFile, Span, decode_utf8
 from .suggest import close_matches
 from .vocabulary import Side
 
@@ -175,23 +175,16 @@ def _decode(data: bytes, name: str) -> tuple[SourceFile, Diagnostic | None]:
             "check that this is the file you meant",
             source=empty,
         )
-    if data.startswith(b"\xef\xbb\xbf"):  # spreadsheets often save UTF-8 with this mark
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        partial = SourceFile(name, data.decode("utf-8", "replace").replace("\r\n", "\n"))
-        return partial, error(
+    source, bad = decode_utf8(data, name)
+    if bad is not None:
+        return source, error(
             "E166",
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
-            Span.point(line, col),
+            f"the file is not UTF-8 text (byte 0x{bad.value:02x} cannot be read)",
+            bad.span,
             "save it from the spreadsheet as 'CSV UTF-8'",
-            source=partial,
+            source=source,
         )
-    return SourceFile(name, text.replace("\r\n", "\n").replace("\r", "\n")), None
+    return source, None
 
 
 def _row(

@@ -16,7 +16,7 @@ from . import ast
 from .ast_builder import AstBuilder, token_span
 from .diagnostics import Diagnostic, error
 from .resources import resource_dir
-from .source import SourceFile, Span
+from .source import SourceFile, Span, decode_utf8
 
 # Size limits: far beyond any real program, low enough that a hostile file is
 # refused quickly. Documented in docs/language.md.
@@ -107,25 +107,17 @@ def decode(data: bytes, name: str) -> tuple[SourceFile | None, list[Diagnostic]]
                 "split the program, or check that this is the file you meant",
             )
         ]
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        partial = SourceFile(name, data.decode("utf-8", "replace").replace("\r\n", "\n"))
-        return partial, [
+    source, bad = decode_utf8(data, name)
+    if bad is not None:
+        return source, [
             error(
                 "E001",
-                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
-                Span.point(line, col),
+                f"the file is not UTF-8 text (byte 0x{bad.value:02x} cannot be read)",
+                bad.span,
                 "save the file as UTF-8 in your editor (often 'Save with encoding' or 'Unicode (UTF-8)')",
             )
         ]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceFile(name, text), []
+    return source, []
 
 
 def _character_faults(source: SourceFile) -> list[Diagnostic]:

@@ -65,3 +65,27 @@ class SourceFile:
         """A point just after the last character, for faults found at the end of the file."""
         lines = self.text.rstrip("\n").split("\n")
         return Span.point(len(lines), len(lines[-1]) + 1)
+
+
+@dataclass(frozen=True)
+class BadByte:
+    """The first byte of a file that is not UTF-8: its value, and where it is."""
+
+    value: int
+    span: Span
+
+
+def decode_utf8(data: bytes, name: str) -> tuple[SourceFile, BadByte | None]:
+    """`data` as a source file: without a byte-order mark, line ends as `\\n`. Text that is
+    not UTF-8 comes back with replacement characters, and the first byte that is not."""
+    if data.startswith(b"\xef\xbb\xbf"):  # editors and spreadsheets may save UTF-8 with this mark
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        partial = SourceFile(name, data.decode("utf-8", "replace").replace("\r\n", "\n"))
+        return partial, BadByte(data[exc.start], Span.point(line, col))
+    return SourceFile(name, text.replace("\r\n", "\n").replace("\r", "\n")), None
