@@ -521,6 +521,26 @@ class _Date(click.ParamType):
         return day
 
 
+# The options `build` and `watch` share.
+_TO = click.option(
+    "--to",
+    "backend_names",
+    multiple=True,
+    shell_complete=_complete_backends,
+    metavar="NAME",
+    help="Backend to build with; repeat for several (default: every built-in one). `progdsl plugins` lists them.",
+)
+_OUTPUT_DIR = click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write NAME.SUFFIX into; created when missing.",
+)
+
+
 _START = click.option(
     "--start",
     type=_Date(),
@@ -573,11 +593,20 @@ def _source_date_epoch():
         raise click.UsageError(str(exc)) from exc
 
 
-def _load_backends(names: list[str]) -> tuple[list, list[str]]:
-    """The plugins whose backends loaded, and a message for each that did not. Unknown names are a usage error."""
+# Built-in backends that build only when `--to` names them: the clinician's summary.
+ON_REQUEST = ("summary",)
+
+
+def _load_backends(given: tuple[str, ...]) -> tuple[list, list[str]]:
+    """The plugins of the backends `--to` names (every built-in one but ON_REQUEST when it
+    names none) that loaded, and a message, printed here, for each that did not. Unknown
+    names are a usage error."""
     from . import plugins
     from .batch import backend_for
 
+    names = list(dict.fromkeys(given)) or [
+        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
+    ]
     for name in names:
         try:
             plugins.find(plugins.BACKENDS, name)
@@ -594,11 +623,9 @@ def _load_backends(names: list[str]) -> tuple[list, list[str]]:
             failed.append(f"{exc}; no {name} output is written")
         else:
             loaded.append(plugin)
+    for problem in failed:
+        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
     return loaded, failed
-
-
-# Built-in backends that build only when `--to` names them: the clinician's summary.
-ON_REQUEST = ("summary",)
 
 
 @dataclass
@@ -649,23 +676,8 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
 
 @main.command()
 @_PATHS
-@click.option(
-    "--to",
-    "backend_names",
-    multiple=True,
-    shell_complete=_complete_backends,
-    metavar="NAME",
-    help="Backend to build with; repeat for several (default: every built-in one). `progdsl plugins` lists them.",
-)
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(path_type=Path),
-    default=Path("."),
-    show_default=True,
-    metavar="DIR",
-    help="Folder to write NAME.SUFFIX into; created when missing.",
-)
+@_TO
+@_OUTPUT_DIR
 @_START
 @click.option(
     "--reminder",
@@ -777,7 +789,6 @@ def build(
     import os
     from dataclasses import replace
 
-    from . import plugins
     from .batch import BuildSettings, build_files, build_named
 
     if "-" in paths and len(paths) > 1:
@@ -820,15 +831,10 @@ def build(
     )
     settings = replace(settings, backend_timeout=backend_timeout or None)  # 0: no limit
     programs = list(dict.fromkeys(_program_paths(paths)))
-    names = list(dict.fromkeys(backend_names)) or [
-        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
-    ]
     clients, invalid_rows = [], 0
     if clients_file:
         clients, invalid_rows = _read_clients(clients_file)
-    backends, problems = _load_backends(names)
-    for problem in problems:
-        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
+    backends, problems = _load_backends(backend_names)
 
     workers = jobs or os.cpu_count() or 1
     if clients_file:
@@ -931,23 +937,8 @@ def _client_reports(path, clients, backends, settings, jobs, clients_file):
 
 @main.command()
 @_PATHS
-@click.option(
-    "--to",
-    "backend_names",
-    multiple=True,
-    shell_complete=_complete_backends,
-    metavar="NAME",
-    help="Backend to build with; repeat for several (default: every built-in one).",
-)
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(path_type=Path),
-    default=Path("."),
-    show_default=True,
-    metavar="DIR",
-    help="Folder to write NAME.SUFFIX into; created when missing.",
-)
+@_TO
+@_OUTPUT_DIR
 @_START
 @_REGISTRY
 def watch(paths, backend_names, output_dir, start, registries) -> None:
@@ -958,7 +949,6 @@ def watch(paths, backend_names, output_dir, start, registries) -> None:
     """
     import datetime as dt
 
-    from . import plugins
     from .batch import BuildSettings, build_files
     from .watch import changes
 
@@ -968,12 +958,7 @@ def watch(paths, backend_names, output_dir, start, registries) -> None:
     programs = list(dict.fromkeys(_program_paths(paths)))
     if "-" in programs:
         raise click.BadParameter("watch reads program files, not standard input", param_hint="PATH")
-    names = list(dict.fromkeys(backend_names)) or [
-        plugin.name for plugin in plugins.discover(plugins.BACKENDS) if plugin.builtin and plugin.name not in ON_REQUEST
-    ]
-    backends, problems = _load_backends(names)
-    for problem in problems:
-        click.echo(f"{_style('error:', 'error')} {problem}", err=True)
+    backends, _ = _load_backends(backend_names)
     try:
         for again in changes(programs):
             if not again:  # the watcher runs: build everything once, then only what changes
