@@ -18,7 +18,8 @@ from functools import cache
 from . import ast, wording
 from .compiler import Result, load_bytes, parse_only, plan_of, registry_for
 from .diagnostics import Diagnostic
-from .parser import decode, parse
+from .parser import decode, lark_parser, parse
+from .phrases import grammar_phrases
 from .registry import Exercise, Registry
 from .source import Span
 
@@ -55,53 +56,6 @@ class Symbol:
     children: tuple[Symbol, ...] = ()
 
 
-# ---- keywords, from the grammar ------------------------------------------------
-
-
-@cache
-def _expansions() -> dict[str, list[list[str]]]:
-    from .parser import lark_parser
-
-    rules: dict[str, list[list[str]]] = {}
-    for rule in lark_parser().rules:
-        rules.setdefault(rule.origin.name, []).append([symbol.name for symbol in rule.expansion])
-    return rules
-
-
-@cache
-def _keyword_text() -> dict[str, str]:
-    """Terminal name → its text, for the grammar's fixed words (`program`, `each`, ...)."""
-    from lark.lexer import PatternStr
-
-    from .parser import lark_parser
-
-    return {t.name: t.pattern.value for t in lark_parser().terminals if isinstance(t.pattern, PatternStr)}
-
-
-@cache
-def keywords(rule: str) -> tuple[str, ...]:
-    """The phrases that can open `rule` in the grammar: `phase`, `each side`, `progress to`...
-    Derived from grammar/progdsl.lark, so a new form is offered as soon as it parses."""
-    words = _keyword_text()
-    found: list[str] = []
-
-    def walk(name: str, seen: frozenset[str]) -> None:
-        for expansion in _expansions().get(name, []):
-            phrase = []
-            for symbol in expansion:
-                if symbol in words and words[symbol].isalpha():
-                    phrase.append(words[symbol])
-                else:
-                    break
-            if phrase:
-                found.append(" ".join(phrase))
-            elif expansion and expansion[0] in _expansions() and expansion[0] not in seen:
-                walk(expansion[0], seen | {expansion[0]})
-
-    walk(rule, frozenset({rule}))
-    return tuple(dict.fromkeys(found))
-
-
 # ---- completion -----------------------------------------------------------------
 
 _WORD = re.compile(r"[\w-]*$")
@@ -121,17 +75,20 @@ def completions(text: str, line: int, col: int, registry: Registry) -> list[Comp
     words = before.split()
     if not words or (len(words) == 1 and not before[-1].isspace()):
         if not current[:1].isspace():
-            return [Completion(k, "keyword") for k in (*keywords("header_line"), "phase")]
+            return [Completion(k, "keyword") for k in (*grammar_phrases(lark_parser(), "header_line"), "phase")]
         return _exercises(registry, _regions_in(text, registry)) + [
-            Completion(k, "keyword") for k in keywords("_phase_item")
+            Completion(k, "keyword") for k in grammar_phrases(lark_parser(), "_phase_item")
         ]
     if words[0] in ("session", "phase"):
-        return [Completion(k, "keyword") for k in (*keywords("frequency"), *keywords("at_time"))]
+        return [
+            Completion(k, "keyword")
+            for k in (*grammar_phrases(lark_parser(), "frequency"), *grammar_phrases(lark_parser(), "at_time"))
+        ]
     if registry.get(words[0]) is None:
         return []
     if re.search(r"\d$", before):
         return [Completion(unit, "unit") for unit in _UNITS]
-    return [Completion(k, "keyword") for k in keywords("_modifier")]
+    return [Completion(k, "keyword") for k in grammar_phrases(lark_parser(), "_modifier")]
 
 
 def _exercises(registry: Registry, regions: set) -> list[Completion]:

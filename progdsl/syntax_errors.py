@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -14,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from . import lookalikes
 from .ast_builder import positioned_span
 from .diagnostics import Diagnostic, error
+from .phrases import grammar_phrases
 from .registry import builtin_registry
 from .source import SourceFile, Span
 
@@ -79,22 +81,17 @@ _UNIT_WORDS = {"rep", "reps", "repetition", "repetitions", "set", "sets", "times
 # `6pm`, `6:30 pm`, `6.30pm`, `7`: a time not written HH:MM.
 _CLOCK = re.compile(r"(\d{1,2})(?:[.:h](\d{2}))?[ ]*(am|pm|a\.m\.|p\.m\.)?(?!\w)", re.IGNORECASE)
 
-_HEADER_WORDS = {
-    "program",
-    "client",
-    "clinician",
-    "start",
-    "timezone",
-    "time",
-    "equipment",
-    "flags",
-    "cleared",
-    "set",
-    "registry",
-    "affected",
-    "log",
-    "include",
-}
+
+# Lines that stand in the header and in phases alike.
+_ANYWHERE = frozenset({"caution", "note", "allow"})
+
+
+@cache
+def _header_words(parser: Lark) -> frozenset[str]:
+    """The word each header-only line starts with, from the grammar."""
+    return frozenset(phrase.split()[0] for phrase in grammar_phrases(parser, "header_line")) - _ANYWHERE
+
+
 _MODIFIER_WORDS = {
     *("each", "per", "rest", "hold", "tempo", "band", "load", "bodyweight", "progress", "taper"),
     *("left", "right", "affected", "other", "rpe", "pain", "TIMES_A_DAY", "TWICE_DAILY"),
@@ -115,9 +112,9 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
     """A short list of what could have come next, grouped the way the language is taught."""
     keywords = {_literal(parser, name) or name for name in expected}
     phrases: list[str] = []
-    if keywords & _HEADER_WORDS and "phase" in keywords:
+    if keywords & _header_words(parser) and "phase" in keywords:
         phrases.append("a header line such as `client`, `start` or `equipment`, or a `phase` line")
-        keywords -= _HEADER_WORDS | {"phase", "caution", "note", "allow"}
+        keywords -= _header_words(parser) | _ANYWHERE | {"phase"}
         keywords.discard("NAME")
     if previous is not None and previous.value in ("from", "to") and {"INT", "QUANTITY"} <= keywords:
         phrases.append(
