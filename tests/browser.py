@@ -10,7 +10,7 @@ asserts on them.
 The phone screenshot in the docs comes from the same code:
 
     .venv/bin/python tests/browser.py                      # writes docs/handout-phone.png
-    .venv/bin/python tests/browser.py programs/X.prog -o shot.png
+    .venv/bin/python tests/browser.py programs/X.prog -o shot.png [--template-dir CLINIC]
 """
 
 from __future__ import annotations
@@ -321,8 +321,9 @@ def names_with_figures(plan: Any) -> list[str]:
     return [exercise.name for exercise in plan.exercises if exercise_picture(exercise)]
 
 
-def write_handout(program: Path, folder: Path) -> tuple[Path, Any]:
-    """`progdsl build --to html` of one program, without the command line: the file and its plan."""
+def write_handout(program: Path, folder: Path, templates: Path | None = None) -> tuple[Path, Any]:
+    """`progdsl build --to html [--template-dir DIR]` of one program, without the command line:
+    the file and its plan."""
     from progdsl import load
     from progdsl.backends import RenderOptions
     from progdsl.backends.html import HtmlBackend
@@ -332,7 +333,8 @@ def write_handout(program: Path, folder: Path) -> tuple[Path, Any]:
     assert result.ok, [str(d) for d in result.errors]
     plan = build_plan(result.program)
     out = folder / f"{program.stem}.html"
-    out.write_bytes(HtmlBackend().render(plan, RenderOptions()))
+    options = RenderOptions({"template": str(templates)} if templates else {})
+    out.write_bytes(HtmlBackend().render(plan, options))
     return out, plan
 
 
@@ -342,6 +344,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Screenshot a program's HTML handout as a phone shows it.")
     parser.add_argument("program", nargs="?", type=Path, default=SCREENSHOT_PROGRAM)
     parser.add_argument("-o", "--out", type=Path, default=SCREENSHOT)
+    parser.add_argument("--template-dir", type=Path, help="a clinic's template folder, as for progdsl build")
     parser.add_argument("--scale", type=float, default=2, help="device pixels per CSS pixel (default 2)")
     args = parser.parse_args(argv)
     try:
@@ -351,7 +354,7 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         with tempfile.TemporaryDirectory() as folder:
-            page, _ = write_handout(args.program, Path(folder))
+            page, _ = write_handout(args.program, Path(folder), args.template_dir)
             size = Size(PHONE.name, PHONE.width, PHONE.height, args.scale, mobile=True)
             browser.screenshot(page, size, args.out, SCREENSHOT_ANCHORS)
     finally:
