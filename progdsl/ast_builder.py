@@ -5,6 +5,9 @@ The parser calls `AstBuilder`'s method for a rule with every child the rule matc
 punctuation and line ends included (Lark's `keep_all_tokens`): a node's span runs from its
 first child to its last, exactly where Lark's `propagate_positions` would put it, and the
 punctuation is then dropped, so that each method sees the values it builds from.
+(Lark cannot hand a parse-time transformer its `meta`: `v_args(meta=True)` is refused
+there, and propagated positions are only set on Lark's own tree nodes, after the rule's
+callback has run; hence the spans are worked out here.)
 """
 
 from __future__ import annotations
