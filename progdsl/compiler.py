@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import ast, model, wording
 from .diagnostics import Diagnostic, error, has_errors, sort_key
-from .parser import decode, parse, read_file
+from .parser import collector_paused, decode, parse, read_file
 from .plan import Plan, build_plan, default_start
 from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
@@ -63,30 +63,50 @@ def load_bytes(
     `adjust` changes the bound program before the rules see it (a client's own values
     in place of a protocol's, `progdsl.clients`).
     """
+    with collector_paused():
+        return _load_bytes(data, name, registry, options, registries, adjust)[0]
+
+
+def load_bytes_and_registry(data: bytes, name: str) -> tuple[Result, Registry | None]:
+    """`load_bytes`, and the registry the program was checked against: None when the
+    program did not get as far (a syntax error, an include or a clinic registry at fault).
+    For editors, which offer that registry's names while the text is being written."""
+    with collector_paused():
+        return _load_bytes(data, name, None, None, (), None)
+
+
+def _load_bytes(
+    data: bytes,
+    name: str,
+    registry: Registry | None,
+    options: CheckOptions | None,
+    registries: Sequence[str | Path],
+    adjust: Callable[[model.Program], model.Program] | None,
+) -> tuple[Result, Registry | None]:
     source, diagnostics = decode(data, name)
     if diagnostics or source is None:
-        return _result(source or SourceFile(name, ""), None, diagnostics)
+        return _result(source or SourceFile(name, ""), None, diagnostics), None
     tree, diagnostics = parse(source)
     if tree is None:
-        return _result(source, None, diagnostics)
+        return _result(source, None, diagnostics), None
     expansion = None
     if any(isinstance(item, ast.Line) and item.keyword == "include" for item in tree.items):
         from .include import expand
 
         expansion, diagnostics = expand(tree, source)
         if has_errors(diagnostics):
-            return _result(source, None, diagnostics)
+            return _result(source, None, diagnostics), None
         tree = expansion.tree
     if registry is None:
         registry, diagnostics = registry_for(tree, source, registries)
         if registry is None:
-            return _result(source, None, _located(expansion, diagnostics))
+            return _result(source, None, _located(expansion, diagnostics)), None
     program, diagnostics = resolve(tree, expansion.source if expansion else source, registry)
     if program is not None and adjust is not None:
         program = adjust(program)
     if program is not None:
         diagnostics = [*diagnostics, *check_program(program, options or CheckOptions())]
-    return _result(source, program, _located(expansion, diagnostics))
+    return _result(source, program, _located(expansion, diagnostics)), registry
 
 
 def _located(expansion, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
