@@ -12,13 +12,13 @@ import datetime as dt
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import model
 from ..diagnostics import Diagnostic, Severity
 from ..doctext import sections
+from ..records import Record
 from ..source import Span
 from ..suggest import close_matches
 
@@ -44,8 +44,7 @@ REFERENCE_MONDAY = _REFERENCE_MONDAY = dt.date(2024, 1, 1)
 Check = Callable[[model.Program, "RuleContext"], Iterable[Diagnostic]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record, frozen=True):
     """One safety rule. `check` is None only for the engine's own codes (S000–S002),
     which the engine reports itself while it runs the others."""
 
@@ -54,7 +53,7 @@ class Rule:
     severity: Severity
     summary: str
     doc: str
-    check: Check | None = field(default=None, compare=False)
+    check: Check | None = None
 
     def sections(self) -> dict[str, str]:
         """The documentation split at its section headings, each body dedented."""
@@ -131,8 +130,7 @@ def suggest(text: str, entries: Iterable) -> list[str]:
     return close[:3]
 
 
-@dataclass(frozen=True)
-class ProgramFacts:
+class ProgramFacts(Record, frozen=True, dict=True):  # dict: room for cached properties
     """What several rules derive from one program, computed once per check."""
 
     program: model.Program
@@ -147,8 +145,7 @@ class ProgramFacts:
         return build_plan(self.program, _REFERENCE_MONDAY)
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(Record, frozen=True):
     """What a check receives besides the program: shared facts, and `report`."""
 
     rule: Rule
