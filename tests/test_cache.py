@@ -1,0 +1,64 @@
+"""The on-disk cache keeps one set of entries per Python environment."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from progdsl import cache
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROGDSL_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def in_environment(monkeypatch, prefix, executable=None) -> None:
+    monkeypatch.setattr(sys, "prefix", str(prefix))
+    monkeypatch.setattr(sys, "executable", str(executable or prefix / "bin" / "python"))
+
+
+def test_two_environments_have_two_names_and_two_files(folder, tmp_path, monkeypatch):
+    in_environment(monkeypatch, tmp_path / "one")
+    first = (cache.environment(), cache.cache_path("entry-points"))
+    in_environment(monkeypatch, tmp_path / "two")
+    second = (cache.environment(), cache.cache_path("entry-points"))
+    assert first[0] != second[0] and first[1] != second[1]
+    assert first[1].parent == second[1].parent == folder
+    in_environment(monkeypatch, tmp_path / "one", executable=tmp_path / "other-python")
+    assert cache.environment() != first[0]  # the same prefix with another interpreter
+
+
+def test_a_second_environment_does_not_invalidate_the_first(folder, tmp_path, monkeypatch):
+    computed = []
+
+    def compute(value):
+        def run():
+            computed.append(value)
+            return value
+
+        return run
+
+    for _turn in range(2):  # the two environments take turns, as two venvs sharing ~/.cache would
+        for name in ("one", "two"):
+            (tmp_path / name).mkdir(exist_ok=True)
+            in_environment(monkeypatch, tmp_path / name)
+            assert cache.cached("entry-points", f"{name} fingerprint", compute(name)) == name
+    assert computed == ["one", "two"]  # each computed once, then read back in every later turn
+
+
+def test_the_entries_of_a_deleted_environment_are_removed(folder, tmp_path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    in_environment(monkeypatch, gone)
+    cache.cached("registry", "x", lambda: 1)
+    old = cache.cache_path("registry")
+    assert old.exists()
+    gone.rmdir()
+    (tmp_path / "kept").mkdir()
+    in_environment(monkeypatch, tmp_path / "kept")
+    cache.cached("registry", "x", lambda: 2)
+    assert not old.exists() and cache.cache_path("registry").exists()
+    assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".prefix"]
