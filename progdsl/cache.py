@@ -36,10 +36,11 @@ def cache_dir() -> Path | None:
 
 
 def environment() -> str:
-    """A short name for this Python environment: its prefix and its interpreter."""
+    """A short name for this Python environment: its prefix and its interpreter (`python` and
+    `python3` in one virtual environment are the same interpreter, so the same environment)."""
     import hashlib
 
-    where = f"{sys.prefix}\n{sys.executable}\n{sys.version}"
+    where = f"{sys.prefix}\n{os.path.realpath(sys.executable)}\n{sys.version}"
     return hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 

@@ -31,6 +31,17 @@ def test_two_environments_have_two_names_and_two_files(folder, tmp_path, monkeyp
     assert cache.environment() != first[0]  # the same prefix with another interpreter
 
 
+def test_python_and_python3_of_one_environment_share_its_entries(tmp_path, monkeypatch):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "python3.11").write_text("")
+    for name in ("python", "python3"):
+        (tmp_path / "bin" / name).symlink_to("python3.11")
+    in_environment(monkeypatch, tmp_path, executable=tmp_path / "bin" / "python")
+    first = cache.environment()
+    in_environment(monkeypatch, tmp_path, executable=tmp_path / "bin" / "python3")
+    assert cache.environment() == first
+
+
 def test_a_second_environment_does_not_invalidate_the_first(folder, tmp_path, monkeypatch):
     computed = []
 
