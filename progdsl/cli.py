@@ -567,6 +567,9 @@ def _print_diagnostics(result) -> None:
 def _progress_bar(total: int):
     """A progress bar on standard error when that is a terminal: yields the function that
     moves it on by one program, or None when standard error is piped or saved."""
+    if not sys.stderr.isatty():  # asked first: most builds (scripts, CI) then never import rich
+        yield None
+        return
     from rich.console import Console
 
     console = Console(stderr=True)
