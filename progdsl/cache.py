@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -63,23 +63,25 @@ def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
     return "\n".join(parts)
 
 
-def cached(name: str, depends_on: str, compute: Callable[[], T]) -> T:
-    """`compute()`'s JSON-serialisable result, from the cache when `depends_on` still matches."""
+def cached(name: str, depends_on: str, compute: Callable[[], T], as_type: Any = Any) -> T:
+    """`compute()`'s result, from the cache when `depends_on` still matches. The value is kept
+    as JSON: plain data, or records; `as_type` (such as `list[Exercise]`) is what it is read
+    back as, built straight from the JSON by msgspec."""
     path = cache_path(name)
     if path is not None:
         try:
-            record = msgspec.json.decode(path.read_bytes())  # faster than json, which a check need not import
-            if record["fingerprint"] == depends_on:
-                return record["value"]
-        except (OSError, ValueError, KeyError, TypeError):  # msgspec.DecodeError is a ValueError
+            found, value = msgspec.json.decode(path.read_bytes(), type=tuple[str, as_type])
+            if found == depends_on:
+                return value
+        except (OSError, ValueError):  # unreadable, not JSON, or not of the type (msgspec's errors are ValueErrors)
             pass
     value = compute()
     if path is not None:
-        _store(path, {"fingerprint": depends_on, "value": value})
+        _store(path, (depends_on, value))
     return value
 
 
-def _store(path: Path, record: dict) -> None:
+def _store(path: Path, record: tuple) -> None:
     """Write atomically, so a concurrent check never reads half a file; failures are ignored."""
     from .output import WriteError, write_atomically
 

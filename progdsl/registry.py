@@ -223,8 +223,11 @@ def builtin_file(id: str) -> Path | None:
 @cache
 def builtin_registry() -> Registry:
     files = sorted(DATA_DIR.glob("*.toml"))
-    tables = cached("registry", fingerprint(files), load_tables)
-    return Registry(Exercise.from_table(id, table) for id, table in tables.items())
+    return Registry(cached("registry", fingerprint(files), _builtin_exercises, list[Exercise]))
+
+
+def _builtin_exercises() -> list[Exercise]:
+    return [Exercise.from_table(id, table) for id, table in load_tables().items()]
 
 
 CONFIG_FILES = ("progdsl.toml", "pyproject.toml")

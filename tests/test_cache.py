@@ -73,3 +73,23 @@ def test_the_entries_of_a_deleted_environment_are_removed(folder, tmp_path, monk
     cache.cached("registry", "x", lambda: 2)
     assert not old.exists() and cache.cache_path("registry").exists()
     assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".prefix"]
+
+
+def test_the_registry_comes_back_from_the_cache_as_the_same_records(folder):
+    from progdsl.registry import _builtin_exercises, builtin_registry
+
+    builtin_registry.cache_clear()
+    try:
+        builtin_registry()  # computes, and stores
+        path = cache.cache_path("registry")
+        assert path.exists()
+        builtin_registry.cache_clear()
+        again = {e.id: e for e in builtin_registry()}  # read back, typed, by msgspec
+        fresh = {e.id: e for e in _builtin_exercises()}
+        assert again == fresh
+        assert all(again[id].figure == fresh[id].figure for id in fresh)
+        path.write_text('{"fingerprint": "an older layout", "value": {}}')
+        builtin_registry.cache_clear()
+        assert {e.id: e for e in builtin_registry()} == fresh  # not of the type asked: computed again
+    finally:
+        builtin_registry.cache_clear()
