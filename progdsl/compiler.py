@@ -7,26 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ast, model, wording
 from .diagnostics import Diagnostic, error, has_errors, sort_key
 from .parser import collector_paused, decode, parse, read_file
 from .plan import Plan, build_plan, default_start
+from .records import Record
 from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
 from .rules import CheckOptions, check_program
 from .source import SourceFile
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Record, frozen=True):
     """What checking one file found: the bound program when it is valid, and every diagnostic."""
 
     source: SourceFile
     program: model.Program | None
-    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def ok(self) -> bool:

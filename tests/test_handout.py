@@ -196,10 +196,10 @@ def test_each_card_shows_the_figure_drawn_from_its_pose_data_and_none_without(mo
 
 def test_a_clinic_picture_prints_instead_of_the_figure_with_its_credit(tmp_path):
     import base64
-    from dataclasses import replace
 
     from progdsl.backends.handout import exercise_picture
     from progdsl.backends.html import environment, template_folders
+    from progdsl.records import replace
 
     picture = tmp_path / "clam.svg"
     picture.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"/>')
