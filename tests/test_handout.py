@@ -819,7 +819,7 @@ def page_fill(data: bytes) -> list[float]:
 TWELVE_WEEKS = ROOT / "tests" / "twelve_weeks.prog"
 
 # Issue 14's targets, pages on A4 with every figure the registry has pose data for. Today
-# back_pain_stages (8 weeks, 13 exercises) prints on 7 and the twelve-week program on 8.
+# back_pain_stages (8 weeks, 13 exercises) prints on 7 and the twelve-week program on 9.
 PAGES = {"glutes_sore_back": 3, "back_pain_stages": 7, "twelve_weeks": 9}
 
 
