@@ -26,7 +26,7 @@ from support import LANGUAGE_EXAMPLE, PROGRAMS, ROOT
 from progdsl import loads
 from progdsl.backends import RenderOptions
 from progdsl.backends.fonts import MissingFont, _printable, suggested_font
-from progdsl.backends.handout import HandoutError, build_handout
+from progdsl.backends.handout import HandoutError, Variant, build_handout
 from progdsl.backends.html import HtmlBackend
 from progdsl.backends.pdf import PdfBackend
 from progdsl.plan import build_plan
@@ -112,11 +112,39 @@ def test_card_lists_steps_cautions_variants_and_the_line_note():
     )
     handout = build_handout(plan_of(LANGUAGE_EXAMPLE))
     bird_dog = next(c for c in handout.cards if c.exercise_id == "bird_dog")
-    assert bird_dog.easier and bird_dog.harder and len(bird_dog.instructions) >= 3
+    assert len(bird_dog.instructions) >= 3
     assert html_lib.escape(bird_dog.instructions[0]) in text
     assert html_lib.escape(bird_dog.cautions[0]) in text
-    assert html_lib.escape(bird_dog.easier[0]) in text
     assert "Use a sturdy chair." in text
+
+
+WITH_KNEE_PLANK = LANGUAGE_EXAMPLE.replace(
+    "    plank 3x20s progress to 30s over 4w\n", "    plank 3x20s progress to 30s over 4w\n    knee_plank 3x20s\n"
+)
+
+
+def test_a_card_names_only_the_versions_the_handout_explains_with_their_cards():
+    """Plank's easier version (knee plank) has a card here; its harder one (side plank) has not,
+    and a client cannot do an exercise from its name alone."""
+    handout = build_handout(plan_of(WITH_KNEE_PLANK))
+    cards = {card.exercise_id: card for card in handout.cards}
+    assert cards["plank"].easier == (Variant(cards["knee_plank"].number, "Plank on knees"),)
+    assert cards["plank"].harder == () and cards["clam_shell"].harder == ()  # side plank; leg raise, fire hydrant
+    text = html_of(WITH_KNEE_PLANK)
+    number = cards["knee_plank"].number
+    assert f'<a class="card-ref" href="#exercise-{number}">{number}</a> Plank on knees' in text
+    assert "Side plank" not in text and "Fire hydrant" not in text
+
+
+@pytest.mark.slow
+def test_a_cards_versions_read_after_its_steps_and_before_its_cautions(tmp_path):
+    handout = build_handout(plan_of(WITH_KNEE_PLANK))
+    plank = next(card for card in handout.cards if card.exercise_id == "plank")
+    texts = extracted_texts(pdf_of(WITH_KNEE_PLANK), tmp_path)
+    for tool, text in texts.items():
+        cards = text[text.index("How to do each exercise") :]
+        order = [plank.name, plank.instructions[-1], "Easier:", "Plank on knees", "TAKE CARE", plank.cautions[0]]
+        assert_in_order(cards, order, f"{tool}, the plank's card")
 
 
 def test_the_log_is_the_schedule_a_row_per_week_and_a_tick_box_per_session():
@@ -918,10 +946,10 @@ def test_text_extraction_reads_the_cover_the_doses_and_each_card_in_order(exampl
         doses = ["Glute bridge", "3 sets of 10–15 · green band · rest 60 s between sets",
                  "Dead bug", "3 sets of 8, each side", "Bird dog", "3 sets of 8, each side · hold each repetition 3 s"]  # fmt: skip
         assert_in_order(plan, doses, f"{tool}, the plan")
-        # A card: its name, what it needs, its steps in order, its versions, then its cautions.
+        # A card: its name, what it needs, its steps in order, then its cautions.
         cards = text[text.index("How to do each exercise") :]
         card = [bird_dog.name, "You need:", *(f"{n}. {step}" for n, step in enumerate(bird_dog.instructions, 1)),
-                "Easier:", *bird_dog.easier, "Harder:", *bird_dog.harder, "TAKE CARE", *bird_dog.cautions]  # fmt: skip
+                "TAKE CARE", *bird_dog.cautions]  # fmt: skip
         assert_in_order(cards, card, f"{tool}, the bird dog's card")
     assert len(texts) == 3 or not shutil.which("pdftotext")
 

@@ -19,7 +19,7 @@ from string import ascii_uppercase
 from .. import model
 from ..plan import DayDose, Plan, day_dose, estimated_seconds, final_stage, first_stage, written_stage
 from ..records import Record, replace
-from ..registry import Exercise, RegionInfo, builtin_registry, region_info
+from ..registry import Exercise, RegionInfo, region_info
 from ..vocabulary import LogItem
 from ..wording import (
     circuit_for_client,
@@ -120,6 +120,13 @@ class LogColumn(Record, frozen=True):
     item: str | None  # `pain`, `falls`, or None for a written question
 
 
+class Variant(Record, frozen=True):
+    """An easier or harder version of an exercise, which has its own card in the same handout."""
+
+    card: int
+    name: str
+
+
 class Card(Record, frozen=True):
     """How to do one exercise: printed once, however many phases and sessions use it."""
 
@@ -132,8 +139,8 @@ class Card(Record, frozen=True):
     credit: str | None  # who made the picture, for a clinic's own image
     instructions: tuple[str, ...]
     cautions: tuple[str, ...]
-    easier: tuple[str, ...]
-    harder: tuple[str, ...]
+    easier: tuple[Variant, ...]  # only versions this handout explains on a card of their own
+    harder: tuple[Variant, ...]
     equipment: tuple[str, ...]  # what it needs, with the band colours the program's lines name
     phases: tuple[int, ...]  # the numbers of the phases that use it
 
@@ -231,13 +238,6 @@ class Handout(Record, frozen=True):
 
 def swatch(colour: str) -> Swatch:
     return Swatch(colour, BAND_COLOURS.get(colour.lower()))
-
-
-def _exercise_names(plan: Plan) -> dict[str, str]:
-    """Names for ids that cards mention: the plan's exercises, then the built-in registry."""
-    names = {exercise.id: exercise.name for exercise in builtin_registry()}
-    names.update((exercise.id, exercise.name) for exercise in plan.exercises)
-    return names
 
 
 def _session_label(phase: model.Phase, session: model.Session) -> str:
@@ -387,11 +387,18 @@ def exercise_picture(exercise: Exercise) -> tuple[str, str | None] | None:
 
 
 def _cards(plan: Plan, figures: dict[str, str] | None) -> tuple[Card, ...]:
-    """A card per exercise, numbered in order of first use."""
-    names = _exercise_names(plan)
+    """A card per exercise, numbered in order of first use. A card names an easier or harder
+    version only when the handout explains it on a card of its own: a client alone at home
+    cannot do an exercise from its name."""
     uses: dict[str, list[tuple[int, model.Prescription]]] = {}
     for phase_number, _, _, _, line, _ in _lines(plan):
         uses.setdefault(line.exercise.id, []).append((phase_number, line))
+    numbers = {exercise_id: number for number, exercise_id in enumerate(uses, start=1)}
+    names = {line.exercise.id: line.exercise.name for found in uses.values() for _, line in found}
+
+    def explained(ids: tuple[str, ...]) -> tuple[Variant, ...]:
+        return tuple(Variant(numbers[i], names[i]) for i in ids if i in numbers)
+
     cards = []
     for number, (exercise_id, found) in enumerate(uses.items(), start=1):
         exercise = found[0][1].exercise
@@ -408,8 +415,8 @@ def _cards(plan: Plan, figures: dict[str, str] | None) -> tuple[Card, ...]:
                 credit=picture[1] if picture else None,
                 instructions=exercise.instructions,
                 cautions=exercise.cautions,
-                easier=tuple(names.get(i, humanize(i)) for i in exercise.easier),
-                harder=tuple(names.get(i, humanize(i)) for i in exercise.harder),
+                easier=explained(exercise.easier),
+                harder=explained(exercise.harder),
                 equipment=tuple(needs),
                 phases=tuple(dict.fromkeys(phase for phase, _ in found)),
             )
