@@ -17,6 +17,7 @@ from .plan import Plan, build_plan, default_start
 from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
 from .rules import CheckOptions, check_program
+from .rules.base import REFERENCE_MONDAY, ProgramFacts
 from .source import SourceFile
 
 
@@ -63,30 +64,51 @@ def load_bytes(
     `adjust` changes the bound program before the rules see it (a client's own values
     in place of a protocol's, `progdsl.clients`).
     """
+    result, _ = _checked(data, name, registry, options, registries, adjust)
+    return result
+
+
+def _checked(
+    data: bytes,
+    name: str,
+    registry: Registry | None,
+    options: CheckOptions | None,
+    registries: Sequence[str | Path],
+    adjust: Callable[[model.Program], model.Program] | None,
+    start: dt.date | None = None,
+) -> tuple[Result, ProgramFacts | None]:
+    """`load_bytes`, and the facts the rules derived (None when they did not run). With a
+    `start`, the first day a build gives a program without a `start` line, the rules walk
+    the plan from it when it is a Monday (`ProgramFacts`)."""
     source, diagnostics = decode(data, name)
     if diagnostics or source is None:
-        return _result(source or SourceFile(name, ""), None, diagnostics)
+        return _result(source or SourceFile(name, ""), None, diagnostics), None
     tree, diagnostics = parse(source)
     if tree is None:
-        return _result(source, None, diagnostics)
+        return _result(source, None, diagnostics), None
     expansion = None
     if any(isinstance(item, ast.Line) and item.keyword == "include" for item in tree.items):
         from .include import expand
 
         expansion, diagnostics = expand(tree, source)
         if has_errors(diagnostics):
-            return _result(source, None, diagnostics)
+            return _result(source, None, diagnostics), None
         tree = expansion.tree
     if registry is None:
         registry, diagnostics = registry_for(tree, source, registries)
         if registry is None:
-            return _result(source, None, _located(expansion, diagnostics))
+            return _result(source, None, _located(expansion, diagnostics)), None
     program, diagnostics = resolve(tree, expansion.source if expansion else source, registry)
     if program is not None and adjust is not None:
         program = adjust(program)
+    facts = None
     if program is not None:
-        diagnostics = [*diagnostics, *check_program(program, options or CheckOptions())]
-    return _result(source, program, _located(expansion, diagnostics))
+        monday = start if start is not None and start.weekday() == 0 else REFERENCE_MONDAY
+        if program.start is None and model.runs_past_latest_day(monday, program.days):
+            monday = REFERENCE_MONDAY  # E125 stops the build; the rules walk what they always did
+        facts = ProgramFacts(program, monday)
+        diagnostics = [*diagnostics, *check_program(program, options or CheckOptions(), facts=facts)]
+    return _result(source, program, _located(expansion, diagnostics)), facts
 
 
 def _located(expansion, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -156,12 +178,30 @@ def _result(source: SourceFile, program, diagnostics) -> Result:
     return Result(source, None if has_errors(ordered) else program, ordered)
 
 
-def plan_of(result: Result, start: dt.date | None = None) -> tuple[Plan | None, Result]:
+def load_and_plan(
+    data: bytes,
+    name: str,
+    start: dt.date | None = None,
+    *,
+    registries: Sequence[str | Path] = (),
+    adjust: Callable[[model.Program], model.Program] | None = None,
+) -> tuple[Plan | None, Result]:
+    """`load_bytes` then `plan_of`, as a build does, planning the program once: the plan the
+    safety rules walked is the one returned, when it starts on the build's first day."""
+    first = start or default_start()
+    result, facts = _checked(data, name, None, None, registries, adjust, first)
+    return plan_of(result, start, facts)
+
+
+def plan_of(
+    result: Result, start: dt.date | None = None, facts: ProgramFacts | None = None
+) -> tuple[Plan | None, Result]:
     """The dated plan of a program that checked clean, and its result.
 
     `start` is used when the program has no `start` line (without either, the next Monday).
     A plan whose last day would fall after `model.LATEST_DAY` is not made: the result
-    comes back with an E125 error on the program's title line instead.
+    comes back with an E125 error on the program's title line instead. `facts` are the
+    check's, whose plan is taken when it starts on the same day.
     """
     if result.program is None or not result.ok:
         return None, result
@@ -172,4 +212,7 @@ def plan_of(result: Result, start: dt.date | None = None) -> tuple[Plan | None, 
         return None, _result(
             result.source, None, [*result.diagnostics, error("E125", message, program.title_span, help)]
         )
+    walked = facts.plan if facts is not None and facts.program is program else None
+    if walked is not None and walked.start == first:
+        return walked, result
     return build_plan(program, first), result

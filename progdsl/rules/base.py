@@ -133,9 +133,15 @@ def suggest(text: str, entries: Iterable) -> list[str]:
 
 @dataclass(frozen=True)
 class ProgramFacts:
-    """What several rules derive from one program, computed once per check."""
+    """What several rules derive from one program, computed once per check.
+
+    `start` is the Monday a program without a `start` line is planned from: the reference
+    Monday, or a build's own first day when that is a Monday (the weekdays are the same),
+    so that the build takes the plan the rules walked instead of planning again.
+    """
 
     program: model.Program
+    start: dt.date = _REFERENCE_MONDAY
 
     @cached_property
     def plan(self) -> Plan | None:
@@ -144,7 +150,7 @@ class ProgramFacts:
             return None
         from ..plan import build_plan
 
-        return build_plan(self.program, _REFERENCE_MONDAY)
+        return build_plan(self.program, self.start)
 
 
 @dataclass(frozen=True)
