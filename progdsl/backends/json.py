@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-from importlib import resources
 
 import orjson
 
@@ -42,6 +41,8 @@ _FORMS = {model.Daily: "daily", model.TimesAWeek: "times_a_week", model.OnDays: 
 
 def schema_text() -> str:
     """The JSON Schema that every document this backend writes validates against."""
+    from importlib import resources
+
     return resources.files("progdsl").joinpath("data", "plan.schema.json").read_text(encoding="utf-8")
 
 
@@ -252,7 +253,11 @@ def _day_dose(dose: DayDose) -> dict:
     }
 
 
-def _session(planned: PlannedSession) -> dict:
+def _session(planned: PlannedSession, days: dict[int, list[dict]]) -> dict:
+    # Days with the same doses share them in the plan: each is written out once (`days`, by identity).
+    exercises = days.get(id(planned.exercises))
+    if exercises is None:
+        exercises = days[id(planned.exercises)] = [_day_dose(dose) for dose in planned.exercises]
     return {
         "date": _date(planned.date),
         "weekday": Weekday(planned.date.weekday()).code,
@@ -262,18 +267,20 @@ def _session(planned: PlannedSession) -> dict:
         "key": planned.key,
         "occurrence": planned.occurrence,
         "per_day": planned.per_day,
-        "exercises": [_day_dose(dose) for dose in planned.exercises],
+        "exercises": exercises,
     }
 
 
 def plan_document(plan: Plan) -> dict:
-    """The plan as plain JSON data, shaped as `plan.schema.json` describes."""
+    """The plan as plain JSON data, shaped as `plan.schema.json` describes. Days with the same
+    doses share one list of them."""
+    days: dict[int, list[dict]] = {}
     return {
         "schema": SCHEMA_VERSION,
         "program": _program(plan),
         "exercises": {exercise.id: _exercise(exercise) for exercise in plan.exercises},
         "phases": [_phase(phase, plan.program.time) for phase in plan.phases],
-        "schedule": [_session(session) for session in plan.sessions],
+        "schedule": [_session(session, days) for session in plan.sessions],
     }
 
 
