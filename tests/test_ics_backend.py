@@ -795,3 +795,20 @@ def test_days_with_the_same_doses_share_them_in_the_plan():
     assert len({id(day.exercises) for day in plan.sessions}) < len(plan.sessions) / 5
     fresh = [dataclasses.replace(dose) for dose in doses]  # equal values, as if each day were made anew
     assert fresh == doses
+
+
+def test_the_time_zone_scan_is_made_once_for_a_zone_and_years():
+    import progdsl.backends.ics as ics
+
+    plan = plan_of(YEAR_IN_AUCKLAND)
+    first = IcsBackend().render(plan, RenderOptions())
+    hits = ics._changes.cache_info().hits
+    again = IcsBackend().render(
+        plan_of(YEAR_IN_AUCKLAND.replace('client "Zoë Ñúñez"', 'client "Kim"')), RenderOptions()
+    )
+    assert ics._changes.cache_info().hits == hits + 1
+
+    def zone_block(data: bytes) -> bytes:
+        return data[data.index(b"BEGIN:VTIMEZONE") : data.index(b"END:VTIMEZONE")]
+
+    assert zone_block(first) == zone_block(again) and zone_block(first).count(b"TZOFFSETTO") > 2

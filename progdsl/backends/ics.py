@@ -51,6 +51,7 @@ clinicians):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -263,19 +264,27 @@ def _vtimezone(zone: ZoneInfo, first: dt.date, last: dt.date) -> Timezone:
     timezone = Timezone()
     timezone.add("tzid", zone.key)
     timezone.add("comment", f"The offsets of {zone.key} from {first} to {last}, one change per observance.")
+    for before, after, moment in _changes(zone, first, last):
+        timezone.add_component(_observance(before, after, moment))
+    return timezone
+
+
+@functools.lru_cache(maxsize=64)
+def _changes(zone: ZoneInfo, first: dt.date, last: dt.date) -> tuple[tuple[tuple, tuple, dt.datetime], ...]:
+    """The scan behind `_vtimezone`: the state at the start, then each change, as (before, after,
+    moment). Kept for the process: a batch's programs mostly share a zone and years."""
     moment = dt.datetime.combine(first, dt.time(), dt.UTC) - dt.timedelta(days=1)
     end = dt.datetime.combine(last, dt.time(), dt.UTC) + dt.timedelta(days=1)
     before = _state(zone, moment)
-    timezone.add_component(_observance(before, before, moment))
+    found = [(before, before, moment)]
     while moment < end:
         step = min(moment + _SCAN_STEP, end)
         after = _state(zone, step)
         if after != before:
-            change = _first_moment_of(zone, after, moment, step)
-            timezone.add_component(_observance(before, after, change))
+            found.append((before, after, _first_moment_of(zone, after, moment, step)))
             before = after
         moment = step
-    return timezone
+    return tuple(found)
 
 
 def _state(zone: ZoneInfo, moment: dt.datetime) -> tuple[dt.timedelta, bool, str]:
