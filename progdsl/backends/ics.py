@@ -106,7 +106,7 @@ class _Texts:
         self.plan = plan
         self.seconds_per_rep = seconds_per_rep
         self.minutes_of: dict[int, int] = {}
-        self.made: dict[tuple, tuple[str, str]] = {}
+        self.made: dict[tuple, tuple[vText, vText]] = {}
         self.lengths: dict[tuple[int, ...], dt.timedelta] = {}
 
     def minutes(self, exercises: tuple[DayDose, ...]) -> int:
@@ -124,8 +124,10 @@ class _Texts:
             found = self.lengths[key] = _estimated_length(exercises, self.seconds_per_rep)
         return found
 
-    def title_and_description(self, slot: _Slot) -> tuple[str, str]:
-        """The event's title, and its description but for a clock change's line."""
+    def title_and_description(self, slot: _Slot) -> tuple[vText, vText]:
+        """The event's title, and its description but for a clock change's line, as icalendar
+        TEXT values: events with the same ones share them, and icalendar takes a value it
+        has already typed as it is."""
         key = tuple(
             (day.phase_index, day.session_index, day.session, day.phase, id(day.exercises)) for day in slot.sessions
         )
@@ -133,7 +135,7 @@ class _Texts:
         if found is None:
             minutes = sum(self.minutes(day.exercises) for day in slot.sessions)
             title = wording.calendar_title(dict.fromkeys(_name(self.plan, day) for day in slot.sessions), minutes)
-            found = self.made[key] = (title, _description(self.plan, slot, self))
+            found = self.made[key] = (vText(title), vText(_description(self.plan, slot, self)))
         return found
 
 
@@ -328,7 +330,7 @@ def _event(slot: _Slot, zone: ZoneInfo | None, reminders: _Reminders, texts: _Te
     event = Event()
     event.add("uid", slot.uid)
     event.add("summary", title)
-    event.add("description", f"{change}\n\n{description}" if change else description)
+    event.add("description", vText(f"{change}\n\n{description}") if change else description)
     event.add("status", "CONFIRMED")
     if slot.time is None:
         event.add("dtstart", slot.date)
@@ -386,7 +388,7 @@ def _clock_change(date: dt.date, time: dt.time, zone: ZoneInfo | None) -> str | 
     return wording.clock_change(time, meant, repeated)
 
 
-def _alarm(title: str, trigger: dt.timedelta) -> Alarm:
+def _alarm(title: str | vText, trigger: dt.timedelta) -> Alarm:
     """A DISPLAY alarm `trigger` from the event's start (negative: before it)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
