@@ -212,7 +212,8 @@ def plan_of(
         return None, _result(
             result.source, None, [*result.diagnostics, error("E125", message, program.title_span, help)]
         )
-    walked = facts.plan if facts is not None and facts.program is program else None
-    if walked is not None and walked.start == first:
-        return walked, result
+    if facts is not None and facts.program is program and (program.start or facts.start) == first:
+        walked = facts.plan  # None for a program longer than the rules walk
+        if walked is not None:
+            return walked, result
     return build_plan(program, first), result

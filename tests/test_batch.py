@@ -236,3 +236,16 @@ def test_the_plan_command_plans_once(tmp_path, monkeypatch):
     outcome = CliRunner().invoke(main, ["plan", str(source)])
     assert outcome.exit_code == 0, outcome.output
     assert len(calls) == 1
+
+
+def test_a_start_that_is_not_a_monday_plans_only_for_the_build(monkeypatch):
+    """The rules walk their reference Monday; the build plans its own Wednesday, once."""
+    import datetime as dt
+
+    from progdsl.compiler import load_and_plan
+
+    calls = _count_plans(monkeypatch)
+    data = LANGUAGE_EXAMPLE.replace("start 2026-12-07\n", "").encode()
+    plan, _ = load_and_plan(data, "glutes.prog", dt.date(2027, 3, 3))
+    assert plan is not None and plan.start == dt.date(2027, 3, 3)
+    assert [args[1] for args in calls] == [dt.date(2024, 1, 1), dt.date(2027, 3, 3)]
