@@ -106,6 +106,42 @@ def long_check(effort: Effort) -> Row:
     return _paired_row(f"check of a {lines:,}-line program vs Lark's parse", times, "check", "parse", 1.3)
 
 
+def language_server_recheck(effort: Effort) -> Row:
+    """What the language server does after an edit (`lsp.publish`, without the protocol):
+    `assist.check` of the document's new text. The text alternates between two versions,
+    as an edit that changes one dose and one that changes it back."""
+    from progdsl.assist import check
+    from progdsl.parser import lark_parser
+
+    text = inputs.long_program(200)
+    versions = [text, text.replace("walking 20min\n", "walking 25min\n", 1)]
+    assert versions[0] != versions[1]
+    parser = lark_parser()
+    turns = {"parse": 0, "check": 0}
+    repeats = 20  # one re-check takes milliseconds: time twenty in a row
+
+    def parse() -> None:
+        for _ in range(repeats):
+            turns["parse"] += 1
+            parser.parse(versions[turns["parse"] % 2])
+
+    def recheck() -> None:
+        for _ in range(repeats):
+            turns["check"] += 1
+            result, _registry = check(versions[turns["check"] % 2], "/clinic/edited.prog")
+            assert result.ok, result.errors
+
+    times = interleaved({"parse": parse, "check": recheck}, effort.light)
+    lines = text.count("\n")
+    return _ratio_row(
+        f"language server's re-check of a {lines}-line program after an edit vs Lark's parse",
+        times["check"] / repeats,
+        times["parse"] / repeats,
+        2.0,
+        times.ratio("check", "parse")[1:],
+    )
+
+
 def pdf_build(folder: Path, effort: Effort) -> Row:
     program = inputs.write(folder, "handout.prog", inputs.HANDOUT)
     process([*progdsl_command(), "build", str(program), "--to", "html", "-o", str(folder)])()
@@ -274,6 +310,7 @@ def main() -> None:
         rows = [
             check_start_up(effort),
             long_check(effort),
+            language_server_recheck(effort),
             pdf_build(folder, effort),
             batch_speed_up(folder, effort),
             *year_outputs(folder, effort),

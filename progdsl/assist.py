@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import ast, wording
-from .compiler import Result, load_bytes, parse_only, plan_of, registry_for
+from .compiler import Result, load_bytes_and_registry, parse_only, plan_of
 from .diagnostics import Diagnostic
-from .parser import decode, lark_parser, parse
+from .parser import program_parser
 from .phrases import grammar_phrases
 from .registry import Exercise, Registry
 from .source import Span
@@ -75,20 +75,20 @@ def completions(text: str, line: int, col: int, registry: Registry) -> list[Comp
     words = before.split()
     if not words or (len(words) == 1 and not before[-1].isspace()):
         if not current[:1].isspace():
-            return [Completion(k, "keyword") for k in (*grammar_phrases(lark_parser(), "header_line"), "phase")]
+            return [Completion(k, "keyword") for k in (*grammar_phrases(program_parser(), "header_line"), "phase")]
         return _exercises(registry, _regions_in(text, registry)) + [
-            Completion(k, "keyword") for k in grammar_phrases(lark_parser(), "_phase_item")
+            Completion(k, "keyword") for k in grammar_phrases(program_parser(), "_phase_item")
         ]
     if words[0] in ("session", "phase"):
         return [
             Completion(k, "keyword")
-            for k in (*grammar_phrases(lark_parser(), "frequency"), *grammar_phrases(lark_parser(), "at_time"))
+            for k in (*grammar_phrases(program_parser(), "frequency"), *grammar_phrases(program_parser(), "at_time"))
         ]
     if registry.get(words[0]) is None:
         return []
     if re.search(r"\d$", before):
         return [Completion(unit, "unit") for unit in _UNITS]
-    return [Completion(k, "keyword") for k in grammar_phrases(lark_parser(), "_modifier")]
+    return [Completion(k, "keyword") for k in grammar_phrases(program_parser(), "_modifier")]
 
 
 def _exercises(registry: Registry, regions: set) -> list[Completion]:
@@ -309,10 +309,4 @@ def linked_file(text: str, line: int) -> str | None:
 def check(text: str, name: str) -> tuple[Result, Registry | None]:
     """The same check as `progdsl check`, of text that may not be saved yet, and the
     registry it was checked against (None until the file parses)."""
-    data = text.encode("utf-8")
-    source, _ = decode(data, name)
-    tree = parse(source)[0] if source is not None else None
-    if tree is None or source is None:
-        return load_bytes(data, name), None
-    registry, _ = registry_for(tree, source)
-    return load_bytes(data, name, registry), registry
+    return load_bytes_and_registry(text.encode("utf-8"), name)

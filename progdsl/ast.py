@@ -1,4 +1,4 @@
-"""The syntax of a program as written: frozen dataclasses, each with its source span.
+"""The syntax of a program as written: records, each with its source span.
 
 Values here are what the file says, not yet what it means: dates, times, names
 and units are checked when the program is resolved (`progdsl.resolve`).
@@ -6,30 +6,26 @@ and units are checked when the program is resolved (`progdsl.resolve`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .records import Record
 from .source import Span
 from .units import Quantity
 
 
-@dataclass(frozen=True)
-class Atom:
+class Atom(Record, frozen=True):
     """A bare word or value token: a name, rule code, date, time or tempo."""
 
     value: str
     span: Span
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(Record, frozen=True):
     """A quoted string, escapes decoded."""
 
     value: str
     span: Span
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(Record, frozen=True):
     """A number or range with its unit, as written (`30-60s`, `2w`, `8`)."""
 
     quantity: Quantity
@@ -39,31 +35,26 @@ class Amount:
 # ---- frequency ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Daily:
+class Daily(Record, frozen=True):
     span: Span
 
 
-@dataclass(frozen=True)
-class TimesAWeek:
+class TimesAWeek(Record, frozen=True):
     count: int
     span: Span
 
 
-@dataclass(frozen=True)
-class OnDays:
+class OnDays(Record, frozen=True):
     days: tuple[Atom, ...]
     span: Span
 
 
-@dataclass(frozen=True)
-class Every:
+class Every(Record, frozen=True):
     interval: Amount
     span: Span
 
 
-@dataclass(frozen=True)
-class PerDay:
+class PerDay(Record, frozen=True):
     """`2x/day`, `3 times a day`, `twice daily`: how many times on each of the days."""
 
     count: int
@@ -76,8 +67,7 @@ Frequency = Daily | TimesAWeek | OnDays | Every
 # ---- lines ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Record, frozen=True):
     """A keyword and one value: `program "…"`, `client`, `clinician`, `timezone`,
     `caution`, `note`, `registry`, `include` (a Text), `start`, `time`, `affected` (an Atom),
     `log` (an Atom for `pain` or `falls`, a Text for a question of the clinician's own)."""
@@ -87,41 +77,35 @@ class Line:
     span: Span
 
 
-@dataclass(frozen=True)
-class Allow:
+class Allow(Record, frozen=True):
     code: Atom
     reason: Text
     span: Span
 
 
-@dataclass(frozen=True)
-class EquipmentItem:
+class EquipmentItem(Record, frozen=True):
     name: Atom
     options: tuple[Atom, ...]
     span: Span
 
 
-@dataclass(frozen=True)
-class Equipment:
+class Equipment(Record, frozen=True):
     items: tuple[EquipmentItem, ...]
     span: Span
 
 
-@dataclass(frozen=True)
-class Flags:
+class Flags(Record, frozen=True):
     words: tuple[Atom, ...]
     span: Span
 
 
-@dataclass(frozen=True)
-class Cleared:
+class Cleared(Record, frozen=True):
     by: Text
     date: Atom
     span: Span
 
 
-@dataclass(frozen=True)
-class Surgery:
+class Surgery(Record, frozen=True):
     """`surgery "WHAT, WHERE" YYYY-MM-DD`: an operation and its date."""
 
     text: Text
@@ -129,8 +113,7 @@ class Surgery:
     span: Span
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(Record, frozen=True):
     key: Atom
     value: Atom | Text | Amount
     span: Span
@@ -142,8 +125,7 @@ HeaderLine = Line | Allow | Equipment | Flags | Cleared | Surgery | Setting
 # ---- exercise lines ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DoseExpr:
+class DoseExpr(Record, frozen=True):
     """`3x12`, `3x45-60s` (sets given) or `20min` (sets is None)."""
 
     sets: int | None
@@ -151,8 +133,7 @@ class DoseExpr:
     span: Span
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(Record, frozen=True):
     """A detail on an exercise line: `each side`, `bodyweight` (no value), `rest 60s`,
     `hold 3s`, `load 8kg`, `rpe 6-7` (an Amount), `tempo 3-1-3`, `band green`, `side`
     (`left`, `right`, `affected` or `other`) and `pain` (the `3/10` of `pain up to 3/10`)
@@ -163,8 +144,7 @@ class Detail:
     span: Span
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(Record, frozen=True):
     """`progress from 8 over 2w` (direction "from"), `progress to 30s by 5s weekly` ("to"),
     `taper to 8 over 1w` (taper). The value is an amount (`8`, `30s`), sets with an
     amount (`4x12`, a DoseExpr), or a Detail: `load 12kg`, `band blue`."""
@@ -178,8 +158,7 @@ class Progress:
     weekly: Span | None = None  # where `weekly` is written
 
 
-@dataclass(frozen=True)
-class AtTime:
+class AtTime(Record, frozen=True):
     time: Atom
     span: Span
     more: tuple[Atom, ...] = ()  # `at 08:00, 18:00`: the times after the first
@@ -192,8 +171,7 @@ class AtTime:
 Modifier = Detail | Progress | Line | Allow | Frequency | PerDay
 
 
-@dataclass(frozen=True)
-class ExerciseLine:
+class ExerciseLine(Record, frozen=True):
     name: Atom
     dose: DoseExpr | None
     modifiers: tuple[Modifier, ...]
@@ -203,8 +181,7 @@ class ExerciseLine:
 # ---- blocks ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CircuitBlock:
+class CircuitBlock(Record, frozen=True):
     """`circuit ["NAME"] N rounds [rest 60s]:` and its lines (sessions and circuits inside
     one parse, and are reported)."""
 
@@ -215,8 +192,7 @@ class CircuitBlock:
     span: Span
 
 
-@dataclass(frozen=True)
-class SessionBlock:
+class SessionBlock(Record, frozen=True):
     name: Text | None
     frequency: Frequency | None
     at: AtTime | None
@@ -225,8 +201,7 @@ class SessionBlock:
     per_day: PerDay | None = None
 
 
-@dataclass(frozen=True)
-class PhaseBlock:
+class PhaseBlock(Record, frozen=True):
     name: Text
     duration: Amount | None
     frequency: Frequency | None
@@ -235,8 +210,7 @@ class PhaseBlock:
     per_day: PerDay | None = None
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(Record, frozen=True):
     """The whole file: header lines, phases, and any stray exercise lines, in order."""
 
     items: tuple[HeaderLine | PhaseBlock | ExerciseLine, ...]

@@ -1,16 +1,40 @@
-"""Lark parse tree → `progdsl.ast` nodes. Nothing else happens here."""
+"""`progdsl.ast` nodes, built by the parser as it reduces each grammar rule. Nothing else
+happens here.
+
+The parser calls `AstBuilder`'s method for a rule with every child the rule matched,
+punctuation and line ends included (Lark's `keep_all_tokens`): a node's span runs from its
+first child to its last, exactly where Lark's `propagate_positions` would put it, and the
+punctuation is then dropped, so that each method sees the values it builds from.
+(Lark cannot hand a parse-time transformer its `meta`: `v_args(meta=True)` is refused
+there, and propagated positions are only set on Lark's own tree nodes, after the rule's
+callback has run; hence the spans are worked out here.)
+"""
 
 from __future__ import annotations
 
 import re
-
-from lark import Token, Transformer, v_args
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from . import ast
 from .source import Span
 from .units import parse_quantity, parse_sets
 
+if TYPE_CHECKING:
+    from ._lark_standalone import Token
+
 _ESCAPE = re.compile(r"\\([\"\\])")
+
+# The grammar's named terminals, the tokens whose text the AST keeps. Every other token is a
+# keyword, punctuation or a line end, there only for its position (tests/test_grammar.py
+# checks this set against the grammar).
+KEPT_TOKENS = frozenset(
+    {
+        *("CODE", "DATE", "DAYS_A_WEEK", "EVERY_OTHER_DAY", "INT", "LEFT", "NAME", "PAIN_SCORE", "PERCENT"),
+        *("QUANTITY", "RANGE", "RIGHT", "SETS_DOSE", "STRING", "TEMPO", "TIME", "TIMES_A_DAY", "TIMES_A_WEEK"),
+        *("TWICE_DAILY", "WEEKLY"),
+    }
+)
 
 
 def positioned_span(token: Token) -> Span | None:
@@ -28,20 +52,68 @@ def token_span(token: Token) -> Span:
     return span
 
 
-def meta_span(meta) -> Span:
-    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+def _children_span(children: list) -> Span | None:
+    """From the start of the first child to the end of the last (None placeholders skipped)."""
+    first = children[0] if children else None
+    if first is None:
+        first = next((child for child in children if child is not None), None)
+        if first is None:
+            return None
+    last = children[-1]
+    if last is None:
+        last = next(child for child in reversed(children) if child is not None)
+    if isinstance(first, str):  # a token
+        line, col = first.line, first.column  # type: ignore[attr-defined]
+    else:
+        line, col = first.span.line, first.span.col
+    if isinstance(last, str):
+        return Span(line, col, last.end_line, last.end_column)  # type: ignore[attr-defined]
+    return Span(line, col, last.span.end_line, last.span.end_col)
+
+
+def _values(children: list) -> list:
+    """The children an AST node is built from: values and placeholders, no punctuation."""
+    return [child for child in children if not isinstance(child, str) or child.type in KEPT_TOKENS]  # type: ignore[attr-defined]
+
+
+def _rule(method: Callable[[Any, Span, list], Any]) -> Callable[[Any, list], Any]:
+    """A builder method as the parser calls it: with the rule's children, all of them."""
+
+    def build(self, children: list):
+        return method(self, _children_span(children), _values(children))  # type: ignore[arg-type]
+
+    build.__name__ = method.__name__
+    build.for_parser = True  # type: ignore[attr-defined]
+    return build
+
+
+def _plain(method: Callable[[Any, Any, list], Any]) -> Callable[[Any, list], Any]:
+    """A rule whose value is one of its tokens' (`over 2w`): no span of its own to work out."""
+
+    def build(self, children: list):
+        return method(self, None, _values(children))
+
+    build.__name__ = method.__name__
+    build.for_parser = True  # type: ignore[attr-defined]
+    return build
+
+
+def _token_span(token: Token) -> Span:
+    """A lexed token's span (the lexer gives each of those its position)."""
+    return Span(token.line, token.column, token.end_line, token.end_column)  # type: ignore[arg-type]
 
 
 def _atom(token: Token) -> ast.Atom:
-    return ast.Atom(str(token), token_span(token))
+    return ast.Atom(str(token), _token_span(token))
 
 
 def _text(token: Token) -> ast.Text:
-    return ast.Text(_ESCAPE.sub(r"\1", token[1:-1]), token_span(token))
+    text = token[1:-1]
+    return ast.Text(_ESCAPE.sub(r"\1", text) if "\\" in text else text, _token_span(token))
 
 
 def _amount(token: Token) -> ast.Amount:
-    return ast.Amount(parse_quantity(token), token_span(token))
+    return ast.Amount(parse_quantity(token), _token_span(token))
 
 
 def _sets_or_amount(token: Token) -> ast.Amount | ast.DoseExpr:
@@ -62,26 +134,34 @@ def _setting_value(token: Token) -> ast.Atom | ast.Text | ast.Amount:
 
 def _line(keyword: str, value=_text):
     """A transformer method for a `keyword VALUE` line."""
-    return lambda self, meta, c: ast.Line(keyword, value(c[0]), meta_span(meta))
+    return lambda self, span, c: ast.Line(keyword, value(c[0]), span)
 
 
 def _detail(keyword: str, value=None):
     """A transformer method for an exercise line's detail, with or without a value."""
-    return lambda self, meta, c: ast.Detail(keyword, value(c[0]) if value else None, meta_span(meta))
+    return lambda self, span, c: ast.Detail(keyword, value(c[0]) if value else None, span)
 
 
 def _side(which: str):
     """A transformer method for `left`, `right`, `affected side`, `other side`."""
-    return lambda self, meta, c: ast.Detail("side", ast.Atom(which, meta_span(meta)), meta_span(meta))
+    return lambda self, span, c: ast.Detail("side", ast.Atom(which, span), span)
 
 
-@v_args(meta=True)
-class AstBuilder(Transformer):
-    """Turns each grammar rule into its dataclass; spans come from Lark's positions."""
+def _rules(cls):
+    """Each public method of the class, as the parser calls it (see `_rule`)."""
+    for name, method in list(vars(cls).items()):
+        if not name.startswith("_") and callable(method):
+            setattr(cls, name, method if getattr(method, "for_parser", False) else _rule(method))
+    return cls
 
-    def start(self, meta, items):
-        span = meta_span(meta) if not meta.empty else Span.point(1, 1)
-        return ast.Program(tuple(items), span)
+
+@_rules
+class AstBuilder:
+    """Turns each grammar rule into its AST node, as the parser reduces it (Lark's
+    `transformer=`): a method per rule, called with the rule's span and its values."""
+
+    def start(self, span, items):
+        return ast.Program(tuple(items), span or Span.point(1, 1))
 
     # ---- header
     title = _line("program")
@@ -97,81 +177,78 @@ class AstBuilder(Transformer):
     log_word = _line("log", _atom)
     log_text = _line("log")
 
-    def log_pain(self, meta, c):
-        return ast.Line("log", ast.Atom("pain", meta_span(meta)), meta_span(meta))
+    def log_pain(self, span, c):
+        return ast.Line("log", ast.Atom("pain", span), span)
 
     default_time = _line("time", _atom)
 
-    def equipment(self, meta, c):
-        return ast.Equipment(tuple(c), meta_span(meta))
+    def equipment(self, span, c):
+        return ast.Equipment(tuple(c), span)
 
-    def equipment_item(self, meta, c):
+    def equipment_item(self, span, c):
         name, *options = (tok for tok in c if tok is not None)
-        return ast.EquipmentItem(_atom(name), tuple(map(_atom, options)), meta_span(meta))
+        return ast.EquipmentItem(_atom(name), tuple(map(_atom, options)), span)
 
-    def flags(self, meta, c):
-        return ast.Flags(tuple(map(_atom, c)), meta_span(meta))
+    def flags(self, span, c):
+        return ast.Flags(tuple(map(_atom, c)), span)
 
-    def cleared(self, meta, c):
-        return ast.Cleared(_text(c[0]), _atom(c[1]), meta_span(meta))
+    def cleared(self, span, c):
+        return ast.Cleared(_text(c[0]), _atom(c[1]), span)
 
-    def surgery(self, meta, c):
-        return ast.Surgery(_text(c[0]), _atom(c[1]), meta_span(meta))
+    def surgery(self, span, c):
+        return ast.Surgery(_text(c[0]), _atom(c[1]), span)
 
-    def allow(self, meta, c):
-        return ast.Allow(_atom(c[0]), _text(c[1]), meta_span(meta))
+    def allow(self, span, c):
+        return ast.Allow(_atom(c[0]), _text(c[1]), span)
 
     line_allow = allow
 
-    def setting(self, meta, c):
-        return ast.Setting(_atom(c[0]), _setting_value(c[1]), meta_span(meta))
+    def setting(self, span, c):
+        return ast.Setting(_atom(c[0]), _setting_value(c[1]), span)
 
     # ---- blocks
-    def phase(self, meta, c):
+    def phase(self, span, c):
         name, duration, frequency, per_day, *items = c
         return ast.PhaseBlock(
             _text(name),
             _amount(duration) if duration is not None else None,
             frequency,
             tuple(items),
-            meta_span(meta),
+            span,
             per_day,
         )
 
-    def session(self, meta, c):
+    def session(self, span, c):
         name, frequency, per_day, at, *items = c
-        return ast.SessionBlock(
-            _text(name) if name is not None else None, frequency, at, tuple(items), meta_span(meta), per_day
-        )
+        return ast.SessionBlock(_text(name) if name is not None else None, frequency, at, tuple(items), span, per_day)
 
-    def circuit(self, meta, c):
+    def circuit(self, span, c):
         name, rounds, rest, *items = c
-        return ast.CircuitBlock(
-            _text(name) if name is not None else None, _atom(rounds), rest, tuple(items), meta_span(meta)
-        )
+        return ast.CircuitBlock(_text(name) if name is not None else None, _atom(rounds), rest, tuple(items), span)
 
-    def circuit_rest(self, meta, c):
+    @_plain
+    def circuit_rest(self, span, c):
         return _amount(c[0])
 
-    def at_time(self, meta, c):
+    def at_time(self, span, c):
         first, *more = c
-        return ast.AtTime(_atom(first), meta_span(meta), tuple(map(_atom, more)))
+        return ast.AtTime(_atom(first), span, tuple(map(_atom, more)))
 
-    def per_day(self, meta, c):
+    def per_day(self, span, c):
         digits = re.match(r"\d+", c[0])
-        return ast.PerDay(int(digits.group()) if digits else 2, meta_span(meta))
+        return ast.PerDay(int(digits.group()) if digits else 2, span)
 
     # ---- exercise lines
-    def exercise_line(self, meta, c):
+    def exercise_line(self, span, c):
         name, dose, *modifiers = c
-        return ast.ExerciseLine(_atom(name), dose, tuple(modifiers), meta_span(meta))
+        return ast.ExerciseLine(_atom(name), dose, tuple(modifiers), span)
 
-    def sets_dose(self, meta, c):
+    def sets_dose(self, span, c):
         sets, quantity = parse_sets(c[0])
-        return ast.DoseExpr(sets, ast.Amount(quantity, token_span(c[0])), meta_span(meta))
+        return ast.DoseExpr(sets, ast.Amount(quantity, token_span(c[0])), span)
 
-    def bout_dose(self, meta, c):
-        return ast.DoseExpr(None, _amount(c[0]), meta_span(meta))
+    def bout_dose(self, span, c):
+        return ast.DoseExpr(None, _amount(c[0]), span)
 
     each_side = _detail("each side")
     bodyweight = _detail("bodyweight")
@@ -182,15 +259,15 @@ class AstBuilder(Transformer):
     band = _detail("band", _atom)
 
     @staticmethod
-    def _progress(direction: str, taper: bool, meta, c) -> ast.Progress:
+    def _progress(direction: str, taper: bool, span, c) -> ast.Progress:
         value, by, over, weekly = c
-        if isinstance(value, Token):
-            value = _sets_or_amount(value)
+        if isinstance(value, str):  # a token
+            value = _sets_or_amount(value)  # type: ignore[arg-type]
         return ast.Progress(
             direction,
             value,
             over,
-            meta_span(meta),
+            span,
             taper=taper,
             by=by,
             weekly=token_span(weekly) if weekly is not None else None,
@@ -203,49 +280,49 @@ class AstBuilder(Transformer):
     rpe = _detail("rpe", _amount)
     pain_limit = _detail("pain", _atom)
 
-    def progress_from(self, meta, c):
-        return self._progress("from", False, meta, c)
+    def progress_from(self, span, c):
+        return self._progress("from", False, span, c)
 
-    def progress_to(self, meta, c):
-        return self._progress("to", False, meta, c)
+    def progress_to(self, span, c):
+        return self._progress("to", False, span, c)
 
-    def taper_from(self, meta, c):
-        return self._progress("from", True, meta, c)
+    def taper_from(self, span, c):
+        return self._progress("from", True, span, c)
 
-    def taper_to(self, meta, c):
-        return self._progress("to", True, meta, c)
+    def taper_to(self, span, c):
+        return self._progress("to", True, span, c)
 
     progress_load = _detail("load", _amount)
     progress_band = _detail("band", _atom)
 
-    def progress_by(self, meta, c):
+    @_plain
+    def progress_by(self, span, c):
         return _amount(c[0])
 
-    def progress_over(self, meta, c):
+    @_plain
+    def progress_over(self, span, c):
         return _amount(c[0])
 
     # ---- frequency
-    def daily(self, meta, c):
-        return ast.Daily(meta_span(meta))
+    def daily(self, span, c):
+        return ast.Daily(span)
 
-    def times_a_week(self, meta, c):
+    def times_a_week(self, span, c):
         # Both spellings, TIMES_A_WEEK ("3x/week") and INT ("3" times a week), start with the count.
         count_digits = re.match(r"\d+", c[0])
         if count_digits is None:
             raise ValueError(f"a times-a-week frequency without a count: {c[0]!r}")
         count = int(count_digits.group())
-        return ast.TimesAWeek(count, meta_span(meta))
+        return ast.TimesAWeek(count, span)
 
-    def on_days(self, meta, c):
-        return ast.OnDays(tuple(map(_atom, c)), meta_span(meta))
+    def on_days(self, span, c):
+        return ast.OnDays(tuple(map(_atom, c)), span)
 
-    def every(self, meta, c):
-        return ast.Every(_amount(c[0]), meta_span(meta))
+    def every(self, span, c):
+        return ast.Every(_amount(c[0]), span)
 
-    def every_other_day(self, meta, c):
-        span = meta_span(meta)
+    def every_other_day(self, span, c):
         return ast.Every(ast.Amount(parse_quantity("2d"), span), span)
 
-    def weekdays(self, meta, c):
-        span = meta_span(meta)
+    def weekdays(self, span, c):
         return ast.OnDays(tuple(ast.Atom(day, span) for day in ("mon", "tue", "wed", "thu", "fri")), span)

@@ -18,11 +18,9 @@ only its own output for that program.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +33,7 @@ from .parcel import Parcel
 from .parser import read_file
 from .plan import default_start
 from .pool import RECYCLE_AFTER, Helper, Raised, Stopped, TimedOut, isolation_available, map_in_order
+from .records import Record, field, replace
 from .source import shown_name
 
 BACKEND_TIMEOUT = 120.0  # seconds one backend may take over one program: ten times a year-long handout
@@ -46,8 +45,7 @@ if TYPE_CHECKING:
     from .plan import Plan
 
 
-@dataclass(frozen=True)
-class BuildSettings:
+class BuildSettings(Record, frozen=True):
     """What the command line asks of every program in a build."""
 
     folder: Path
@@ -58,23 +56,20 @@ class BuildSettings:
     backend_timeout: float | None = BACKEND_TIMEOUT  # seconds per render; None renders in this process, unguarded
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(Record, frozen=True):
     """A program file was read and checked; when it has errors nothing is built from it."""
 
     path: str
     result: Result
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(Record, frozen=True):
     path: str
     backend: str
     output: Path
 
 
-@dataclass(frozen=True)
-class Failed:
+class Failed(Record, frozen=True):
     """Something was not built; `backend` is None when the whole file was skipped."""
 
     path: str
@@ -82,8 +77,7 @@ class Failed:
     message: str
 
 
-@dataclass(frozen=True)
-class Noted:
+class Noted(Record, frozen=True):
     """Something the user should know that did not stop an output."""
 
     path: str
@@ -94,8 +88,7 @@ class Noted:
 Event = Checked | Written | Failed | Noted
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Record, frozen=True):
     """Everything that happened to one program, in order."""
 
     path: str
@@ -111,8 +104,7 @@ class Report:
         return any(isinstance(e, Checked) and e.result.warnings for e in self.events)
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(Record, frozen=True):
     """One backend's output for a program, not yet written."""
 
     backend: str
@@ -121,8 +113,7 @@ class Rendered:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Compiled:
+class Compiled(Record, frozen=True):
     """One program checked and rendered by every backend, with nothing written yet.
 
     `name` is what its outputs are called; it is None when nothing is to be written.
@@ -167,7 +158,7 @@ def compile_program(
         return Compiled(path, Checked(path, result))
     if name is not None or client is not None:
         stem = name or plan.name
-        plan = dataclasses.replace(plan, output_name=f"{stem}-{client.slug}" if client else stem)
+        plan = replace(plan, output_name=f"{stem}-{client.slug}" if client else stem)
     outputs: list[Rendered | Failed] = []
     for plugin in backends:
         try:
@@ -241,7 +232,7 @@ def _on_cluster(
 ) -> Iterator[Compiled]:
     """`compile_program` for every path on a cluster that shares no files with this machine
     (nor its clock: a program without a start begins the Monday after today here)."""
-    settings = dataclasses.replace(settings, start=settings.start or default_start())
+    settings = replace(settings, start=settings.start or default_start())
     suffixes = []
     for plugin in backends:
         try:
@@ -289,7 +280,7 @@ def _restored(compiled: Compiled, parcel: Parcel) -> Compiled:
     (called while it is unpacked, when `shown_name` knows the folder)."""
 
     def failed(event: Failed) -> Failed:
-        return dataclasses.replace(event, path=parcel.path, message=shown_name(event.message))
+        return replace(event, path=parcel.path, message=shown_name(event.message))
 
     def text(value: str | None) -> str | None:
         return None if value is None else shown_name(value)
@@ -298,25 +289,25 @@ def _restored(compiled: Compiled, parcel: Parcel) -> Compiled:
     if isinstance(checked, Checked):
         result = checked.result
         diagnostics = tuple(
-            dataclasses.replace(
+            replace(
                 d,
                 message=shown_name(d.message),
                 help=text(d.help),
-                source=None if d.source is None else dataclasses.replace(d.source, name=shown_name(d.source.name)),
+                source=None if d.source is None else replace(d.source, name=shown_name(d.source.name)),
             )
             for d in result.diagnostics
         )
-        source = dataclasses.replace(result.source, name=parcel.path)
-        checked = Checked(parcel.path, dataclasses.replace(result, source=source, diagnostics=diagnostics))
+        source = replace(result.source, name=parcel.path)
+        checked = Checked(parcel.path, replace(result, source=source, diagnostics=diagnostics))
     else:
         checked = failed(checked)
     outputs = tuple(
         failed(o)
         if isinstance(o, Failed)
-        else dataclasses.replace(o, output=Path(parcel.settings.folder) / o.output.name, note=text(o.note))
+        else replace(o, output=Path(parcel.settings.folder) / o.output.name, note=text(o.note))
         for o in compiled.outputs
     )
-    return dataclasses.replace(compiled, path=parcel.path, checked=checked, outputs=outputs)
+    return replace(compiled, path=parcel.path, checked=checked, outputs=outputs)
 
 
 def _here(paths: Sequence[str], backends: Sequence[plugins.Plugin], settings: BuildSettings) -> Iterator[Compiled]:
@@ -389,8 +380,8 @@ def build_for_clients(
         checked = program.checked
         if isinstance(checked, Checked):
             news = tuple(d for d in checked.result.diagnostics if d not in shown)
-            checked = Checked(checked.path, dataclasses.replace(checked.result, diagnostics=news))
-        program = dataclasses.replace(program, checked=checked)
+            checked = Checked(checked.path, replace(checked.result, diagnostics=news))
+        program = replace(program, checked=checked)
         yield Report(program.path, tuple(_write(program, settings.folder, claimed)))
 
 
@@ -405,9 +396,9 @@ def _compile_for_client(
     compiled = compile_program(path, backends, settings, data=data, client=client)
     label = client_label(path, client, where)
     checked = compiled.checked
-    checked = dataclasses.replace(checked, path=label)
-    outputs = tuple(dataclasses.replace(o, path=label) if isinstance(o, Failed) else o for o in compiled.outputs)
-    return dataclasses.replace(compiled, path=label, checked=checked, outputs=outputs)
+    checked = replace(checked, path=label)
+    outputs = tuple(replace(o, path=label) if isinstance(o, Failed) else o for o in compiled.outputs)
+    return replace(compiled, path=label, checked=checked, outputs=outputs)
 
 
 def _client_died(client: ClientRow, path: str, where: str) -> Compiled:

@@ -5,16 +5,23 @@ cost more than the rest of a check together. Their results are kept as JSON in
 the user's cache folder, each with a fingerprint of what it was made from (file
 sizes and modification times); a stale, unreadable or unwritable cache is simply
 recomputed. Set PROGDSL_CACHE_DIR to move it, or to an empty string to turn it off.
+
+Each Python environment (virtual environment, or interpreter) keeps its own files: two
+environments that shared one would find each other's entries stale on every run, and
+scan again each time. Beside its entries each environment leaves `KEY.prefix`, naming its
+folder, so that entries of an environment since deleted are removed on the next store.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import msgspec
 
 from .version import __version__
 
@@ -29,6 +36,21 @@ def cache_dir() -> Path | None:
     return Path(base) / "progdsl"
 
 
+def environment() -> str:
+    """A short name for this Python environment: its prefix and its interpreter (`python` and
+    `python3` in one virtual environment are the same interpreter, so the same environment)."""
+    import hashlib
+
+    where = f"{sys.prefix}\n{os.path.realpath(sys.executable)}\n{sys.version}"
+    return hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def cache_path(name: str) -> Path | None:
+    """Where the entry `name` of this environment is kept, or None when caching is off."""
+    folder = cache_dir()
+    return folder / f"{name}-{environment()}.json" if folder else None
+
+
 def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
     """What the cached value depends on: progdsl's version and each path's size and mtime."""
     parts = [__version__]
@@ -41,27 +63,40 @@ def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
     return "\n".join(parts)
 
 
-def cached(name: str, depends_on: str, compute: Callable[[], T]) -> T:
-    """`compute()`'s JSON-serialisable result, from the cache when `depends_on` still matches."""
-    folder = cache_dir()
-    path = folder / f"{name}.json" if folder else None
+def cached(name: str, depends_on: str, compute: Callable[[], T], as_type: Any = Any) -> T:
+    """`compute()`'s result, from the cache when `depends_on` still matches. The value is kept
+    as JSON: plain data, or records; `as_type` (such as `list[Exercise]`) is what it is read
+    back as, built straight from the JSON by msgspec."""
+    path = cache_path(name)
     if path is not None:
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            if record["fingerprint"] == depends_on:
-                return record["value"]
-        except (OSError, ValueError, KeyError, TypeError):
+            found, value = msgspec.json.decode(path.read_bytes(), type=tuple[str, as_type])
+            if found == depends_on:
+                return value
+        except (OSError, ValueError):  # unreadable, not JSON, or not of the type (msgspec's errors are ValueErrors)
             pass
     value = compute()
     if path is not None:
-        _store(path, {"fingerprint": depends_on, "value": value})
+        _store(path, (depends_on, value))
     return value
 
 
-def _store(path: Path, record: dict) -> None:
+def _store(path: Path, record: tuple) -> None:
     """Write atomically, so a concurrent check never reads half a file; failures are ignored."""
     from .output import WriteError, write_atomically
 
     with contextlib.suppress(OSError, WriteError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, json.dumps(record).encode("utf-8"))
+        write_atomically(path, msgspec.json.encode(record))
+        _forget_deleted_environments(path.parent)
+        write_atomically(path.parent / f"{environment()}.prefix", sys.prefix.encode("utf-8", "surrogateescape"))
+
+
+def _forget_deleted_environments(folder: Path) -> None:
+    """Remove the entries of environments whose folder no longer exists (a removed virtual environment)."""
+    for marker in folder.glob("*.prefix"):
+        with contextlib.suppress(OSError):
+            if not os.path.isdir(marker.read_bytes().decode("utf-8", "surrogateescape")):
+                for entry in folder.glob(f"*-{marker.stem}.json"):
+                    entry.unlink()
+                marker.unlink()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -573,6 +572,9 @@ def _print_diagnostics(result) -> None:
 def _progress_bar(total: int):
     """A progress bar on standard error when that is a terminal: yields the function that
     moves it on by one program, or None when standard error is piped or saved."""
+    if not sys.stderr.isatty():  # asked first: most builds (scripts, CI) then never import rich
+        yield None
+        return
     from rich.console import Console
 
     console = Console(stderr=True)
@@ -633,16 +635,13 @@ def _load_backends(given: tuple[str, ...]) -> tuple[list, list[str]]:
     return loaded, failed
 
 
-@dataclass
 class _Tally:
     """What one build did, for the summary line."""
 
-    written: int = 0
-    failed: int = 0
-    invalid: int = 0
-    built: int = 0
-    warned: int = 0
-    on_terminal: bool = False
+    def __init__(self, invalid: int = 0) -> None:
+        self.written = self.failed = self.built = self.warned = 0
+        self.invalid = invalid
+        self.on_terminal = False
 
 
 def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0) -> _Tally:
@@ -792,9 +791,9 @@ def build(
     the others; the exit status is then 1. Every file is written whole or not at all.
     """
     import os
-    from dataclasses import replace
 
     from .batch import BuildSettings, build_files, build_named
+    from .records import replace
 
     if "-" in paths and len(paths) > 1:
         raise click.BadParameter("`-` reads one program from standard input; give it alone", param_hint="PATH")
@@ -929,14 +928,13 @@ _PROTOCOL_CHECK = "<protocol>"
 
 def _client_reports(path, clients, backends, settings, jobs, clients_file):
     """`batch.build_for_clients`, its first report (the protocol's check) marked as such."""
-    import dataclasses
-
     from .batch import build_for_clients
+    from .records import replace
 
     reports = build_for_clients(path, clients, backends, settings, jobs, clients_file)
     first = next(reports, None)
     if first is not None:
-        yield dataclasses.replace(first, path=_PROTOCOL_CHECK)
+        yield replace(first, path=_PROTOCOL_CHECK)
     yield from reports
 
 

@@ -13,16 +13,15 @@ diagnostic in the CSV file, at the cell's line and column.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from . import ast, model, wording
 from .diagnostics import Diagnostic, error
 from .parser import MAX_BYTES
+from .records import Record, replace
 from .source import SourceFile, Span, decode_utf8
 from .suggest import close_matches
 from .vocabulary import Side
@@ -32,8 +31,7 @@ SIDES = ("left", "right")
 MAX_CLIENTS = 10_000  # rows in one file: a large clinic's whole caseload, several times over
 
 
-@dataclass(frozen=True)
-class ClientRow:
+class ClientRow(Record, frozen=True):
     """One client's row: the values that replace the protocol's header lines.
 
     `affected` replaces the side the protocol's `affected left|right` line names, and so
@@ -61,7 +59,7 @@ class ClientRow:
         if self.affected is not None:
             changes["affected"] = Side(self.affected)
             changes["phases"] = tuple(_sided(phase, Side(self.affected)) for phase in program.phases)
-        return dataclasses.replace(program, **changes)  # type: ignore[arg-type]
+        return replace(program, **changes)
 
 
 def _sided(phase: model.Phase, affected: Side) -> model.Phase:
@@ -71,13 +69,12 @@ def _sided(phase: model.Phase, affected: Side) -> model.Phase:
         if p.side is None or p.side.written.split()[0] not in ("affected", "other"):
             return p
         side = affected if p.side.written.startswith("affected") else affected.other
-        return dataclasses.replace(p, side=dataclasses.replace(p.side, side=side))
+        return replace(p, side=replace(p.side, side=side))
 
     sessions = tuple(
-        dataclasses.replace(session, prescriptions=tuple(map(line, session.prescriptions)))
-        for session in phase.sessions
+        replace(session, prescriptions=tuple(map(line, session.prescriptions))) for session in phase.sessions
     )
-    return dataclasses.replace(phase, sessions=sessions)
+    return replace(phase, sessions=sessions)
 
 
 def slug(name: str) -> str:
@@ -161,7 +158,7 @@ def read_clients(data: bytes, name: str) -> tuple[SourceFile, list[ClientRow], l
                 number += 1
                 unique = f"{row.slug}-{number}"
             taken.add(unique)
-            rows.append(dataclasses.replace(row, slug=unique))
+            rows.append(replace(row, slug=unique))
     return source, rows, diagnostics
 
 
@@ -232,16 +229,16 @@ def _row(
         if not text or at is None:
             continue
         if column == "start":
-            row = dataclasses.replace(row, start=resolver.date(ast.Atom(text, at)))
+            row = replace(row, start=resolver.date(ast.Atom(text, at)))
         elif column == "time":
-            row = dataclasses.replace(row, time=resolver.time(ast.Atom(text, at)))
+            row = replace(row, time=resolver.time(ast.Atom(text, at)))
         else:
-            row = dataclasses.replace(row, timezone=resolver.zone(ast.Text(text, at)))
-    faults += [dataclasses.replace(d, source=source) for d in resolver.diagnostics]
+            row = replace(row, timezone=resolver.zone(ast.Text(text, at)))
+    faults += [replace(d, source=source) for d in resolver.diagnostics]
     side, at = values.get("affected", ("", None))
     if side and at is not None:
         if side.lower() in SIDES:
-            row = dataclasses.replace(row, affected=side.lower())
+            row = replace(row, affected=side.lower())
         else:
             faults.append(
                 error(

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from . import plugins
 from .diagnostics import Diagnostic, error, has_errors
+from .records import Record
 from .registry import Exercise, Registry, builtin_file, builtin_registry
 from .registry_schema import RegistryFile, check_file, check_text, not_toml
 from .source import SourceFile, Span, shown_name
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Record, frozen=True):
     """One registry to load: a file, or TOML text from a package (`path` None)."""
 
     name: str  # what diagnostics and `progdsl exercise` call it

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ast, model, wording
 from .diagnostics import Diagnostic, error, has_errors, sort_key
-from .parser import decode, parse, read_file
+from .parser import collector_paused, decode, parse, read_file
 from .plan import Plan, build_plan, default_start
+from .records import Record
 from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
 from .rules import CheckOptions, check_program
@@ -21,13 +21,12 @@ from .rules.base import REFERENCE_MONDAY, ProgramFacts
 from .source import SourceFile
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Record, frozen=True):
     """What checking one file found: the bound program when it is valid, and every diagnostic."""
 
     source: SourceFile
     program: model.Program | None
-    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -64,11 +63,20 @@ def load_bytes(
     `adjust` changes the bound program before the rules see it (a client's own values
     in place of a protocol's, `progdsl.clients`).
     """
-    result, _ = _checked(data, name, registry, options, registries, adjust)
-    return result
+    with collector_paused():
+        return _load_bytes(data, name, registry, options, registries, adjust)[0]
 
 
-def _checked(
+def load_bytes_and_registry(data: bytes, name: str) -> tuple[Result, Registry | None]:
+    """`load_bytes`, and the registry the program was checked against: None when the
+    program did not get as far (a syntax error, an include or a clinic registry at fault).
+    For editors, which offer that registry's names while the text is being written."""
+    with collector_paused():
+        result, registry, _ = _load_bytes(data, name, None, None, (), None)
+        return result, registry
+
+
+def _load_bytes(
     data: bytes,
     name: str,
     registry: Registry | None,
@@ -76,28 +84,28 @@ def _checked(
     registries: Sequence[str | Path],
     adjust: Callable[[model.Program], model.Program] | None,
     start: dt.date | None = None,
-) -> tuple[Result, ProgramFacts | None]:
-    """`load_bytes`, and the facts the rules derived (None when they did not run). With a
-    `start`, the first day a build gives a program without a `start` line, the rules walk
-    the plan from it when it is a Monday (`ProgramFacts`)."""
+) -> tuple[Result, Registry | None, ProgramFacts | None]:
+    """`load_bytes`, the registry it used, and the facts the rules derived (None when they did
+    not run). With a `start`, the first day a build gives a program without a `start` line,
+    the rules walk the plan from it when it is a Monday (`ProgramFacts`)."""
     source, diagnostics = decode(data, name)
     if diagnostics or source is None:
-        return _result(source or SourceFile(name, ""), None, diagnostics), None
+        return _result(source or SourceFile(name, ""), None, diagnostics), None, None
     tree, diagnostics = parse(source)
     if tree is None:
-        return _result(source, None, diagnostics), None
+        return _result(source, None, diagnostics), None, None
     expansion = None
     if any(isinstance(item, ast.Line) and item.keyword == "include" for item in tree.items):
         from .include import expand
 
         expansion, diagnostics = expand(tree, source)
         if has_errors(diagnostics):
-            return _result(source, None, diagnostics), None
+            return _result(source, None, diagnostics), None, None
         tree = expansion.tree
     if registry is None:
         registry, diagnostics = registry_for(tree, source, registries)
         if registry is None:
-            return _result(source, None, _located(expansion, diagnostics)), None
+            return _result(source, None, _located(expansion, diagnostics)), None, None
     program, diagnostics = resolve(tree, expansion.source if expansion else source, registry)
     if program is not None and adjust is not None:
         program = adjust(program)
@@ -108,7 +116,7 @@ def _checked(
             monday = REFERENCE_MONDAY  # E125 stops the build; the rules walk what they always did
         facts = ProgramFacts(program, monday)
         diagnostics = [*diagnostics, *check_program(program, options or CheckOptions(), facts=facts)]
-    return _result(source, program, _located(expansion, diagnostics)), facts
+    return _result(source, program, _located(expansion, diagnostics)), registry, facts
 
 
 def _located(expansion, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -189,8 +197,9 @@ def load_and_plan(
     """`load_bytes` then `plan_of`, as a build does, planning the program once: the plan the
     safety rules walked is the one returned, when it starts on the build's first day."""
     first = start or default_start()
-    result, facts = _checked(data, name, None, None, registries, adjust, first)
-    return plan_of(result, start, facts)
+    with collector_paused():
+        result, _, facts = _load_bytes(data, name, None, None, registries, adjust, first)
+        return plan_of(result, start, facts)
 
 
 def plan_of(

@@ -9,18 +9,17 @@ is read by `clinic.py`. A config file with a fault is reported at its line and c
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error
+from .records import Record
 from .registry_schema import Locator, not_toml
 from .source import SourceFile, Span
 from .suggest import close_matches
 from .wording import did_you_mean
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(Record, frozen=True):
     """One config key: the commands and option it sets, and the kind of value it takes."""
 
     option: str  # the option's parameter name in cli.py
@@ -45,8 +44,7 @@ KEYS: dict[str, Key] = {
 READ_ELSEWHERE = ("registries",)  # by clinic.py
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(Record, frozen=True):
     """A value the config gives, and where: for `--show-settings` and for the defaults."""
 
     key: str
@@ -54,8 +52,7 @@ class Setting:
     span: Span
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
+class ProjectConfig(Record, frozen=True):
     path: Path
     settings: tuple[Setting, ...]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import enum
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 
+from .records import Record, replace
 from .source import SourceFile, Span
 
 
@@ -19,8 +19,7 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(Record, frozen=True):
     code: str
     severity: Severity
     message: str

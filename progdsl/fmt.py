@@ -13,7 +13,6 @@ result carries a refusal and no text to write. Nothing here prints or writes a f
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from . import ast, wording
 from .diagnostics import Diagnostic
 from .parser import decode, parse
+from .records import Record, field_names
 from .source import SourceFile, Span
 from .units import UNIT_SPELLINGS
 
@@ -139,13 +139,11 @@ def without_spans(value: object) -> object:
         return ("ExerciseLine", without_spans(value.name), without_spans(value.dose), details)
     if isinstance(value, ast.Atom):
         return ("Atom", re.sub(r"\s+", "", value.value).replace("–", "-").replace("×", "x"))
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, Record):
         return (
             type(value).__name__,
             tuple(
-                (f.name, without_spans(getattr(value, f.name)))
-                for f in dataclasses.fields(value)
-                if not f.name.endswith("span")
+                (name, without_spans(getattr(value, name))) for name in field_names(value) if not name.endswith("span")
             ),
         )
     if isinstance(value, (list, tuple)):

@@ -21,13 +21,12 @@ What an included file brings (docs/language.md, "Including a protocol"):
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ast
 from .diagnostics import Diagnostic, error, has_errors
 from .parser import MAX_BYTES, decode, parse, read_file
+from .records import Record, field_names, replace
 from .source import SourceFile, Span
 
 # The most files one program may include, directly or through others: far more than a
@@ -40,8 +39,7 @@ MAX_TOTAL_BYTES = MAX_BYTES
 _SINGLE = {"program", "client", "clinician", "start", "timezone", "time"}
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(Record, frozen=True):
     """One file's lines in the combined source: its own line N is combined line `offset + N`."""
 
     source: SourceFile
@@ -52,8 +50,7 @@ class Segment:
         return self.offset + len(self.source.lines)
 
 
-@dataclass(frozen=True)
-class Expansion:
+class Expansion(Record, frozen=True):
     """A program with its includes taken in: the tree the resolver reads, the source it reads
     it against, and where each file's lines are in that source."""
 
@@ -71,19 +68,19 @@ class Expansion:
             return diagnostic
         span = diagnostic.span
         moved = Span(span.line - segment.offset, span.col, span.end_line - segment.offset, span.end_col)
-        return dataclasses.replace(diagnostic, span=moved, source=segment.source)
+        return replace(diagnostic, span=moved, source=segment.source)
 
 
-@dataclass
 class _Reader:
     """Reads included files depth first, collecting their items and faults."""
 
-    segments: list[Segment]
-    total_bytes: int
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    headers: list = field(default_factory=list)  # header items the included files bring
-    rest: list = field(default_factory=list)  # their phases (and anything after their first phase)
-    given: set = field(default_factory=set)  # the single-valued header kinds given so far
+    def __init__(self, segments: list[Segment], total_bytes: int) -> None:
+        self.segments = segments
+        self.total_bytes = total_bytes
+        self.diagnostics: list[Diagnostic] = []
+        self.headers: list = []  # header items the included files bring
+        self.rest: list = []  # their phases (and anything after their first phase)
+        self.given: set = set()  # the single-valued header kinds given so far
 
     @property
     def next_offset(self) -> int:
@@ -146,12 +143,12 @@ class _Reader:
         decoded, found = decode(data, shown)
         if decoded is None or found:
             where_in = decoded or SourceFile(shown, "")
-            self.diagnostics += [dataclasses.replace(d, source=d.source or where_in) for d in found]
+            self.diagnostics += [replace(d, source=d.source or where_in) for d in found]
             return
         source = decoded
         tree, found = parse(source)
         if tree is None:
-            self.diagnostics += [dataclasses.replace(d, source=d.source or source) for d in found]
+            self.diagnostics += [replace(d, source=d.source or source) for d in found]
             return
         if not any(isinstance(item, ast.PhaseBlock) for item in tree.items):
             fault(
@@ -241,7 +238,7 @@ def _registry_from(line: ast.Line, source: SourceFile) -> ast.Line:
     """An included file's `registry` line, its path made independent of the including file."""
     assert isinstance(line.value, ast.Text)
     path = _folder_of(source) / line.value.value
-    return dataclasses.replace(line, value=dataclasses.replace(line.value, value=str(path.resolve())))
+    return replace(line, value=replace(line.value, value=str(path.resolve())))
 
 
 def _unshifted_line(line: ast.Line, segments: list[Segment], source: SourceFile) -> ast.Line:
@@ -256,7 +253,6 @@ def _shifted(node, lines: int):
         return Span(node.line + lines, node.col, node.end_line + lines, node.end_col)
     if isinstance(node, tuple):
         return tuple(_shifted(item, lines) for item in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type) and node.__module__ == ast.__name__:
-        changes = {f.name: _shifted(getattr(node, f.name), lines) for f in dataclasses.fields(node) if f.init}
-        return dataclasses.replace(node, **changes)
+    if isinstance(node, Record) and node.__module__ == ast.__name__:
+        return replace(node, **{name: _shifted(getattr(node, name), lines) for name in field_names(node)})
     return node

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
 from fractions import Fraction
 
+from .records import Record
 from .registry import Exercise
 from .settings import SETTINGS
 from .source import SourceFile, Span
@@ -44,13 +44,11 @@ WEEKLY_SPREAD: dict[int, tuple[int, ...]] = {
 # ---- frequency ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Daily:
+class Daily(Record, frozen=True):
     span: Span
 
 
-@dataclass(frozen=True)
-class TimesAWeek:
+class TimesAWeek(Record, frozen=True):
     """N sessions a week on days the planner spreads out (see `progdsl.plan`)."""
 
     count: int
@@ -62,14 +60,12 @@ class TimesAWeek:
         return WEEKLY_SPREAD[self.count]
 
 
-@dataclass(frozen=True)
-class OnDays:
+class OnDays(Record, frozen=True):
     weekdays: tuple[int, ...]  # 0 = Monday, sorted, no repeats
     span: Span
 
 
-@dataclass(frozen=True)
-class Every:
+class Every(Record, frozen=True):
     days: int
     span: Span
 
@@ -115,8 +111,7 @@ def spread_times(first: dt.time, count: int) -> tuple[dt.time, ...] | None:
 # ---- lines kept on the record -------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Allow:
+class Allow(Record, frozen=True):
     """A clinician's recorded decision to set one rule aside here."""
 
     code: str
@@ -124,8 +119,7 @@ class Allow:
     span: Span
 
 
-@dataclass(frozen=True)
-class Remark:
+class Remark(Record, frozen=True):
     """A `note` or `caution` line."""
 
     text: str
@@ -135,8 +129,7 @@ class Remark:
 # ---- an exercise line ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Dose:
+class Dose(Record, frozen=True):
     """An amount of repetitions, seconds held, minutes, metres or steps (`kind.unit`), done
     `sets` times. `steps` marks repetitions counted as steps (`tandem_walk 4x10 steps`)."""
 
@@ -147,8 +140,7 @@ class Dose:
     steps: bool = False
 
 
-@dataclass(frozen=True)
-class Load:
+class Load(Record, frozen=True):
     amount: Number
     unit: str  # kg or lb
     span: Span
@@ -163,8 +155,7 @@ class Moves(enum.StrEnum):
     BAND = "band"
 
 
-@dataclass(frozen=True)
-class Progression:
+class Progression(Record, frozen=True):
     """A line's dose moving over `days` days from the first day of its phase.
 
     `start` and `end` are the amount (same kind as the dose; the written amount for a
@@ -222,22 +213,19 @@ class Progression:
         return -(-self.days // 7)
 
 
-@dataclass(frozen=True)
-class Seconds:
+class Seconds(Record, frozen=True):
     """A time in whole seconds, as written for `rest` or `hold`."""
 
     seconds: Range
     span: Span
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(Record, frozen=True):
     colour: str
     span: Span
 
 
-@dataclass(frozen=True)
-class SideOnly:
+class SideOnly(Record, frozen=True):
     """A one-sided exercise done on one side only: `left`, `right side`, `affected side`."""
 
     side: Side
@@ -245,8 +233,7 @@ class SideOnly:
     span: Span
 
 
-@dataclass(frozen=True)
-class Circuit:
+class Circuit(Record, frozen=True):
     """`circuit "NAME" 3 rounds rest 60s:`: its lines are done one after another, `rounds` times;
     each line's dose is for one round."""
 
@@ -258,8 +245,7 @@ class Circuit:
     span: Span
 
 
-@dataclass(frozen=True)
-class Prescription:
+class Prescription(Record, frozen=True):
     """One exercise line: an exercise and everything the line says about doing it."""
 
     exercise: Exercise
@@ -292,8 +278,7 @@ class Prescription:
 # ---- blocks -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(Record, frozen=True):
     name: str | None
     frequency: Frequency | None  # the session's own, else its phase's; None when every line has one
     time: dt.time | None  # `at HH:MM` as written; the program's `time` applies when None
@@ -328,8 +313,7 @@ class Session:
         return frequency
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(Record, frozen=True):
     name: str
     days: int
     first_day: int  # days from the program's start
@@ -352,22 +336,19 @@ class Phase:
         )
 
 
-@dataclass(frozen=True)
-class EquipmentItem:
+class EquipmentItem(Record, frozen=True):
     name: str
     options: tuple[str, ...]
     span: Span
 
 
-@dataclass(frozen=True)
-class Clearance:
+class Clearance(Record, frozen=True):
     by: str
     date: dt.date
     span: Span
 
 
-@dataclass(frozen=True)
-class Surgery:
+class Surgery(Record, frozen=True):
     """An operation the client has had: the text as written, its date, and the regions
     its words name (`vocabulary.surgery_regions`: "ACL reconstruction, left knee" is the knee)."""
 
@@ -377,15 +358,13 @@ class Surgery:
     span: Span
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(Record, frozen=True):
     key: str
     value: object
     span: Span
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(Record, frozen=True):
     """A `log` line: what the tracking log asks each session; `item` is None for a `log "TEXT"`."""
 
     item: LogItem | None
@@ -397,8 +376,7 @@ class LogEntry:
 DEFAULT_LOG = (LogItem.PAIN,)
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(Record, frozen=True):
     source: SourceFile
     title: str
     title_span: Span

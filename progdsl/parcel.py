@@ -25,19 +25,18 @@ backends, must be installed on the workers too (they are code, not files).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import re
 import shutil
 import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .output import PreviousUnread, read_previous
+from .records import Record, replace
 from .registry import find_project_config
 from .source import UNPACKED_AT
 
@@ -52,8 +51,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 _NAMED_FILE = re.compile(rb'^[ \t]*(include|registry)[ \t]+"([^"\r\n]*)"', re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Parcel:
+class Parcel(Record, frozen=True):
     """One program and the files building it reads, by absolute path on the machine that packed it."""
 
     path: str  # the program as the user gave it: what messages call it
@@ -202,7 +200,7 @@ def unpacked(parcel: Parcel) -> Iterator[tuple[str, BuildSettings]]:
         template = overrides.get("template")
         if isinstance(template, str):
             overrides["template"] = _there(template, tree, here)
-        settings = dataclasses.replace(
+        settings = replace(
             settings,
             folder=Path(_there(str(settings.folder), tree, here)),
             registries=tuple(_there(r, tree, here) for r in settings.registries),

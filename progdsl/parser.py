@@ -1,22 +1,36 @@
 """Bytes → AST: decoding, size and character checks, the Lark LALR parser, and
-syntax errors turned into diagnostics a clinician can act on."""
+syntax errors turned into diagnostics a clinician can act on.
+
+Checks parse with `_lark_standalone.py`, a module Lark's stand-alone generator made from
+grammar/progdsl.lark: the parse tables and Lark's parsing code, without Lark's grammar
+compiler, so a check neither imports `lark` nor loads the grammar. After changing the
+grammar, make it again with
+
+    python -m progdsl.parser --write
+
+(tests/test_grammar.py fails until it matches the grammar).
+"""
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
-
-from lark import Lark, Token
-from lark.exceptions import UnexpectedInput
-from lark.indenter import Indenter
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import ast
 from .ast_builder import AstBuilder, token_span
 from .diagnostics import Diagnostic, error
 from .resources import resource_dir
 from .source import SourceFile, Span, decode_utf8
+
+if TYPE_CHECKING:
+    import lark
+
+    from ._lark_standalone import Lark, Token
 
 # Size limits: far beyond any real program, low enough that a hostile file is
 # refused quickly. Documented in docs/language.md.
@@ -44,32 +58,51 @@ def grammar_path() -> Path:
     return resource_dir("grammar") / "progdsl.lark"
 
 
-class BlockIndenter(Indenter):
-    """Lark's Indenter, but an inconsistent dedent names the line where it happens,
-    and the last real token is remembered to describe syntax errors."""
+class BlockIndenter:
+    """Lark's post-lexer for indented blocks: after each line end, an _INDENT token where a
+    block opens and a _DEDENT token for each block that closes (the work of Lark's
+    `Indenter`, in one generator). An indentation that matches no open block is an
+    `IndentMismatch` naming its line, and the last token before the current one (line ends
+    aside) is kept in `previous`, for describing a syntax error."""
 
-    NL_type = "_NL"
-    OPEN_PAREN_types: list[str] = []
-    CLOSE_PAREN_types: list[str] = []
-    INDENT_type = "_INDENT"
-    DEDENT_type = "_DEDENT"
-    tab_len = 8
+    always_accept = ("_NL",)  # Lark's post-lexer interface: terminals the lexer must keep
 
-    def process(self, stream):
+    def __init__(self) -> None:
         self.previous: Token | None = None
-        return super().process(self._remember(stream))
+        self.levels = [0]
 
-    def _remember(self, stream):
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        self.previous = None
+        self.levels = [0]
+        return self._blocks(stream)
+
+    def _blocks(self, stream: Iterator[Token]) -> Iterator[Token]:
+        levels = self.levels
+        token = None
         for token in stream:
-            yield token
-            if token.type != self.NL_type:
+            if token.type != "_NL":
+                yield token
                 self.previous = token
+                continue
+            spaces = token.rsplit("\n", 1)[1]  # tabs were refused before parsing (E003)
+            indent = len(spaces)
+            if indent < levels[-1] and indent not in levels:
+                raise IndentMismatch(token_span(token).end_line, indent, tuple(levels))
+            yield token
+            if indent > levels[-1]:
+                levels.append(indent)
+                yield _at(token, "_INDENT", spaces)
+            while indent < levels[-1]:
+                levels.pop()
+                yield _at(token, "_DEDENT", spaces)
+        while len(levels) > 1 and token is not None:
+            levels.pop()
+            yield _at(token, "_DEDENT", "")
 
-    def handle_NL(self, token: Token):
-        indent = len(token.rsplit("\n", 1)[1])
-        if indent < self.indent_level[-1] and indent not in self.indent_level:
-            raise IndentMismatch(token_span(token).end_line, indent, tuple(self.indent_level))
-        yield from super().handle_NL(token)
+
+def _at(token: Token, kind: str, text: str) -> Token:
+    """A token of another kind where `token` is (a line end's position, for _INDENT and _DEDENT)."""
+    return type(token).new_borrow_pos(kind, text, token)  # type: ignore[misc]  # Lark's own annotation trips mypy
 
 
 class IndentMismatch(Exception):
@@ -78,9 +111,25 @@ class IndentMismatch(Exception):
         self.line, self.indent, self.levels = line, indent, levels
 
 
+GENERATED = Path(__file__).with_name("_lark_standalone.py")
+
+
 @cache
-def lark_parser() -> Lark:
-    """The parser, built once per process (Lark caches the tables on disk)."""
+def program_parser() -> Lark:
+    """The parser checks use, made once per process from the generated module: it builds
+    the AST as it parses (`AstBuilder`), so no parse tree is made and walked again."""
+    from ._lark_standalone import Lark_StandAlone
+
+    return Lark_StandAlone(postlex=BlockIndenter(), transformer=AstBuilder())
+
+
+@cache
+def lark_parser() -> lark.Lark:
+    """Lark's own parser of the grammar, loaded from the grammar file and building Lark's
+    parse tree with positions: the floor the benchmarks measure a check against, and what
+    the generated module is made from. Checks use `program_parser`."""
+    from lark import Lark
+
     return Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
@@ -90,6 +139,63 @@ def lark_parser() -> Lark:
         maybe_placeholders=True,
         cache=True,
     )
+
+
+def generated_grammar() -> lark.Lark:
+    """The grammar as the generated module holds it: every token kept for `AstBuilder`,
+    which works out each node's span from them, and a None for each missing `[optional]`."""
+    from lark import Lark
+
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        keep_all_tokens=True,
+        maybe_placeholders=True,
+    )
+
+
+def grammar_digest() -> str:
+    import hashlib
+
+    return hashlib.sha256(grammar_path().read_bytes()).hexdigest()
+
+
+def generated_source() -> str:
+    """The text of `_lark_standalone.py`, generated from the grammar (needs Lark's generator)."""
+    import io
+
+    from lark.tools.standalone import gen_standalone
+
+    out = io.StringIO()
+    gen_standalone(generated_grammar(), out=out)
+    header = f"""\
+# progdsl's parser: generated from grammar/progdsl.lark (sha256 {grammar_digest()})
+# by Lark's stand-alone generator. Do not edit: after changing the grammar, run
+#     python -m progdsl.parser --write
+# The code below is Lark's (https://github.com/lark-parser/lark), and Lark's generator
+# puts its output under the Mozilla Public License 2.0, as its notice below says; the
+# rest of progdsl is under the MIT licence.
+"""
+    return header + out.getvalue()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the length of the block, then as it was.
+
+    A check makes hundreds of thousands of small objects that all live until it ends; the
+    collector would walk them again and again and find nothing to free (the AST and the
+    bound program hold no cycles). Collection resumes when the block ends, even on an
+    error, so long-lived processes (the language server, watch) collect between checks.
+    Blocks may nest."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------
@@ -180,7 +286,9 @@ def parse(source: SourceFile) -> tuple[ast.Program | None, list[Diagnostic]]:
     if faults:
         return None, faults
     text = source.text if source.text.endswith("\n") else source.text + "\n"
-    parser = lark_parser()
+    from ._lark_standalone import UnexpectedInput
+
+    parser = program_parser()
     try:
         tree = parser.parse(text)
     except IndentMismatch as exc:
@@ -189,7 +297,7 @@ def parse(source: SourceFile) -> tuple[ast.Program | None, list[Diagnostic]]:
         from .syntax_errors import describe
 
         return None, [describe(exc, source, parser)]
-    return AstBuilder().transform(tree), []
+    return tree, []  # the AST: AstBuilder made it as the parser went
 
 
 def _indent_mismatch(source: SourceFile, exc: IndentMismatch) -> Diagnostic:
@@ -200,3 +308,14 @@ def _indent_mismatch(source: SourceFile, exc: IndentMismatch) -> Diagnostic:
         Span.point(exc.line, exc.indent + 1),
         f"indent it by the same number of spaces as the lines of its block ({levels} spaces are in use here)",
     )
+
+
+if __name__ == "__main__":
+    import argparse
+
+    arguments = argparse.ArgumentParser(description="Make progdsl/_lark_standalone.py from the grammar.")
+    arguments.add_argument("--write", action="store_true", help="write the module (without it, print it)")
+    if arguments.parse_args().write:
+        GENERATED.write_text(generated_source(), encoding="utf-8")
+    else:
+        print(generated_source(), end="")

@@ -5,9 +5,10 @@ form of the language is known to both as soon as it parses."""
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from lark import Lark
-from lark.lexer import PatternStr
+if TYPE_CHECKING:
+    from ._lark_standalone import Lark
 
 
 @cache
@@ -21,7 +22,8 @@ def _expansions(lark: Lark) -> dict[str, list[list[str]]]:
 @cache
 def _keyword_text(lark: Lark) -> dict[str, str]:
     """Terminal name → its text, for the grammar's fixed words (`program`, `each`, ...)."""
-    return {t.name: t.pattern.value for t in lark.terminals if isinstance(t.pattern, PatternStr)}
+    # By the class's name: the parser is Lark's own or the generated module's copy of it.
+    return {t.name: t.pattern.value for t in lark.terminals if type(t.pattern).__name__ == "PatternStr"}
 
 
 @cache

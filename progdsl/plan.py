@@ -23,17 +23,16 @@ import datetime as dt
 import math
 import os
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 
 from . import clock, model
+from .records import Record
 from .registry import Exercise
 from .units import Number, Range
 from .vocabulary import DoseKind, Side
 
 
-@dataclass(frozen=True)
-class DayDose:
+class DayDose(Record, frozen=True):
     """One exercise as the client does it on one day."""
 
     exercise: Exercise
@@ -56,8 +55,7 @@ class DayDose:
     steps: bool = False  # repetitions counted as steps (`4x10 steps`)
 
 
-@dataclass(frozen=True)
-class PlannedSession:
+class PlannedSession(Record, frozen=True):
     """A session on a date."""
 
     date: dt.date
@@ -72,15 +70,13 @@ class PlannedSession:
     per_day: int = 1  # how many times the session is done that day
 
 
-@dataclass(frozen=True)
-class PlannedPhase:
+class PlannedPhase(Record, frozen=True):
     phase: model.Phase
     start: dt.date
     end: dt.date  # last day, inclusive
 
 
-@dataclass(frozen=True)
-class AllowRecord:
+class AllowRecord(Record, frozen=True):
     """An `allow` decision, where it was made, and why."""
 
     code: str
@@ -89,8 +85,7 @@ class AllowRecord:
     line: int
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Record, frozen=True):
     program: model.Program
     start: dt.date
     end: dt.date  # last day, inclusive
@@ -175,8 +170,7 @@ def _round_half_up(value: Fraction | float) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(Record, frozen=True):
     """What a line's progression gives on one of its dates."""
 
     sets: int

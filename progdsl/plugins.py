@@ -9,10 +9,10 @@ pyproject.toml exactly as a third party's would be.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import cached, fingerprint
+from .records import Record
 
 BACKENDS = "progdsl.backends"
 RULES = "progdsl.rules"
@@ -30,8 +30,7 @@ class UnknownPlugin(PluginError):
     """No installed plugin has the name asked for."""
 
 
-@dataclass(frozen=True)
-class Plugin:
+class Plugin(Record, frozen=True):
     """One entry point, described without importing it."""
 
     group: str

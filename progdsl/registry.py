@@ -8,11 +8,11 @@ The built-in data lives in `progdsl/data/exercises/*.toml`. A clinic's own regis
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .cache import cached, fingerprint
+from .records import Record, field_names
 from .suggest import close_matches
 from .units import Range
 from .vocabulary import LIMIT_KEYS, Balance, Category, DoseKind, Position, Region
@@ -20,8 +20,7 @@ from .vocabulary import LIMIT_KEYS, Balance, Category, DoseKind, Position, Regio
 DATA_DIR = Path(__file__).parent / "data" / "exercises"
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Record, frozen=True):
     """Ranges for one exercise; a key the exercise does not use is None."""
 
     sets: Range
@@ -39,8 +38,7 @@ class Limits:
         return getattr(self, key, None)  # None for a kind the registry has no range for (distance, steps)
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(Record, frozen=True):
     """One registry entry: what the exercise is, the doses it takes, and how to do it safely."""
 
     id: str
@@ -71,7 +69,19 @@ class Exercise:
     image: str | None = None  # a picture's absolute path, inside its registry's folder
     credit: str | None = None  # who made the picture
     # the pose data its figure is drawn from (docs/figures.md), as the registry wrote it
-    figure: Mapping | None = field(default=None, compare=False, hash=False)
+    figure: Mapping | None = None  # left out of comparisons and the hash, as a dict cannot be hashed
+
+    def _compared(self) -> tuple:
+        return tuple(getattr(self, name) for name in field_names(self) if name != "figure")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._compared() == other._compared()
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
     @classmethod
     def from_table(cls, id: str, table: Mapping, origin: str = "progdsl") -> Exercise:
@@ -107,8 +117,7 @@ class Exercise:
         )
 
 
-@dataclass(frozen=True)
-class RegionInfo:
+class RegionInfo(Record, frozen=True):
     """What the handout says about a region: how a sentence names it, and when to stop and call."""
 
     region: Region
@@ -214,8 +223,11 @@ def builtin_file(id: str) -> Path | None:
 @cache
 def builtin_registry() -> Registry:
     files = sorted(DATA_DIR.glob("*.toml"))
-    tables = cached("registry", fingerprint(files), load_tables)
-    return Registry(Exercise.from_table(id, table) for id, table in tables.items())
+    return Registry(cached("registry", fingerprint(files), _builtin_exercises, list[Exercise]))
+
+
+def _builtin_exercises() -> list[Exercise]:
+    return [Exercise.from_table(id, table) for id, table in load_tables().items()]
 
 
 CONFIG_FILES = ("progdsl.toml", "pyproject.toml")

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, error
 from .doctext import replace_between, table_command
+from .records import Record
 from .source import SourceFile, Span
 from .suggest import close_matches
 from .vocabulary import EQUIPMENT, LIMIT_KEYS, REGISTRY_DOSE_KINDS, Balance, Category, DoseKind, Position, Region
@@ -40,8 +40,7 @@ DEFAULT_SAFE = {"sets": (1, 10), "reps": (1, 50), "hold_s": (1, 300), "duration_
 DEFAULT_RECOMMENDED = {"sets": (1, 3), "reps": (8, 15), "hold_s": (10, 60), "duration_min": (10, 30), "rest_s": (0, 90)}
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Record, frozen=True):
     """One field of an exercise entry. `kind` names its check (`_CHECKS`); `default` is
     None for a required field, else the value a clinic entry gets when it leaves it out."""
 
@@ -243,8 +242,7 @@ class Locator:
 # ---- checks --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(Record, frozen=True):
     """What a check needs besides the value: where to report, and the registry file's folder."""
 
     id: str
@@ -551,8 +549,7 @@ def check_entry(id: str, table: object, ctx: Context) -> dict | None:
     return checked
 
 
-@dataclass(frozen=True)
-class RegistryFile:
+class RegistryFile(Record, frozen=True):
     """A registry file checked: its entries with their defaults, and where each one is."""
 
     source: SourceFile

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import pairwise
 from typing import TypeVar
@@ -18,6 +17,7 @@ from typing import TypeVar
 from . import ast, model, wording
 from .diagnostics import Diagnostic, error
 from .lookalikes import lookalike_hint
+from .records import replace
 from .registry import Exercise, Registry
 from .settings import NOT_FOR_PROGRAMS, SETTINGS, convert, size_of
 from .source import SourceFile, Span
@@ -66,18 +66,20 @@ def date_out_of_range(day: dt.date) -> tuple[str, str] | None:
 MAX_PLANNED_DOSES = 100_000
 
 
-@dataclass
 class Resolver:
-    source: SourceFile
-    registry: Registry
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    # The regions of the program's known exercises: did-you-mean looks there first.
-    regions: frozenset[Region] = frozenset()
-    # The header's equipment, as far as read: a band progression goes through its colours.
-    equipment: list[model.EquipmentItem] = field(default_factory=list)
-    # The header's `affected left|right`, read before the phases (header lines come first).
-    affected: Side | None = None
-    affected_seen: bool = False
+    """Binds one program's syntax to the registry, collecting every fault it finds."""
+
+    def __init__(self, source: SourceFile, registry: Registry, regions: frozenset[Region] = frozenset()) -> None:
+        self.source = source
+        self.registry = registry
+        self.diagnostics: list[Diagnostic] = []
+        # The regions of the program's known exercises: did-you-mean looks there first.
+        self.regions = regions
+        # The header's equipment, as far as read: a band progression goes through its colours.
+        self.equipment: list[model.EquipmentItem] = []
+        # The header's `affected left|right`, read before the phases (header lines come first).
+        self.affected: Side | None = None
+        self.affected_seen = False
 
     def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
         self.diagnostics.append(error(code, message, span, help))
@@ -123,6 +125,10 @@ class Resolver:
         return None
 
     def zone(self, text: ast.Text) -> str | None:
+        from .zones import machine_bound, portable_equivalent, portable_zones, suggest_zone
+
+        if text.value in portable_zones():  # tzdata has it, so zoneinfo loads it: no need to import zoneinfo
+            return text.value
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         try:
@@ -130,7 +136,6 @@ class Resolver:
             loads = True
         except (ZoneInfoNotFoundError, ValueError, OSError):
             loads = False
-        from .zones import machine_bound, portable_equivalent, suggest_zone
 
         why = machine_bound(text.value, loads)
         if why is not None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from . import ast
+from .records import Record
 from .units import TIME_UNITS, whole
 
 
-@dataclass(frozen=True)
-class SettingSpec:
+class SettingSpec(Record, frozen=True):
     key: str
     kind: str  # percent, minutes, seconds, duration, time (of day, kept as `HH:MM`), choice
     default: object

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from functools import cached_property
+
+from .records import Record
 
 # Set while a packed program is built in a folder of its own (`progdsl.parcel`): the folder's
 # prefixes, which `shown_name` takes off so that outputs name files as on the machine that packed them.
@@ -17,8 +19,7 @@ def shown_name(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(Record, frozen=True, order=True):
     """A region of a source file: 1-based lines and columns, end column exclusive."""
 
     line: int
@@ -35,8 +36,7 @@ class Span:
         return Span(self.line, self.col, other.end_line, other.end_col)
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(Record, frozen=True, dict=True):  # dict: room for cached properties
     """A program's text as the parser sees it, with line ends normalised to `\\n`.
 
     `name` is what diagnostics print: the path as the user gave it, or `<stdin>`.
@@ -44,10 +44,10 @@ class SourceFile:
 
     name: str
     text: str
-    lines: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lines", tuple(self.text.split("\n")))
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(self.text.split("\n"))
 
     def line(self, number: int) -> str:
         """The text of a 1-based line, or '' past the end."""
@@ -67,8 +67,7 @@ class SourceFile:
         return Span.point(len(lines), len(lines[-1]) + 1)
 
 
-@dataclass(frozen=True)
-class BadByte:
+class BadByte(Record, frozen=True):
     """The first byte of a file that is not UTF-8: its value, and where it is."""
 
     value: int

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from .records import Record
 
 SOURCES_FILE = Path(__file__).parent / "data" / "sources.toml"
 
@@ -21,8 +22,7 @@ SOURCES_FILE = Path(__file__).parent / "data" / "sources.toml"
 _CITATION = re.compile(r"\[([^\[\]\n]+)\](?!\()")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Record, frozen=True):
     """One published source, as its entry in data/sources.toml records it."""
 
     label: str
@@ -51,8 +51,7 @@ class Source:
         return re.sub(r"[^a-z0-9 -]", "", self.label.lower()).replace(" ", "-")
 
 
-@dataclass(frozen=True)
-class Sources:
+class Sources(Record, frozen=True):
     """Everything data/sources.toml holds."""
 
     sources: dict[str, Source]

@@ -9,10 +9,8 @@ import re
 import unicodedata
 from functools import cache
 
-from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-
 from . import lookalikes
+from ._lark_standalone import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from .ast_builder import positioned_span
 from .diagnostics import Diagnostic, error
 from .phrases import grammar_phrases

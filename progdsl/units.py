@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+
+from .records import Record
 
 Number = int | float
 
@@ -43,8 +44,7 @@ def _number(text: str) -> Number:
     return int(value) if value.is_integer() and "." not in text else value
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(Record, frozen=True):
     """An inclusive range of whole or decimal numbers; a single value has low == high."""
 
     low: Number
@@ -67,8 +67,7 @@ class Range:
         return [self.low, self.high]
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(Record, frozen=True):
     """A number or range with an optional canonical unit (`s`, `min`, `h`, `d`, `w`, `kg`, `lb`)."""
 
     amount: Range

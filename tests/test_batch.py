@@ -158,6 +158,22 @@ def test_on_a_terminal_a_summary_follows_the_build(batch, tmp_path):
     assert "E201" in shown
 
 
+def test_a_build_with_standard_error_piped_does_not_import_rich(tmp_path):
+    """rich draws the progress bar; a build whose standard error is not a terminal has none."""
+    code = (
+        "import sys\n"
+        "from progdsl.cli import main\n"
+        "try:\n"
+        f"    main(['build', {str(PROGRAMS / 'glutes_sore_back.prog')!r}, '--to', 'json', '-o', {str(tmp_path)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('rich' in sys.modules, file=sys.__stdout__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().endswith("False"), result.stderr
+    assert (tmp_path / "glutes_sore_back.json").exists()
+
+
 def _read(fd: int) -> bytes:
     try:
         return os.read(fd, 65536)

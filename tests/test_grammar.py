@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from support import LANGUAGE_EXAMPLE, program_with
 
 from progdsl import ast, loads
 from progdsl.compiler import parse_only
+from progdsl.source import Span
 from progdsl.units import Quantity, Range
 
 
@@ -240,3 +243,69 @@ def test_hyphens_and_upper_case_in_exercise_names_are_forgiven(written):
     assert result.ok and result.diagnostics == (), result.diagnostics
     prescription = result.program.phases[0].sessions[0].prescriptions[0]
     assert prescription.exercise.id == "clam_shell" and prescription.written_name == written
+
+
+def test_the_builder_keeps_exactly_the_grammars_named_terminals():
+    """The AST is built during the parse from every token a rule matched; it keeps the
+    tokens Lark itself would keep (named terminals) and drops keywords and punctuation."""
+    from lark import Lark
+
+    from progdsl.ast_builder import KEPT_TOKENS
+    from progdsl.parser import grammar_path
+
+    grammar = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="basic")
+    kept = {s.name for rule in grammar.rules for s in rule.expansion if s.is_term and not s.filter_out}
+    assert kept == KEPT_TOKENS
+
+
+def test_a_phase_at_the_end_of_the_file_spans_to_its_last_line():
+    """The spans the parser gives run from a rule's first token to its last, line end
+    included (the parser adds the last line's end), as Lark's propagated positions did."""
+    tree = parse('program "T"\nphase "A" 2w:\n  session daily:\n    walking 20min')
+    phase = tree.items[1]
+    assert phase.span == Span(2, 1, 5, 1)
+    assert phase.items[0].span == Span(3, 3, 5, 1)
+    assert phase.items[0].items[0].span == Span(4, 5, 5, 1)
+    assert tree.items[0].span == Span(1, 1, 2, 1)
+
+
+def test_the_generated_parser_was_made_from_the_grammar_as_it_is():
+    """progdsl/_lark_standalone.py holds the parse tables; after a grammar change it must be
+    made again (`python -m progdsl.parser --write`)."""
+    from progdsl.parser import GENERATED, grammar_digest
+
+    assert f"(sha256 {grammar_digest()})" in GENERATED.read_text(encoding="utf-8").split("\n", 1)[0], (
+        "the grammar changed: run `python -m progdsl.parser --write`"
+    )
+
+
+def test_the_generated_parser_has_the_grammars_rules_and_tokens():
+    from progdsl.parser import generated_grammar, program_parser
+
+    fresh, generated = generated_grammar(), program_parser()
+    assert sorted(map(str, generated.rules)) == sorted(map(str, fresh.rules))
+    assert {(t.name, repr(t.pattern), t.priority) for t in generated.terminals} == {
+        (t.name, repr(t.pattern), t.priority) for t in fresh.terminals
+    }
+
+
+def test_the_generated_parser_and_lark_build_the_same_ast():
+    """Tables Lark makes from the grammar now, and the generated ones, parse alike."""
+    from lark import Lark
+
+    from progdsl.ast_builder import AstBuilder
+    from progdsl.parser import BlockIndenter, grammar_path, program_parser
+
+    fresh = Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        postlex=BlockIndenter(),
+        keep_all_tokens=True,
+        maybe_placeholders=True,
+        transformer=AstBuilder(),
+    )
+    examples = sorted(Path(__file__).resolve().parent.parent.joinpath("programs").glob("*.prog"))
+    assert examples
+    for text in [LANGUAGE_EXAMPLE, *(path.read_text(encoding="utf-8") for path in examples)]:
+        assert program_parser().parse(text) == fresh.parse(text)

@@ -4,7 +4,6 @@ as an independent parser. Rebuilds are imported over the file before, as a clien
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import zoneinfo
@@ -22,6 +21,7 @@ from progdsl import loads
 from progdsl.backends import RenderOptions
 from progdsl.backends.ics import IcsBackend
 from progdsl.plan import Plan, PlannedSession, build_plan
+from progdsl.records import replace
 from progdsl.wording import describe_dose, in_sentence
 
 
@@ -728,10 +728,8 @@ def test_the_day_docs_calendar_md_shows_is_what_the_example_builds():
 def test_a_session_planned_twice_a_day_makes_two_events_with_their_own_uids():
     """A plan with a session at two times of a day (as `2x/day` will give) slots in: one event per time."""
     plan = plan_of(program('start 2027-03-01\ntimezone "Europe/Berlin"\ntime 07:00'))
-    evenings = [dataclasses.replace(day, time=dt.time(19)) for day in plan.sessions]
-    twice = dataclasses.replace(
-        plan, sessions=tuple(sorted((*plan.sessions, *evenings), key=lambda d: (d.date, d.time)))
-    )
+    evenings = [replace(day, time=dt.time(19)) for day in plan.sessions]
+    twice = replace(plan, sessions=tuple(sorted((*plan.sessions, *evenings), key=lambda d: (d.date, d.time))))
     events = events_of(render(twice))
     assert len(events) == 14 and len({str(e["UID"]) for e in events}) == 14
     assert [e.decoded("DTSTART").hour for e in events[:4]] == [7, 19, 7, 19]
@@ -789,11 +787,13 @@ def test_the_file_is_what_icalendar_writes_and_texts_are_made_once_a_day(monkeyp
 
 
 def test_days_with_the_same_doses_share_them_in_the_plan():
+    from progdsl.records import replace
+
     plan = plan_of(YEAR_IN_AUCKLAND)
     doses = [dose for day in plan.sessions for dose in day.exercises]
     assert len({id(dose) for dose in doses}) < len(doses) / 10
     assert len({id(day.exercises) for day in plan.sessions}) < len(plan.sessions) / 5
-    fresh = [dataclasses.replace(dose) for dose in doses]  # equal values, as if each day were made anew
+    fresh = [replace(dose) for dose in doses]  # equal values, as if each day were made anew
     assert fresh == doses
 
 

@@ -3,7 +3,6 @@ on another machine does. Without a cluster, so fast: the files are moved away be
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from support import install_backends
 from progdsl import plugins
 from progdsl.batch import BuildSettings, Checked, Rendered, compile_parcel, compile_program
 from progdsl.parcel import pack
+from progdsl.records import replace
 
 ENTRY = """\
 [wall_angel]
@@ -111,8 +111,8 @@ def test_diagnostics_name_the_files_as_a_local_build_does(tmp_path, monkeypatch,
     assert not there.checked.result.ok and there.outputs == ()
     assert there.checked.path == "programs/p.prog"
     assert there.checked.result.source.name == "programs/p.prog"
-    local = [dataclasses.replace(d, source=None) for d in here.checked.result.diagnostics]
-    remote = [dataclasses.replace(d, source=None) for d in there.checked.result.diagnostics]
+    local = [replace(d, source=None) for d in here.checked.result.diagnostics]
+    remote = [replace(d, source=None) for d in there.checked.result.diagnostics]
     assert remote == local
     assert [d.source.name if d.source else None for d in there.checked.result.diagnostics] == [
         d.source.name if d.source else None for d in here.checked.result.diagnostics

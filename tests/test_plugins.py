@@ -59,6 +59,9 @@ def test_check_imports_nothing_that_build_needs(tmp_path):
     assert "progdsl.compiler" in imported
     heavy = {"importlib.metadata", "tomllib", "progdsl.batch", "progdsl.output", "progdsl.backends.json", "jsonschema"}
     assert not imported & heavy
+    # Nor what only a faulty program, a table or a build uses: a portable zone is not looked up
+    # with zoneinfo, did-you-mean's difflib waits for a misspelling, the cache is not read with json.
+    assert not imported & {"zoneinfo", "difflib", "json", "rich"}
 
 
 def test_plugins_command_lists_every_group_with_distribution_and_version():

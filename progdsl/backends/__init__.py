@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from ..plugins import BACKENDS, Plugin, PluginError, failure, find, load
+from ..records import Record, field
 from ..settings import NOT_FOR_PROGRAMS
 
 if TYPE_CHECKING:
@@ -38,8 +38,7 @@ class BackendError(Exception):
     """A problem with the user's input or machine that stops a backend: its message is shown as it is."""
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(Record, frozen=True):
     """What the command line adds to a build.
 
     `overrides` holds settings by their `set` key (see `progdsl.settings.SETTINGS`):

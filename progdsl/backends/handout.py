@@ -13,12 +13,12 @@ import base64
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from string import ascii_uppercase
 
 from .. import model
 from ..plan import DayDose, Plan, day_dose, estimated_seconds, final_stage, first_stage, written_stage
+from ..records import Record, replace
 from ..registry import Exercise, RegionInfo, builtin_registry, region_info
 from ..vocabulary import LogItem
 from ..wording import (
@@ -74,29 +74,25 @@ class HandoutError(BackendError):
 # ---- the parts of a handout -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Swatch:
+class Swatch(Record, frozen=True):
     """A band colour; `hex` is None for a colour the handout cannot show."""
 
     colour: str
     hex: str | None
 
 
-@dataclass(frozen=True)
-class EquipmentItem:
+class EquipmentItem(Record, frozen=True):
     name: str
     swatches: tuple[Swatch, ...]
 
 
-@dataclass(frozen=True)
-class ProgressionRow:
+class ProgressionRow(Record, frozen=True):
     week: int  # week of the program, from 1
     dates: str  # `7–13 Dec`
     amounts: tuple[str, ...]  # one per column; "" where the exercise is not done that day
 
 
-@dataclass(frozen=True)
-class Progression:
+class Progression(Record, frozen=True):
     """How the dose builds up, week by week, on the days the exercise is done."""
 
     unit: str  # repetitions, seconds or minutes
@@ -109,8 +105,7 @@ class Progression:
     steady_from_week: int | None  # the week after the table, when the target holds from then on
 
 
-@dataclass(frozen=True)
-class CircuitHead:
+class CircuitHead(Record, frozen=True):
     """The heading printed above a circuit's cards: `Circuit "Balance": 3 rounds, …` and how to do it."""
 
     number: int
@@ -118,16 +113,14 @@ class CircuitHead:
     how: str
 
 
-@dataclass(frozen=True)
-class LogColumn:
+class LogColumn(Record, frozen=True):
     """A column of the tracking log: `pain` (a score out of 10), `falls`, or one a `log "TEXT"` line asks for."""
 
     heading: str
     item: str | None  # `pain`, `falls`, or None for a written question
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(Record, frozen=True):
     """How to do one exercise: printed once, however many phases and sessions use it."""
 
     number: int  # from 1, in order of first use; the phase tables refer to it
@@ -145,8 +138,7 @@ class Card:
     phases: tuple[int, ...]  # the numbers of the phases that use it
 
 
-@dataclass(frozen=True)
-class DoseRow:
+class DoseRow(Record, frozen=True):
     """One exercise line of a session in a phase's table: which card, at which dose, how it builds."""
 
     card: int  # the number of the exercise's card
@@ -160,8 +152,7 @@ class DoseRow:
     circuit: CircuitHead | None = None  # the circuit the line is in: its dose is for one round
 
 
-@dataclass(frozen=True)
-class SessionMark:
+class SessionMark(Record, frozen=True):
     """How the phase tables and the log show a session: a letter, a name and a colour."""
 
     letter: str
@@ -169,8 +160,7 @@ class SessionMark:
     tone: int  # 0–5: which of the template's session colours it wears
 
 
-@dataclass(frozen=True)
-class SessionSection:
+class SessionSection(Record, frozen=True):
     mark: SessionMark
     when: str  # how often, in words
     time: str | None  # `07:30`
@@ -181,8 +171,7 @@ class SessionSection:
     same_as: int | None = None  # an earlier phase whose session of this name is the same in every way
 
 
-@dataclass(frozen=True)
-class PhaseSection:
+class PhaseSection(Record, frozen=True):
     number: int
     name: str
     start: dt.date
@@ -197,16 +186,14 @@ class PhaseSection:
     sessions: tuple[SessionSection, ...]
 
 
-@dataclass(frozen=True)
-class LogDay:
+class LogDay(Record, frozen=True):
     date: dt.date
     label: str  # `7 Dec`
     sessions: tuple[SessionMark, ...]
     in_program: bool
 
 
-@dataclass(frozen=True)
-class LogWeek:
+class LogWeek(Record, frozen=True):
     """A row of the tracking log: the week's seven days, from the program's start day."""
 
     number: int
@@ -215,8 +202,7 @@ class LogWeek:
     days: tuple[LogDay, ...]
 
 
-@dataclass(frozen=True)
-class Handout:
+class Handout(Record, frozen=True):
     """Everything the client's handout prints. Documented, field by field, in docs/templates.md."""
 
     title: str
@@ -606,8 +592,7 @@ def _stop_signs(plan: Plan) -> tuple[RegionInfo, ...]:
 # ---- the clinician's summary --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ClinicianNote:
+class ClinicianNote(Record, frozen=True):
     """An `allow` decision: a rule set aside, where, and the clinician's reason."""
 
     code: str
@@ -617,8 +602,7 @@ class ClinicianNote:
     line: int
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record, frozen=True):
     """A warning of the safety check, as `progdsl check` reports it."""
 
     code: str
@@ -626,8 +610,7 @@ class Finding:
     line: int
 
 
-@dataclass(frozen=True)
-class PrescribedLine:
+class PrescribedLine(Record, frozen=True):
     """One exercise line as written, for the clinic's record."""
 
     line: int
@@ -639,15 +622,13 @@ class PrescribedLine:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SummarySession:
+class SummarySession(Record, frozen=True):
     name: str
     time: str | None
     lines: tuple[PrescribedLine, ...]
 
 
-@dataclass(frozen=True)
-class SummaryPhase:
+class SummaryPhase(Record, frozen=True):
     number: int
     name: str
     dates: str
@@ -655,8 +636,7 @@ class SummaryPhase:
     sessions: tuple[SummarySession, ...]
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Record, frozen=True):
     """What the clinician's summary prints: the clinical record behind the client's handout."""
 
     title: str

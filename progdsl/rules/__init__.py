@@ -14,11 +14,11 @@ warnings that remain into errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache, cached_property
 
 from .. import model, plugins
 from ..diagnostics import Diagnostic, error
+from ..records import Record
 from .base import (
     CODE_PATTERN,
     ERROR,
@@ -97,8 +97,7 @@ RULE_FAILED = documented(
 ENGINE_RULES = (RULE_FAILED, UNKNOWN_ALLOW, UNUSED_ALLOW)
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(Record, frozen=True):
     """Which rules run, as ruff does it: codes or prefixes (`S1` is a family).
 
     An empty `select` means every rule. S000 always runs. `strict` turns the
@@ -117,8 +116,7 @@ class CheckOptions:
         return not code.startswith(tuple(self.ignore))
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(Record, frozen=True, dict=True):  # dict: room for cached properties
     """Every known rule, by code, and the packs that failed to load."""
 
     rules: tuple[Rule, ...]
@@ -190,13 +188,14 @@ def catalog() -> Catalog:
 
 def check_program(
     program: model.Program,
-    options: CheckOptions = CheckOptions(),
+    options: CheckOptions | None = None,
     rules: Catalog | None = None,
     *,
     facts: ProgramFacts | None = None,
 ) -> list[Diagnostic]:
     """Run the selected rules over a bound program; apply allows and `strict`. `facts` are
     the program's, when the caller keeps them to read the plan the rules walked."""
+    options = options or CheckOptions()
     rules = rules or catalog()
     where = program.source.first_line(program.title_span)
     found = [error(RULE_FAILED.code, problem, where, "the other rules still ran") for problem in rules.problems]

@@ -9,16 +9,17 @@ entry-point group. A check reads the bound program and yields diagnostics made w
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import model
 from ..diagnostics import Diagnostic, Severity
 from ..doctext import sections
+from ..records import Record
 from ..source import Span
 from ..suggest import close_matches
 
@@ -44,8 +45,7 @@ REFERENCE_MONDAY = _REFERENCE_MONDAY = dt.date(2024, 1, 1)
 Check = Callable[[model.Program, "RuleContext"], Iterable[Diagnostic]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record, frozen=True):
     """One safety rule. `check` is None only for the engine's own codes (S000–S002),
     which the engine reports itself while it runs the others."""
 
@@ -54,7 +54,7 @@ class Rule:
     severity: Severity
     summary: str
     doc: str
-    check: Check | None = field(default=None, compare=False)
+    check: Check | None = None
 
     def sections(self) -> dict[str, str]:
         """The documentation split at its section headings, each body dedented."""
@@ -79,9 +79,9 @@ class Rule:
 
 
 def _clean(doc: str) -> str:
-    """A docstring without its indentation (as `inspect.cleandoc`, without importing inspect)."""
-    first, _, rest = doc.strip("\n").partition("\n")
-    return "\n".join(filter(None, (first.strip(), textwrap.dedent(rest).strip("\n"))))
+    """A docstring without its indentation. inspect.cleandoc is a tenth of the cost of
+    textwrap.dedent's regular expressions, and click has imported inspect already."""
+    return inspect.cleandoc(doc)
 
 
 def rule(code: str, name: str, severity: Severity, summary: str) -> Callable[[Check], Rule]:
@@ -131,8 +131,7 @@ def suggest(text: str, entries: Iterable) -> list[str]:
     return close[:3]
 
 
-@dataclass(frozen=True)
-class ProgramFacts:
+class ProgramFacts(Record, frozen=True, dict=True):  # dict: room for cached properties
     """What several rules derive from one program, computed once per check.
 
     `start` is the Monday a program without a `start` line is planned from: the reference
@@ -153,8 +152,7 @@ class ProgramFacts:
         return build_plan(self.program, self.start)
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(Record, frozen=True):
     """What a check receives besides the program: shared facts, and `report`."""
 
     rule: Rule

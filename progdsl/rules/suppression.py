@@ -9,10 +9,10 @@ nothing aside (S002), are reported so that the record stays honest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from .. import model
 from ..diagnostics import Diagnostic, error, warning
+from ..records import Record
 from ..source import Span
 from ..wording import did_you_mean
 from .base import ERROR, WARNING, Rule, close_codes, documented
@@ -91,8 +91,7 @@ UNUSED_ALLOW = documented(
 ENGINE_ALLOW_CODES = ("S001", "S002")
 
 
-@dataclass(frozen=True)
-class ScopedAllow:
+class ScopedAllow(Record, frozen=True):
     """An allow and the region it covers; `scope` None means the whole file."""
 
     allow: model.Allow
