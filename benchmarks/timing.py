@@ -1,16 +1,29 @@
-"""Timing helpers: whole processes, interleaved runs, medians, and a log-log fit."""
+"""Timing helpers: whole processes, interleaved runs, medians and spreads, and a log-log fit."""
 
 from __future__ import annotations
 
 import math
+import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from handout import median_seconds
-
 PYTHON = sys.executable
+
+
+class Timings(dict):
+    """Each action's median time (`timings[name]`), and every run's in `runs`, turn by turn."""
+
+    def __init__(self, runs: dict[object, list[float]]):
+        super().__init__({name: statistics.median(found) for name, found in runs.items()})
+        self.runs = runs
+
+    def ratio(self, subject, floor) -> tuple[float, float, float]:
+        """The ratio of the medians, and the least and the greatest ratio of one turn's runs."""
+        paired = [mine / theirs for mine, theirs in zip(self.runs[subject], self.runs[floor], strict=True)]
+        return self[subject] / self[floor], min(paired), max(paired)
 
 
 def progdsl_command() -> list[str]:
@@ -30,14 +43,20 @@ def process(argv: list[str]) -> Callable[[], None]:
     return run
 
 
-def interleaved(actions: dict, runs: int, warm_up: bool = True) -> dict:
-    """Each action's median time over `runs` turns, after a warm-up turn unless the actions
+def interleaved(actions: dict, runs: int, warm_up: bool = True) -> Timings:
+    """Each action's time in each of `runs` turns, after a warm-up turn unless the actions
     take minutes; the actions take turns (floor, subject, floor, subject …), so that a slow
-    spell of the machine falls on all of them alike."""
+    spell of the machine falls on all of them alike, and a turn's runs can be paired."""
     if warm_up:
         for action in actions.values():
             action()
-    return median_seconds(actions, runs)
+    times: dict[object, list[float]] = {name: [] for name in actions}
+    for _ in range(runs):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return Timings(times)
 
 
 def fitted_exponent(sizes: list[float], seconds: list[float]) -> float:

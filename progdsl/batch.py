@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from . import plugins
 from .backends import RenderOptions, check_backend, render
-from .compiler import Result, load_bytes, plan_of
+from .compiler import Result, load_and_plan, load_bytes
 from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
 from .parcel import Parcel
 from .parser import read_file
@@ -153,7 +153,7 @@ def compile_program(
         except OSError as exc:
             return Compiled(path, Failed(path, None, f"cannot read {path}: {exc.strerror or exc}"))
     adjust = client.apply if client is not None else None
-    plan, result = plan_of(load_bytes(data, path, registries=settings.registries, adjust=adjust), settings.start)
+    plan, result = load_and_plan(data, path, settings.start, registries=settings.registries, adjust=adjust)
     if plan is None:  # errors, or a plan that would end after the latest day (E125)
         return Compiled(path, Checked(path, result))
     if name is not None or client is not None:

@@ -63,15 +63,20 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
 
 def _load(given: str, options=None, registries: tuple[str, ...] = ()):
     from .compiler import load_bytes
+
+    return load_bytes(*_read(given), options=options, registries=registries)
+
+
+def _read(given: str) -> tuple[bytes, str]:
+    """A program's bytes and the name diagnostics call it by (`-` is standard input)."""
     from .parser import read_file, read_limited
 
     if given == "-":
-        return load_bytes(read_limited(sys.stdin.buffer), "<stdin>", options=options, registries=registries)
+        return read_limited(sys.stdin.buffer), "<stdin>"
     try:
-        data = read_file(given)
+        return read_file(given), given
     except OSError as exc:
         raise click.FileError(given, exc.strerror) from exc
-    return load_bytes(data, given, options=options, registries=registries)
 
 
 _REGISTRY = click.option(
@@ -976,11 +981,11 @@ def watch(paths, backend_names, output_dir, start, registries) -> None:
 @_REGISTRY
 def plan(path: str, start, registries) -> None:
     """Show the dated plan of one program: every session with that day's doses (`-` reads standard input)."""
-    from .compiler import plan_of
+    from .compiler import load_and_plan
     from .terminal import console, plan_view
 
     _source_date_epoch()  # a value that is not a time stops here, before the plan reads it
-    dated, result = plan_of(_load(path, registries=registries), start)
+    dated, result = load_and_plan(*_read(path), start, registries=registries)
     _print_diagnostics(result)
     if dated is None:
         sys.exit(EXIT_ERRORS)

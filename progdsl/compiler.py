@@ -17,6 +17,7 @@ from .records import Record
 from .registry import Registry, builtin_registry, find_project_config
 from .resolve import resolve
 from .rules import CheckOptions, check_program
+from .rules.base import REFERENCE_MONDAY, ProgramFacts
 from .source import SourceFile
 
 
@@ -71,7 +72,8 @@ def load_bytes_and_registry(data: bytes, name: str) -> tuple[Result, Registry | 
     program did not get as far (a syntax error, an include or a clinic registry at fault).
     For editors, which offer that registry's names while the text is being written."""
     with collector_paused():
-        return _load_bytes(data, name, None, None, (), None)
+        result, registry, _ = _load_bytes(data, name, None, None, (), None)
+        return result, registry
 
 
 def _load_bytes(
@@ -81,31 +83,40 @@ def _load_bytes(
     options: CheckOptions | None,
     registries: Sequence[str | Path],
     adjust: Callable[[model.Program], model.Program] | None,
-) -> tuple[Result, Registry | None]:
+    start: dt.date | None = None,
+) -> tuple[Result, Registry | None, ProgramFacts | None]:
+    """`load_bytes`, the registry it used, and the facts the rules derived (None when they did
+    not run). With a `start`, the first day a build gives a program without a `start` line,
+    the rules walk the plan from it when it is a Monday (`ProgramFacts`)."""
     source, diagnostics = decode(data, name)
     if diagnostics or source is None:
-        return _result(source or SourceFile(name, ""), None, diagnostics), None
+        return _result(source or SourceFile(name, ""), None, diagnostics), None, None
     tree, diagnostics = parse(source)
     if tree is None:
-        return _result(source, None, diagnostics), None
+        return _result(source, None, diagnostics), None, None
     expansion = None
     if any(isinstance(item, ast.Line) and item.keyword == "include" for item in tree.items):
         from .include import expand
 
         expansion, diagnostics = expand(tree, source)
         if has_errors(diagnostics):
-            return _result(source, None, diagnostics), None
+            return _result(source, None, diagnostics), None, None
         tree = expansion.tree
     if registry is None:
         registry, diagnostics = registry_for(tree, source, registries)
         if registry is None:
-            return _result(source, None, _located(expansion, diagnostics)), None
+            return _result(source, None, _located(expansion, diagnostics)), None, None
     program, diagnostics = resolve(tree, expansion.source if expansion else source, registry)
     if program is not None and adjust is not None:
         program = adjust(program)
+    facts = None
     if program is not None:
-        diagnostics = [*diagnostics, *check_program(program, options or CheckOptions())]
-    return _result(source, program, _located(expansion, diagnostics)), registry
+        monday = start if start is not None and start.weekday() == 0 else REFERENCE_MONDAY
+        if program.start is None and model.runs_past_latest_day(monday, program.days):
+            monday = REFERENCE_MONDAY  # E125 stops the build; the rules walk what they always did
+        facts = ProgramFacts(program, monday)
+        diagnostics = [*diagnostics, *check_program(program, options or CheckOptions(), facts=facts)]
+    return _result(source, program, _located(expansion, diagnostics)), registry, facts
 
 
 def _located(expansion, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -175,12 +186,31 @@ def _result(source: SourceFile, program, diagnostics) -> Result:
     return Result(source, None if has_errors(ordered) else program, ordered)
 
 
-def plan_of(result: Result, start: dt.date | None = None) -> tuple[Plan | None, Result]:
+def load_and_plan(
+    data: bytes,
+    name: str,
+    start: dt.date | None = None,
+    *,
+    registries: Sequence[str | Path] = (),
+    adjust: Callable[[model.Program], model.Program] | None = None,
+) -> tuple[Plan | None, Result]:
+    """`load_bytes` then `plan_of`, as a build does, planning the program once: the plan the
+    safety rules walked is the one returned, when it starts on the build's first day."""
+    first = start or default_start()
+    with collector_paused():
+        result, _, facts = _load_bytes(data, name, None, None, registries, adjust, first)
+        return plan_of(result, start, facts)
+
+
+def plan_of(
+    result: Result, start: dt.date | None = None, facts: ProgramFacts | None = None
+) -> tuple[Plan | None, Result]:
     """The dated plan of a program that checked clean, and its result.
 
     `start` is used when the program has no `start` line (without either, the next Monday).
     A plan whose last day would fall after `model.LATEST_DAY` is not made: the result
-    comes back with an E125 error on the program's title line instead.
+    comes back with an E125 error on the program's title line instead. `facts` are the
+    check's, whose plan is taken when it starts on the same day.
     """
     if result.program is None or not result.ok:
         return None, result
@@ -191,4 +221,8 @@ def plan_of(result: Result, start: dt.date | None = None) -> tuple[Plan | None, 
         return None, _result(
             result.source, None, [*result.diagnostics, error("E125", message, program.title_span, help)]
         )
+    if facts is not None and facts.program is program and (program.start or facts.start) == first:
+        walked = facts.plan  # None for a program longer than the rules walk
+        if walked is not None:
+            return walked, result
     return build_plan(program, first), result

@@ -340,6 +340,15 @@ def _allows(program: model.Program) -> tuple[AllowRecord, ...]:
     return tuple(sorted(records, key=lambda r: r.line))
 
 
+def _shared_dose(doses: dict[tuple[int, int], DayDose], p: model.Prescription, stage: Stage) -> DayDose:
+    """`day_dose`, made once for each line and stage of one session (both live as long as `doses`)."""
+    key = (id(p), id(stage))
+    dose = doses.get(key)
+    if dose is None:
+        dose = doses[key] = day_dose(p, stage)
+    return dose
+
+
 def build_plan(program: model.Program, start: dt.date | None = None) -> Plan:
     """Expand a checked program into its dated plan.
 
@@ -361,13 +370,19 @@ def build_plan(program: model.Program, start: dt.date | None = None) -> Plan:
                 id(p): dict(progression_stages(p, session.frequency_for(p), phase_start)) for p in session.prescriptions
             }
             finals = {id(p): final_stage(p) for p in session.prescriptions}
+            # Days with the same doses share their DayDose objects and their tuple: a year is
+            # mostly the same days again, and backends that remember what they made of a
+            # day's doses (by identity, while the plan holds them) make it once.
+            doses: dict[tuple[int, int], DayDose] = {}
+            days: dict[tuple[int, ...], tuple[DayDose, ...]] = {}
             for day in range(phase.days):
                 date = phase_start + dt.timedelta(days=day)
                 due = tuple(
-                    day_dose(p, stages[id(p)].get(date, finals[id(p)]))
+                    _shared_dose(doses, p, stages[id(p)].get(date, finals[id(p)]))
                     for p in session.prescriptions
                     if is_due(session.frequency_for(p), date, day)
                 )
+                due = days.setdefault(tuple(map(id, due)), due)
                 if due:
                     for occurrence, time in enumerate(times, start=1):
                         sessions.append(

@@ -192,3 +192,76 @@ def test_a_backend_raising_system_exit_or_a_base_exception_costs_only_its_own_ou
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (tmp_path / "json_only").iterdir())
     assert "backend 'exits' failed: SystemExit: 3" in result.stderr
     assert "backend 'base' failed: PluginAbort: gave up" in result.stderr
+
+
+def _count_plans(monkeypatch) -> list:
+    """Every call of `build_plan`, wherever progdsl calls it from."""
+    import progdsl.compiler
+    import progdsl.plan
+
+    calls: list = []
+    original = progdsl.plan.build_plan
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(progdsl.plan, "build_plan", counted)
+    monkeypatch.setattr(progdsl.compiler, "build_plan", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        (LANGUAGE_EXAMPLE, []),  # a `start` line
+        (LANGUAGE_EXAMPLE.replace("start 2026-12-07\n", ""), []),  # the next Monday
+        (LANGUAGE_EXAMPLE.replace("start 2026-12-07\n", ""), ["--start", "2027-03-01"]),  # a Monday given
+    ],
+    ids=["start-line", "next-monday", "start-option"],
+)
+def test_a_build_plans_each_program_once(tmp_path, monkeypatch, text, options):
+    assert "start 2026-12-07\n" in LANGUAGE_EXAMPLE
+    source = tmp_path / "glutes.prog"
+    source.write_text(text, encoding="utf-8")
+    calls = _count_plans(monkeypatch)
+    outcome = CliRunner().invoke(
+        main, ["build", str(source), "--to", "json", "--to", "ics", "-o", str(tmp_path / "out"), *options]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert len(calls) == 1
+
+
+def test_the_plan_a_build_takes_from_the_rules_is_the_one_it_would_make(tmp_path, monkeypatch):
+    """Without a `start` line, the rules walk the build's Monday: the outputs are unchanged."""
+    import datetime as dt
+
+    from progdsl.compiler import load_and_plan, load_bytes, plan_of
+
+    data = LANGUAGE_EXAMPLE.replace("start 2026-12-07\n", "").encode()
+    for start in (dt.date(2027, 3, 1), dt.date(2027, 3, 3), None):  # a Monday, a Wednesday, the next Monday
+        taken, result = load_and_plan(data, "glutes.prog", start)
+        made, again = plan_of(load_bytes(data, "glutes.prog"), start)
+        assert taken == made and result.diagnostics == again.diagnostics
+
+
+def test_the_plan_command_plans_once(tmp_path, monkeypatch):
+    source = tmp_path / "glutes.prog"
+    source.write_text(LANGUAGE_EXAMPLE, encoding="utf-8")
+    calls = _count_plans(monkeypatch)
+    outcome = CliRunner().invoke(main, ["plan", str(source)])
+    assert outcome.exit_code == 0, outcome.output
+    assert len(calls) == 1
+
+
+def test_a_start_that_is_not_a_monday_plans_only_for_the_build(monkeypatch):
+    """The rules walk their reference Monday; the build plans its own Wednesday, once."""
+    import datetime as dt
+
+    from progdsl.compiler import load_and_plan
+
+    calls = _count_plans(monkeypatch)
+    data = LANGUAGE_EXAMPLE.replace("start 2026-12-07\n", "").encode()
+    plan, _ = load_and_plan(data, "glutes.prog", dt.date(2027, 3, 3))
+    assert plan is not None and plan.start == dt.date(2027, 3, 3)
+    assert [args[1] for args in calls] == [dt.date(2024, 1, 1), dt.date(2027, 3, 3)]

@@ -736,3 +736,79 @@ def test_a_session_planned_twice_a_day_makes_two_events_with_their_own_uids():
     # The morning events keep the UIDs they had when the session was once a day.
     once = {str(e["UID"]) for e in events_of(render(plan))}
     assert once == {str(e["UID"]) for e in events if e.decoded("DTSTART").hour == 7}
+
+
+YEAR_IN_AUCKLAND = """\
+program "Ünïcödé: a year of daily sessions, with a title long enough to be folded — twice ✓"
+client "Zoë Ñúñez"
+clinician "Sam Okafor, Physiotherapist"
+start 2027-01-04
+timezone "Pacific/Auckland"
+time 02:30
+caution "Stop and call the clinic if pain spreads into a leg; ice, then rest."
+
+phase "Quarter 1" 26w:
+  session "Mobility" daily:
+    pelvic_tilt 2x10 hold 3s rest 30s
+    cat_camel 2x8 rest 30s progress from 6 over 4w
+  session "Strength" on mon wed fri:
+    clam_shell 3x10 each side rest 45s
+    glute_bridge 3x10 band yellow rest 60s note "Squeeze at the top"
+"""
+
+
+@pytest.mark.parametrize("text", [YEAR_IN_AUCKLAND, LANGUAGE_EXAMPLE], ids=["auckland", "glutes"])
+def test_the_file_is_what_icalendar_writes_and_texts_are_made_once_a_day(monkeypatch, text):
+    """The backend folds each distinct line once and words each distinct day once: the bytes
+    are the ones icalendar's own `to_ical` and a fresh wording of every event give."""
+    import progdsl.backends.ics as ics
+
+    plan = plan_of(text)
+    made = render(plan)
+    previous = render(plan_of(text.replace("3x10", "2x10")))
+    rebuilt = render(plan, previous=previous)
+
+    class Fresh(ics._Texts):  # every event worded anew, nothing remembered
+        def title_and_description(self, slot):
+            self.made.clear()
+            self.lengths.clear()
+            self.minutes_of.clear()
+            return super().title_and_description(slot)
+
+        def length(self, slot):
+            self.lengths.clear()
+            return super().length(slot)
+
+    monkeypatch.setattr(ics, "_serialised", lambda calendar: calendar.to_ical())
+    monkeypatch.setattr(ics, "_Texts", Fresh)
+    assert render(plan) == made
+    assert render(plan, previous=previous) == rebuilt
+    assert b"\r\n " in made  # lines were folded
+
+
+def test_days_with_the_same_doses_share_them_in_the_plan():
+    from progdsl.records import replace
+
+    plan = plan_of(YEAR_IN_AUCKLAND)
+    doses = [dose for day in plan.sessions for dose in day.exercises]
+    assert len({id(dose) for dose in doses}) < len(doses) / 10
+    assert len({id(day.exercises) for day in plan.sessions}) < len(plan.sessions) / 5
+    fresh = [replace(dose) for dose in doses]  # equal values, as if each day were made anew
+    assert fresh == doses
+
+
+def test_the_time_zone_scan_is_made_once_for_a_zone_and_years():
+    import progdsl.backends.ics as ics
+
+    plan = plan_of(YEAR_IN_AUCKLAND)
+    first = IcsBackend().render(plan, RenderOptions())
+    hits = ics._changes.cache_info().hits
+    again = IcsBackend().render(
+        plan_of(YEAR_IN_AUCKLAND.replace('client "Zoë Ñúñez"', 'client "Kim"')), RenderOptions()
+    )
+    assert ics._changes.cache_info().hits == hits + 1
+
+    def zone_block(data: bytes) -> bytes:
+        return data[data.index(b"BEGIN:VTIMEZONE") : data.index(b"END:VTIMEZONE")]
+
+    assert zone_block(first) == zone_block(again) and zone_block(first).count(b"TZOFFSETTO") > 2

@@ -316,3 +316,51 @@ def test_each_progression_carries_its_start_end_step_and_span_and_each_day_its_d
     assert daily("glute_bridge", "band")[:8] == ["yellow"] * 2 + ["green"] * 4 + ["blue"] * 2
     assert daily("dead_bug", "sets")[0] == 2 and daily("dead_bug", "sets")[-1] == 3
     assert daily("glute_bridge", "reps")[8:] == [[12, 12], [8, 8]]
+
+
+def _python_json(document: dict) -> bytes:
+    """What the backend wrote before orjson: Python's own encoder."""
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+NON_ASCII = EVERY_FORM.replace('program "Every form"', 'program "Rücken — Übungen für Zoë ✓"').replace(
+    'client "Kim"', 'client "Ñúñez \\"Kim\\" O\'Brien"'
+)
+
+
+@pytest.mark.parametrize(("name", "text"), [*example_texts(), ("zoë_ñ.prog", NON_ASCII)], ids=lambda value: value[:30])
+def test_orjson_writes_the_bytes_python_json_wrote_for_every_example(name, text):
+    from progdsl.backends.json import plan_document
+
+    result = loads(text, name)
+    assert result.ok, [f"{d.code} {d.message}" for d in result.errors]
+    plan = build_plan(result.program)
+    written = JsonBackend().render(plan, RenderOptions())
+    assert written == _python_json(plan_document(plan))
+    VALIDATOR.validate(json.loads(written))
+
+
+@pytest.mark.parametrize("value", [1e-05, -2.5e-07, 5e-324, float("inf"), float("-inf"), float("nan"), 0.5, 1e20])
+def test_floats_orjson_spells_otherwise_are_written_as_python_json_writes_them(value):
+    from progdsl.backends.json import _exact, encode
+
+    document = {"a": [_exact(value), 3], "b": {"load": _exact(value)}}
+    assert encode(document) == _python_json({"a": [value, 3], "b": {"load": value}})
+
+
+def test_a_small_decimal_load_is_written_as_python_json_writes_it():
+    from progdsl.backends.json import plan_document
+
+    text = EVERY_FORM.replace("load 8kg", "load 0.00005kg")
+    result = loads(text, "small.prog")
+    assert result.ok, [f"{d.code} {d.message}" for d in result.errors]
+    plan = build_plan(result.program)
+    written = JsonBackend().render(plan, RenderOptions())
+    assert b"5e-05" in written
+    assert written == _python_json(plan_document(plan))
+
+
+def test_what_orjson_refuses_goes_through_python_json():
+    from progdsl.backends.json import encode
+
+    assert encode({"big": 2**70, "é": "ü"}) == _python_json({"big": 2**70, "é": "ü"})

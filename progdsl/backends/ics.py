@@ -51,6 +51,7 @@ clinicians):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -95,6 +96,49 @@ class _Reminders:
     all_day_at: dt.time | None
 
 
+class _Texts:
+    """What one render says of each day's doses, made once for each distinct day: a title's and
+    a description's wording, and the minutes a session's doses take. The plan shares a day's
+    doses between the days that have the same ones, so a day is known by the identity of its
+    doses (alive as long as the plan is)."""
+
+    def __init__(self, plan: Plan, seconds_per_rep: int) -> None:
+        self.plan = plan
+        self.seconds_per_rep = seconds_per_rep
+        self.minutes_of: dict[int, int] = {}
+        self.made: dict[tuple, tuple[vText, vText]] = {}
+        self.lengths: dict[tuple[int, ...], dt.timedelta] = {}
+
+    def minutes(self, exercises: tuple[DayDose, ...]) -> int:
+        found = self.minutes_of.get(id(exercises))
+        if found is None:
+            found = self.minutes_of[id(exercises)] = _minutes(exercises, self.seconds_per_rep)
+        return found
+
+    def length(self, slot: _Slot) -> dt.timedelta:
+        """How long the slot's sessions take together (`_estimated_length`)."""
+        key = tuple(id(day.exercises) for day in slot.sessions)
+        found = self.lengths.get(key)
+        if found is None:
+            exercises = tuple(dose for day in slot.sessions for dose in day.exercises)
+            found = self.lengths[key] = _estimated_length(exercises, self.seconds_per_rep)
+        return found
+
+    def title_and_description(self, slot: _Slot) -> tuple[vText, vText]:
+        """The event's title, and its description but for a clock change's line, as icalendar
+        TEXT values: events with the same ones share them, and icalendar takes a value it
+        has already typed as it is."""
+        key = tuple(
+            (day.phase_index, day.session_index, day.session, day.phase, id(day.exercises)) for day in slot.sessions
+        )
+        found = self.made.get(key)
+        if found is None:
+            minutes = sum(self.minutes(day.exercises) for day in slot.sessions)
+            title = wording.calendar_title(dict.fromkeys(_name(self.plan, day) for day in slot.sessions), minutes)
+            found = self.made[key] = (vText(title), vText(_description(self.plan, slot, self)))
+        return found
+
+
 @dataclass(frozen=True)
 class _Previous:
     """An event of the file this build replaces, as far as this backend reads it back."""
@@ -132,8 +176,9 @@ class IcsBackend:
         if zone:
             calendar.add_component(_vtimezone(zone, dt.date(plan.start.year, 1, 1), dt.date(plan.end.year + 1, 1, 1)))
         written = set()
+        texts = _Texts(plan, seconds_per_rep)
         for slot in _slots(plan):
-            event = _event(plan, slot, zone, reminders, seconds_per_rep)
+            event = _event(slot, zone, reminders, texts)
             _version(event, previous.get(slot.uid), stamp)
             written.add(slot.uid)
             calendar.add_component(event)
@@ -143,7 +188,22 @@ class IcsBackend:
                 if cancelled is not None:
                     _version(cancelled, before, stamp)
                     calendar.add_component(cancelled)
-        return calendar.to_ical()
+        return _serialised(calendar)
+
+
+def _serialised(calendar: Calendar) -> bytes:
+    """`calendar.to_ical()`, with each distinct content line folded once. icalendar folds a
+    line one character at a time, and a year's events repeat most of theirs (BEGIN, STATUS,
+    DTSTAMP, the alarm, the title, the day's doses): its own lines and folding, fewer times."""
+    folded: dict[str, bytes] = {}
+    lines = []
+    for line in calendar.content_lines():
+        if line:
+            data = folded.get(line)
+            if data is None:
+                data = folded[line] = line.to_ical()
+            lines.append(data)
+    return b"\r\n".join(lines) + b"\r\n"
 
 
 def _slots(plan: Plan) -> list[_Slot]:
@@ -206,19 +266,27 @@ def _vtimezone(zone: ZoneInfo, first: dt.date, last: dt.date) -> Timezone:
     timezone = Timezone()
     timezone.add("tzid", zone.key)
     timezone.add("comment", f"The offsets of {zone.key} from {first} to {last}, one change per observance.")
+    for before, after, moment in _changes(zone, first, last):
+        timezone.add_component(_observance(before, after, moment))
+    return timezone
+
+
+@functools.lru_cache(maxsize=64)
+def _changes(zone: ZoneInfo, first: dt.date, last: dt.date) -> tuple[tuple[tuple, tuple, dt.datetime], ...]:
+    """The scan behind `_vtimezone`: the state at the start, then each change, as (before, after,
+    moment). Kept for the process: a batch's programs mostly share a zone and years."""
     moment = dt.datetime.combine(first, dt.time(), dt.UTC) - dt.timedelta(days=1)
     end = dt.datetime.combine(last, dt.time(), dt.UTC) + dt.timedelta(days=1)
     before = _state(zone, moment)
-    timezone.add_component(_observance(before, before, moment))
+    found = [(before, before, moment)]
     while moment < end:
         step = min(moment + _SCAN_STEP, end)
         after = _state(zone, step)
         if after != before:
-            change = _first_moment_of(zone, after, moment, step)
-            timezone.add_component(_observance(before, after, change))
+            found.append((before, after, _first_moment_of(zone, after, moment, step)))
             before = after
         moment = step
-    return timezone
+    return tuple(found)
 
 
 def _state(zone: ZoneInfo, moment: dt.datetime) -> tuple[dt.timedelta, bool, str]:
@@ -256,13 +324,13 @@ def _observance(
     return observance
 
 
-def _event(plan: Plan, slot: _Slot, zone: ZoneInfo | None, reminders: _Reminders, seconds_per_rep: int) -> Event:
-    minutes = sum(_minutes(day.exercises, seconds_per_rep) for day in slot.sessions)
-    title = wording.calendar_title(dict.fromkeys(_name(plan, day) for day in slot.sessions), minutes)
+def _event(slot: _Slot, zone: ZoneInfo | None, reminders: _Reminders, texts: _Texts) -> Event:
+    title, description = texts.title_and_description(slot)
+    change = _clock_change(slot.date, slot.time, zone) if slot.time is not None else None
     event = Event()
     event.add("uid", slot.uid)
     event.add("summary", title)
-    event.add("description", _description(plan, slot, zone, seconds_per_rep))
+    event.add("description", vText(f"{change}\n\n{description}") if change else description)
     event.add("status", "CONFIRMED")
     if slot.time is None:
         event.add("dtstart", slot.date)
@@ -272,8 +340,7 @@ def _event(plan: Plan, slot: _Slot, zone: ZoneInfo | None, reminders: _Reminders
             at = reminders.all_day_at
             event.add_component(_alarm(title, dt.timedelta(hours=at.hour, minutes=at.minute)))
     else:
-        exercises = tuple(dose for day in slot.sessions for dose in day.exercises)
-        start, end = _when(slot.date, slot.time, zone, _estimated_length(exercises, seconds_per_rep))
+        start, end = _when(slot.date, slot.time, zone, texts.length(slot))
         event.add("dtstart", start)
         event.add("dtend", end)
         if reminders.before is not None:
@@ -321,7 +388,7 @@ def _clock_change(date: dt.date, time: dt.time, zone: ZoneInfo | None) -> str | 
     return wording.clock_change(time, meant, repeated)
 
 
-def _alarm(title: str, trigger: dt.timedelta) -> Alarm:
+def _alarm(title: str | vText, trigger: dt.timedelta) -> Alarm:
     """A DISPLAY alarm `trigger` from the event's start (negative: before it)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -363,11 +430,11 @@ def _bullets(heading: str, items: list[str]) -> list[str]:
     return [heading + ":\n" + "\n".join(f"• {item}" for item in items)] if items else []
 
 
-def _description(plan: Plan, slot: _Slot, zone: ZoneInfo | None, seconds_per_rep: int) -> str:
+def _description(plan: Plan, slot: _Slot, texts: _Texts) -> str:
     """The day's doses (under each session's name when there are several), then the clinician's
     notes and cautions, and whose program it is. Each exercise's own instructions and cautions
-    are left to the handout: a reminder is read at a glance. On a day the clocks skip or repeat
-    the session's time, which time is meant comes first."""
+    are left to the handout: a reminder is read at a glance. (On a day the clocks skip or repeat
+    the session's time, `_event` puts which time is meant first.)"""
     program = plan.program
     sessions, notes, cautions = [], [], [remark.text for remark in program.cautions]
     for day in slot.sessions:
@@ -375,7 +442,7 @@ def _description(plan: Plan, slot: _Slot, zone: ZoneInfo | None, seconds_per_rep
         session = phase.sessions[day.session_index]
         doses = []
         if len(slot.sessions) > 1:
-            doses.append(wording.calendar_session_heading(_name(plan, day), _minutes(day.exercises, seconds_per_rep)))
+            doses.append(wording.calendar_session_heading(_name(plan, day), texts.minutes(day.exercises)))
         for dose, line in zip(_with_circuits(day.exercises), dose_lines(day.exercises, " — "), strict=True):
             doses.append(line)
             doses += [f"  {note}" for note in dose.notes] if dose is not None else []
@@ -395,8 +462,7 @@ def _description(plan: Plan, slot: _Slot, zone: ZoneInfo | None, seconds_per_rep
         *_bullets(wording.CALENDAR_CAUTIONS, cautions),
         "\n".join(about),
     ]
-    change = _clock_change(slot.date, slot.time, zone) if slot.time is not None else None
-    return "\n\n".join([change, *sections] if change else sections)
+    return "\n\n".join(sections)
 
 
 def _with_circuits(doses) -> list:

@@ -190,13 +190,16 @@ def check_program(
     program: model.Program,
     options: CheckOptions | None = None,
     rules: Catalog | None = None,
+    *,
+    facts: ProgramFacts | None = None,
 ) -> list[Diagnostic]:
-    """Run the selected rules over a bound program; apply allows and `strict`."""
+    """Run the selected rules over a bound program; apply allows and `strict`. `facts` are
+    the program's, when the caller keeps them to read the plan the rules walked."""
     options = options or CheckOptions()
     rules = rules or catalog()
     where = program.source.first_line(program.title_span)
     found = [error(RULE_FAILED.code, problem, where, "the other rules still ran") for problem in rules.problems]
-    facts = ProgramFacts(program)
+    facts = facts or ProgramFacts(program)
     enabled = {code for code in rules.by_code if options.enabled(code)}
     for item in rules.rules:
         if item.check is None or item.code not in enabled:

@@ -132,9 +132,15 @@ def suggest(text: str, entries: Iterable) -> list[str]:
 
 
 class ProgramFacts(Record, frozen=True, dict=True):  # dict: room for cached properties
-    """What several rules derive from one program, computed once per check."""
+    """What several rules derive from one program, computed once per check.
+
+    `start` is the Monday a program without a `start` line is planned from: the reference
+    Monday, or a build's own first day when that is a Monday (the weekdays are the same),
+    so that the build takes the plan the rules walked instead of planning again.
+    """
 
     program: model.Program
+    start: dt.date = _REFERENCE_MONDAY
 
     @cached_property
     def plan(self) -> Plan | None:
@@ -143,7 +149,7 @@ class ProgramFacts(Record, frozen=True, dict=True):  # dict: room for cached pro
             return None
         from ..plan import build_plan
 
-        return build_plan(self.program, _REFERENCE_MONDAY)
+        return build_plan(self.program, self.start)
 
 
 class RuleContext(Record, frozen=True):
