@@ -191,9 +191,17 @@ _PATHS = click.argument("paths", nargs=-1, required=True, is_eager=True, callbac
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progdsl")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Check exercise programs against the exercise registry and clinical safety rules,
     and compile them into handouts, calendars and JSON."""
+    if ctx.invoked_subcommand == "check":
+        from .collector import collector_paused
+
+        # A check is brief and keeps what it makes (the results of every file) to the end:
+        # the cyclic collector, paused from here (the check's imports included) until the
+        # command ends, would only walk those objects again and again.
+        ctx.with_resource(collector_paused())
 
 
 @main.command()

@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from . import ast, model, wording
+from .collector import collector_paused
 from .diagnostics import Diagnostic, error, has_errors, sort_key
-from .parser import collector_paused, decode, parse, read_file
+from .parser import decode, parse, read_file
 from .plan import Plan, build_plan, default_start
 from .records import Record
 from .registry import Registry, builtin_registry, find_project_config

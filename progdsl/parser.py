@@ -13,10 +13,8 @@ grammar, make it again with
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -184,24 +182,6 @@ def generated_source() -> str:
 # rest of progdsl is under the MIT licence.
 """
     return header + out.getvalue()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the length of the block, then as it was.
-
-    A check makes hundreds of thousands of small objects that all live until it ends; the
-    collector would walk them again and again and find nothing to free (the AST and the
-    bound program hold no cycles). Collection resumes when the block ends, even on an
-    error, so long-lived processes (the language server, watch) collect between checks.
-    Blocks may nest."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------
