@@ -109,3 +109,13 @@ def test_the_command_line_loads_with_the_collector_paused_and_runs_with_it_on():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     collections, enabled = result.stdout.split()[-2:]
     assert collections == "0" and enabled == "True"
+
+
+def test_importing_progdsl_loads_no_typing_before_the_collector_is_paused():
+    """`import progdsl` comes before the script can pause the collector, so it stays small."""
+    import subprocess
+    import sys
+
+    code = "import sys, progdsl.__main__; print('typing' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
