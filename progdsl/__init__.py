@@ -11,9 +11,12 @@ not need.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .version import __version__
+
+# typing.TYPE_CHECKING without importing typing: `progdsl` loads first, before the command
+# line pauses the garbage collector, and typing's import would run half a dozen collections.
+# Type checkers read any constant of this name as true.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from .compiler import Result, load, load_bytes, loads

@@ -1,3 +1,19 @@
-from .cli import main
+"""`progdsl` and `python -m progdsl`: the command line, its modules loaded with the cyclic
+garbage collector paused (`collector.py` says why). It runs again as soon as they are
+loaded, so long-running commands (`watch`, `lsp`) collect as usual; `check` pauses it
+again for the whole command.
+"""
 
-main()
+from __future__ import annotations
+
+from .collector import collector_paused
+
+
+def run() -> None:
+    with collector_paused():
+        from .cli import main
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -18,37 +18,50 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
 from .version import __version__
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 T = TypeVar("T")
 
 
-def cache_dir() -> Path | None:
+# Paths here are strings (os.path), not pathlib: every check reads the cache, and pathlib
+# (with the urllib.parse and ipaddress it imports) would cost a check more than the read.
+
+
+def cache_dir() -> str | None:
     configured = os.environ.get("PROGDSL_CACHE_DIR")
     if configured is not None:
-        return Path(configured) if configured else None
+        return configured or None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "progdsl"
+    return os.path.join(base, "progdsl")
 
 
 def environment() -> str:
     """A short name for this Python environment: its prefix and its interpreter (`python` and
-    `python3` in one virtual environment are the same interpreter, so the same environment)."""
-    import hashlib
+    `python3` in one virtual environment are the same interpreter, so the same environment).
 
-    where = f"{sys.prefix}\n{os.path.realpath(sys.executable)}\n{sys.version}"
-    return hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    Two CRC-32s (of the prefix, and of the interpreter and its version) make 64 bits, plenty
+    to tell a machine's environments apart; zlib is loaded already, where hashlib would cost
+    a check a few milliseconds to load OpenSSL."""
+    import zlib
+
+    def crc(text: str) -> int:
+        return zlib.crc32(text.encode("utf-8", "surrogateescape"))
+
+    interpreter = f"{os.path.realpath(sys.executable)}\n{sys.version}"
+    return f"{crc(sys.prefix):08x}{crc(interpreter):08x}"
 
 
-def cache_path(name: str) -> Path | None:
+def cache_path(name: str) -> str | None:
     """Where the entry `name` of this environment is kept, or None when caching is off."""
     folder = cache_dir()
-    return folder / f"{name}-{environment()}.json" if folder else None
+    return os.path.join(folder, f"{name}-{environment()}.json") if folder else None
 
 
 def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
@@ -70,7 +83,8 @@ def cached(name: str, depends_on: str, compute: Callable[[], T], as_type: Any = 
     path = cache_path(name)
     if path is not None:
         try:
-            found, value = msgspec.json.decode(path.read_bytes(), type=tuple[str, as_type])
+            with open(path, "rb") as stream:
+                found, value = msgspec.json.decode(stream.read(), type=tuple[str, as_type])
             if found == depends_on:
                 return value
         except (OSError, ValueError):  # unreadable, not JSON, or not of the type (msgspec's errors are ValueErrors)
@@ -81,15 +95,18 @@ def cached(name: str, depends_on: str, compute: Callable[[], T], as_type: Any = 
     return value
 
 
-def _store(path: Path, record: tuple) -> None:
+def _store(path: str, record: tuple) -> None:
     """Write atomically, so a concurrent check never reads half a file; failures are ignored."""
+    from pathlib import Path
+
     from .output import WriteError, write_atomically
 
     with contextlib.suppress(OSError, WriteError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, msgspec.json.encode(record))
-        _forget_deleted_environments(path.parent)
-        write_atomically(path.parent / f"{environment()}.prefix", sys.prefix.encode("utf-8", "surrogateescape"))
+        folder = Path(path).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(Path(path), msgspec.json.encode(record))
+        _forget_deleted_environments(folder)
+        write_atomically(folder / f"{environment()}.prefix", sys.prefix.encode("utf-8", "surrogateescape"))
 
 
 def _forget_deleted_environments(folder: Path) -> None:

@@ -6,14 +6,17 @@ Heavy modules are imported inside the commands that need them, so that
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import click
 
 from .version import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK, EXIT_ERRORS = 0, 1  # usage errors exit 2, through click
 
@@ -39,16 +42,27 @@ def _style(text: str, role: str) -> str:
     return click.style(text, **_STYLES.get(role, {}))
 
 
+class _PathlibPath(click.Path):
+    """`click.Path(path_type=pathlib.Path)`, but importing pathlib only when the option or
+    argument is given: a check, which takes none of them, imports no pathlib."""
+
+    def convert(self, value, param, ctx) -> Path:
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
+
+
 def _program_paths(paths: tuple[str, ...]) -> list[str]:
     """Files as given, folders expanded to the `.prog` files under them, `-` kept for stdin."""
     found: list[str] = []
     for given in paths:
-        path = Path(given)
-        if given == "-" or path.is_file():
+        if given == "-" or os.path.isfile(given):  # os.path: a check imports no pathlib
             found.append(given)
-        elif path.is_dir():
+        elif os.path.isdir(given):
+            from pathlib import Path
+
             programs = []
-            for candidate in sorted(path.rglob("*.prog")):
+            for candidate in sorted(Path(given).rglob("*.prog")):
                 if candidate.is_file():
                     programs.append(str(candidate))
                 elif not candidate.is_dir():  # a FIFO would block the read for ever; a device never ends
@@ -95,7 +109,7 @@ def _registry(registries: tuple[str, ...]):
     from . import plugins
     from .registry import builtin_registry, find_project_config
 
-    config = find_project_config(Path.cwd())
+    config = find_project_config(os.getcwd())
     if not (registries or config or plugins.discover(plugins.REGISTRIES)):
         return builtin_registry()
     from .clinic import registry_with, sources_for
@@ -154,8 +168,8 @@ def _project_config(ctx: click.Context, param, value):
     from .registry import find_project_config
 
     first = next((given for given in value if given != "-"), None)
-    folder = Path(first).resolve() if first else Path.cwd()
-    path = find_project_config(folder if folder.is_dir() else folder.parent)
+    folder = os.path.realpath(first) if first else os.getcwd()
+    path = find_project_config(folder if os.path.isdir(folder) else os.path.dirname(folder))
     if path is None:
         return value
     from .config import read_config
@@ -177,9 +191,17 @@ _PATHS = click.argument("paths", nargs=-1, required=True, is_eager=True, callbac
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progdsl")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Check exercise programs against the exercise registry and clinical safety rules,
     and compile them into handouts, calendars and JSON."""
+    if ctx.invoked_subcommand == "check":
+        from .collector import collector_paused
+
+        # A check is brief and keeps what it makes (the results of every file) to the end:
+        # the cyclic collector, paused from here (the check's imports included) until the
+        # command ends, would only walk those objects again and again.
+        ctx.with_resource(collector_paused())
 
 
 @main.command()
@@ -318,6 +340,8 @@ def exercises(query: str, region: str | None, equipment: str | None, registries:
 @_REGISTRY
 def exercise(name: str, figure_path: str | None, registries: tuple[str, ...]) -> None:
     """Show one exercise in full: doses, ranges, instructions, cautions, variants, and where it comes from."""
+    from pathlib import Path
+
     from .terminal import console, exercise_detail
     from .wording import did_you_mean
 
@@ -367,6 +391,8 @@ def exercise(name: str, figure_path: str | None, registries: tuple[str, ...]) ->
 @_REGISTRY
 def figures(folder: str, sheet: str | None, registries: tuple[str, ...]) -> None:
     """Draw the figure of every exercise that has pose data (docs/figures.md)."""
+    from pathlib import Path
+
     from .figures import render_table
     from .output import WriteError, prepare_folder, write_atomically
 
@@ -537,8 +563,8 @@ _TO = click.option(
 _OUTPUT_DIR = click.option(
     "-o",
     "--output-dir",
-    type=click.Path(path_type=Path),
-    default=Path("."),
+    type=_PathlibPath(),
+    default=".",
     show_default=True,
     metavar="DIR",
     help="Folder to write NAME.SUFFIX into; created when missing.",
@@ -713,7 +739,7 @@ def _say_build(reports, total: int, *, by_client: bool = False, invalid: int = 0
 )
 @click.option(
     "--template-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=_PathlibPath(exists=True, file_okay=False),
     metavar="DIR",
     help="Folder of handout templates that override the built-in ones; they run sandboxed.",
 )
@@ -790,7 +816,7 @@ def build(
     A file with errors writes nothing. One bad file, backend or output does not stop
     the others; the exit status is then 1. Every file is written whole or not at all.
     """
-    import os
+    from pathlib import Path
 
     from .batch import BuildSettings, build_files, build_named
     from .records import replace
@@ -951,6 +977,7 @@ def watch(paths, backend_names, output_dir, start, registries) -> None:
     every watched program again.
     """
     import datetime as dt
+    from pathlib import Path
 
     from .batch import BuildSettings, build_files
     from .watch import changes
@@ -1020,6 +1047,7 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     could not be formatted, or with --check when a file would change.
     """
     import difflib
+    from pathlib import Path
 
     from .fmt import format_bytes
     from .output import WriteError, write_atomically
@@ -1077,7 +1105,7 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=_PathlibPath(file_okay=False))
 def init(folder: Path) -> None:
     """Start a clinic's folder: a project config, programs/ with an example, an empty registry
     file and templates/ ready to brand. Writes nothing if any of those files exists."""

@@ -6,12 +6,14 @@ Each stage returns `(value, diagnostics)`; a stage with errors stops the ones af
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import ast, model, wording
+from .collector import collector_paused
 from .diagnostics import Diagnostic, error, has_errors, sort_key
-from .parser import collector_paused, decode, parse, read_file
+from .parser import decode, parse, read_file
 from .plan import Plan, build_plan, default_start
 from .records import Record
 from .registry import Registry, builtin_registry, find_project_config
@@ -19,6 +21,9 @@ from .resolve import resolve
 from .rules import CheckOptions, check_program
 from .rules.base import REFERENCE_MONDAY, ProgramFacts
 from .source import SourceFile
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class Result(Record, frozen=True):
@@ -132,15 +137,17 @@ def registry_for(
     from . import plugins
 
     lines = [item for item in tree.items if isinstance(item, ast.Line) and item.keyword == "registry"]
-    folder = Path.cwd() if source.name.startswith("<") else Path(source.name).parent
-    config = find_project_config(folder.resolve())
+    folder = os.getcwd() if source.name.startswith("<") else os.path.dirname(source.name)
+    config = find_project_config(os.path.realpath(folder))  # os.path: a check imports no pathlib
     if not (lines or paths or config or plugins.discover(plugins.REGISTRIES)):
         return builtin_registry(), []
+    from pathlib import Path
+
     from .clinic import Source, registry_with, sources_for
 
     sources, diagnostics = sources_for(config, paths)
     for line in lines:
-        file = folder / line.value.value
+        file = Path(folder) / line.value.value
         if file.is_file():
             sources.append(Source(str(file), file))
         else:

@@ -7,7 +7,6 @@ source line with a caret under the fault, and a `= help:` line where one helps.
 from __future__ import annotations
 
 import enum
-import unicodedata
 from collections.abc import Iterable
 
 from .records import Record, replace
@@ -62,6 +61,8 @@ def sort_key(diagnostic: Diagnostic) -> tuple:
 
 def _display_width(text: str) -> int:
     """Columns a terminal gives `text`: wide East Asian characters take two."""
+    import unicodedata  # only for a diagnostic shown: a clean check does without its tables
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 
 
 def sections(doc: str, headings: Iterable[str]) -> dict[str, str]:
@@ -35,6 +34,7 @@ def table_command(
 ) -> int:
     """`python -m MODULE [--write FILE]`: print a generated table, or update it in FILE."""
     import argparse
+    from pathlib import Path
 
     parser = argparse.ArgumentParser(prog=prog, description=f"Print, or write, {what}.")
     parser.add_argument("--write", metavar="FILE", type=Path, help="replace the table between the markers in FILE")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 _MEANT = {
     "\u00a0": "a normal space",
     "\u2009": "a normal space",
@@ -40,6 +38,8 @@ def meant(char: str) -> str | None:
 
 def lookalike_hint(word: str) -> str | None:
     """A hint naming the first look-alike letter in a word, such as a Cyrillic `с`."""
+    import unicodedata  # only for a misspelt word: a clean check does without its tables
+
     for char in word:
         if char.isascii():
             continue

@@ -13,21 +13,19 @@ grammar, make it again with
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from . import ast
 from .ast_builder import AstBuilder, token_span
 from .diagnostics import Diagnostic, error
-from .resources import resource_dir
 from .source import SourceFile, Span, decode_utf8
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import lark
 
     from ._lark_standalone import Lark, Token
@@ -55,6 +53,8 @@ def read_file(path: str | Path) -> bytes:
 
 
 def grammar_path() -> Path:
+    from .resources import resource_dir  # pathlib: not for a check, which reads no grammar
+
     return resource_dir("grammar") / "progdsl.lark"
 
 
@@ -111,7 +111,11 @@ class IndentMismatch(Exception):
         self.line, self.indent, self.levels = line, indent, levels
 
 
-GENERATED = Path(__file__).with_name("_lark_standalone.py")
+def generated_path() -> Path:
+    """The generated module's file, `_lark_standalone.py`."""
+    from pathlib import Path
+
+    return Path(__file__).with_name("_lark_standalone.py")
 
 
 @cache
@@ -178,24 +182,6 @@ def generated_source() -> str:
 # rest of progdsl is under the MIT licence.
 """
     return header + out.getvalue()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the length of the block, then as it was.
-
-    A check makes hundreds of thousands of small objects that all live until it ends; the
-    collector would walk them again and again and find nothing to free (the AST and the
-    bound program hold no cycles). Collection resumes when the block ends, even on an
-    error, so long-lived processes (the language server, watch) collect between checks.
-    Blocks may nest."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------
@@ -316,6 +302,6 @@ if __name__ == "__main__":
     arguments = argparse.ArgumentParser(description="Make progdsl/_lark_standalone.py from the grammar.")
     arguments.add_argument("--write", action="store_true", help="write the module (without it, print it)")
     if arguments.parse_args().write:
-        GENERATED.write_text(generated_source(), encoding="utf-8")
+        generated_path().write_text(generated_source(), encoding="utf-8")
     else:
         print(generated_source(), end="")

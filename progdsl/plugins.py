@@ -8,8 +8,8 @@ pyproject.toml exactly as a third party's would be.
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 from .cache import cached, fingerprint
 from .records import Record
@@ -69,7 +69,7 @@ def _installed() -> dict[str, list[list[str]]]:
     The first entry is the running script's folder or the working folder, not a place
     packages are installed in; it changes often, so it is left out of the fingerprint.
     """
-    folders = [entry for entry in sys.path[1:] if entry and Path(entry).is_dir()]
+    folders = [entry for entry in sys.path[1:] if entry and os.path.isdir(entry)]
     return cached("entry-points", fingerprint(folders), _scan)
 
 
@@ -103,7 +103,9 @@ def failure(exc: BaseException) -> str:
 
     frames = traceback.extract_tb(exc.__traceback__)
     last = frames[-1] if frames else None
-    where = f" (at {Path(last.filename).name}:{last.lineno})" if last and not last.filename.startswith("<") else ""
+    where = (
+        f" (at {os.path.basename(last.filename)}:{last.lineno})" if last and not last.filename.startswith("<") else ""
+    )
     return f"{type(exc).__name__}: {exc}{where}"
 
 

@@ -7,9 +7,10 @@ The built-in data lives in `progdsl/data/exercises/*.toml`. A clinic's own regis
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import cached, fingerprint
 from .records import Record, field_names
@@ -17,7 +18,17 @@ from .suggest import close_matches
 from .units import Range
 from .vocabulary import LIMIT_KEYS, Balance, Category, DoseKind, Position, Region
 
-DATA_DIR = Path(__file__).parent / "data" / "exercises"
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Folders and files here are strings (os.path) on the way of a check, which lists the data
+# folder and looks for a project config every time: importing pathlib would cost it more.
+DATA_DIR = os.path.join(os.path.dirname(__file__), "data", "exercises")
+
+
+def _data_files() -> list[str]:
+    """The built-in registry's TOML files, in name order."""
+    return sorted(os.path.join(DATA_DIR, name) for name in os.listdir(DATA_DIR) if name.endswith(".toml"))
 
 
 class Limits(Record, frozen=True):
@@ -188,12 +199,13 @@ class Registry:
         ]
 
 
-def load_tables(directory: Path = DATA_DIR) -> dict[str, Mapping]:
+def load_tables(directory: str | os.PathLike[str] = DATA_DIR) -> dict[str, Mapping]:
     """Every exercise table in a folder of TOML files, by id."""
     import tomllib
+    from pathlib import Path
 
     tables: dict[str, Mapping] = {}
-    for path in sorted(directory.glob("*.toml")):
+    for path in sorted(Path(directory).glob("*.toml")):
         with path.open("rb") as handle:
             tables.update(tomllib.load(handle))
     return tables
@@ -204,7 +216,7 @@ def region_info() -> dict[Region, RegionInfo]:
     """Every region's label and stop signs, from `data/regions.toml`."""
     import tomllib
 
-    with (DATA_DIR.parent / "regions.toml").open("rb") as handle:
+    with open(os.path.join(os.path.dirname(DATA_DIR), "regions.toml"), "rb") as handle:
         tables = tomllib.load(handle)
     return {
         Region(key): RegionInfo(Region(key), table["label"], tuple(table["stop_signs"]))
@@ -215,15 +227,15 @@ def region_info() -> dict[Region, RegionInfo]:
 def builtin_file(id: str) -> Path | None:
     """The built-in data file that defines `id`, for messages that name it."""
     import re
+    from pathlib import Path
 
     header = re.compile(rf"^\[{re.escape(id)}\]", re.MULTILINE)
-    return next((path for path in sorted(DATA_DIR.glob("*.toml")) if header.search(path.read_text("utf-8"))), None)
+    return next((path for path in map(Path, _data_files()) if header.search(path.read_text("utf-8"))), None)
 
 
 @cache
 def builtin_registry() -> Registry:
-    files = sorted(DATA_DIR.glob("*.toml"))
-    return Registry(cached("registry", fingerprint(files), _builtin_exercises, list[Exercise]))
+    return Registry(cached("registry", fingerprint(_data_files()), _builtin_exercises, list[Exercise]))
 
 
 def _builtin_exercises() -> list[Exercise]:
@@ -233,19 +245,33 @@ def _builtin_exercises() -> list[Exercise]:
 CONFIG_FILES = ("progdsl.toml", "pyproject.toml")
 
 
-def find_project_config(start: Path) -> Path | None:
+def find_project_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest `progdsl.toml`, or `pyproject.toml` with a `[tool.progdsl]` table, in
     `start` or a folder above it. Looks at the text only, so finding none imports nothing."""
+    found = _project_config_file(os.fspath(start))
+    if found is None:
+        return None
+    from pathlib import Path
+
+    return Path(found)
+
+
+def _project_config_file(folder: str) -> str | None:
     import re
 
     tool = re.compile(r"^\s*\[\s*tool\.progdsl\s*\]", re.MULTILINE)
-    for folder in (start, *start.parents):
-        if (folder / "progdsl.toml").is_file():
-            return folder / "progdsl.toml"
-        pyproject = folder / "pyproject.toml"
+    while True:
+        if os.path.isfile(config := os.path.join(folder, "progdsl.toml")):
+            return config
+        pyproject = os.path.join(folder, "pyproject.toml")
         try:
-            if pyproject.is_file() and tool.search(pyproject.read_text(encoding="utf-8", errors="replace")):
-                return pyproject
+            if os.path.isfile(pyproject):
+                with open(pyproject, encoding="utf-8", errors="replace") as handle:
+                    if tool.search(handle.read()):
+                        return pyproject
         except OSError:
-            continue
-    return None
+            pass
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,7 @@ def test_two_environments_have_two_names_and_two_files(folder, tmp_path, monkeyp
     in_environment(monkeypatch, tmp_path / "two")
     second = (cache.environment(), cache.cache_path("entry-points"))
     assert first[0] != second[0] and first[1] != second[1]
-    assert first[1].parent == second[1].parent == folder
+    assert Path(first[1]).parent == Path(second[1]).parent == folder
     in_environment(monkeypatch, tmp_path / "one", executable=tmp_path / "other-python")
     assert cache.environment() != first[0]  # the same prefix with another interpreter
 
@@ -65,13 +66,13 @@ def test_the_entries_of_a_deleted_environment_are_removed(folder, tmp_path, monk
     gone.mkdir()
     in_environment(monkeypatch, gone)
     cache.cached("registry", "x", lambda: 1)
-    old = cache.cache_path("registry")
+    old = Path(cache.cache_path("registry"))
     assert old.exists()
     gone.rmdir()
     (tmp_path / "kept").mkdir()
     in_environment(monkeypatch, tmp_path / "kept")
     cache.cached("registry", "x", lambda: 2)
-    assert not old.exists() and cache.cache_path("registry").exists()
+    assert not old.exists() and Path(cache.cache_path("registry")).exists()
     assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".prefix"]
 
 
@@ -81,7 +82,7 @@ def test_the_registry_comes_back_from_the_cache_as_the_same_records(folder):
     builtin_registry.cache_clear()
     try:
         builtin_registry()  # computes, and stores
-        path = cache.cache_path("registry")
+        path = Path(cache.cache_path("registry"))
         assert path.exists()
         builtin_registry.cache_clear()
         again = {e.id: e for e in builtin_registry()}  # read back, typed, by msgspec

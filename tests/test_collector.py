@@ -9,7 +9,7 @@ import pytest
 from support import LANGUAGE_EXAMPLE
 
 from progdsl import load_bytes
-from progdsl.parser import collector_paused
+from progdsl.collector import collector_paused
 
 
 @pytest.fixture
@@ -63,3 +63,59 @@ def test_pauses_nest(collector_on):
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_the_check_command_runs_with_the_collector_paused_then_puts_it_back(collector_on, tmp_path, monkeypatch):
+    """`progdsl check` pauses it for the whole command, its imports and every file included."""
+    from click.testing import CliRunner
+
+    from progdsl import cli
+
+    program = tmp_path / "t.prog"
+    program.write_text(LANGUAGE_EXAMPLE)
+    seen = []
+    paths = cli._program_paths
+
+    def spy(given):
+        seen.append(gc.isenabled())
+        return paths(given)
+
+    monkeypatch.setattr(cli, "_program_paths", spy)
+    result = CliRunner().invoke(cli.main, ["check", str(program)])
+    assert result.exit_code == 0, result.output
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_the_command_line_loads_with_the_collector_paused_and_runs_with_it_on():
+    """The `progdsl` script (`__main__.run`) loads the command line without a collection,
+    and long-running commands still collect: the collector is on when a command starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, sys\n"
+        "runs = []\n"
+        "def loading():  # progdsl.cli and what it imports are loading: its last function is not yet defined\n"
+        "    return 'progdsl.cli' in sys.modules and not hasattr(sys.modules['progdsl.cli'], 'schema')\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(phase) if phase == 'start' and loading() else None)\n"
+        "sys.argv = ['progdsl', '--version']\n"
+        "import progdsl.__main__ as entry\n"
+        "try:\n"
+        "    entry.run()\n"
+        "except SystemExit:\n"
+        "    print(len(runs), gc.isenabled())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    collections, enabled = result.stdout.split()[-2:]
+    assert collections == "0" and enabled == "True"
+
+
+def test_importing_progdsl_loads_no_typing_before_the_collector_is_paused():
+    """`import progdsl` comes before the script can pause the collector, so it stays small."""
+    import subprocess
+    import sys
+
+    code = "import sys, progdsl.__main__; print('typing' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

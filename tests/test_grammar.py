@@ -272,9 +272,9 @@ def test_a_phase_at_the_end_of_the_file_spans_to_its_last_line():
 def test_the_generated_parser_was_made_from_the_grammar_as_it_is():
     """progdsl/_lark_standalone.py holds the parse tables; after a grammar change it must be
     made again (`python -m progdsl.parser --write`)."""
-    from progdsl.parser import GENERATED, grammar_digest
+    from progdsl.parser import generated_path, grammar_digest
 
-    assert f"(sha256 {grammar_digest()})" in GENERATED.read_text(encoding="utf-8").split("\n", 1)[0], (
+    assert f"(sha256 {grammar_digest()})" in generated_path().read_text(encoding="utf-8").split("\n", 1)[0], (
         "the grammar changed: run `python -m progdsl.parser --write`"
     )
 

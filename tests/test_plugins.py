@@ -62,6 +62,9 @@ def test_check_imports_nothing_that_build_needs(tmp_path):
     # Nor what only a faulty program, a table or a build uses: a portable zone is not looked up
     # with zoneinfo, did-you-mean's difflib waits for a misspelling, the cache is not read with json.
     assert not imported & {"zoneinfo", "difflib", "json", "rich"}
+    # Nor what a check can do without: pathlib (with the urllib.parse and ipaddress it
+    # imports), as its paths are os.path strings; hashlib, for the cache's environment name.
+    assert not imported & {"pathlib", "urllib.parse", "ipaddress", "hashlib"}
 
 
 def test_plugins_command_lists_every_group_with_distribution_and_version():
