@@ -26,7 +26,6 @@ the fork server and the workers die with the process that started them
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import select
 import signal
@@ -273,10 +272,6 @@ def _serve(jobs: int, replies: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     die_with_parent()
     _fresh_streams()
-    # Everything this process inherited stays out of its garbage collector's sight: a
-    # collection would otherwise walk all of it, copying each page it touches out of the
-    # memory shared with the parent (a year's calendar makes many collections).
-    gc.freeze()
     while (job := _receive(jobs, None)) is not None:
         try:
             reply = b"R" + pickle.loads(job)()
