@@ -18,42 +18,30 @@ only its own output for that program.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import plugins
 from .backends import RenderOptions, check_backend, render
+from .build_settings import BACKEND_TIMEOUT as BACKEND_TIMEOUT  # where callers have found them
+from .build_settings import BuildSettings as BuildSettings
 from .compiler import Result, load_and_plan, load_bytes
 from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
-from .parcel import Parcel
 from .parser import read_file
 from .plan import default_start
 from .pool import RECYCLE_AFTER, Helper, Raised, Stopped, TimedOut, isolation_available, map_in_order
-from .records import Record, field, replace
+from .records import Record, replace
 from .source import shown_name
-
-BACKEND_TIMEOUT = 120.0  # seconds one backend may take over one program: ten times a year-long handout
 
 if TYPE_CHECKING:
     from .backends import Backend
     from .clients import ClientRow
     from .dask_pool import DaskPool
+    from .parcel import Parcel
     from .plan import Plan
-
-
-class BuildSettings(Record, frozen=True):
-    """What the command line asks of every program in a build."""
-
-    folder: Path
-    start: dt.date | None = None
-    overrides: Mapping[str, object] = field(default_factory=dict)
-    timestamp: dt.datetime | None = None
-    registries: tuple[str, ...] = ()  # `--registry` paths, added to every program's
-    backend_timeout: float | None = BACKEND_TIMEOUT  # seconds per render; None renders in this process, unguarded
 
 
 class Checked(Record, frozen=True):
@@ -267,7 +255,7 @@ class _Parcels(Sequence["Parcel | Compiled"]):
 def compile_parcel(parcel: Parcel | Compiled, backends: Sequence[plugins.Plugin]) -> Compiled:
     """A packed program compiled where it is unpacked (on a cluster's worker); what could
     not be packed (a file that could not be read) comes back as it is."""
-    from .parcel import unpacked
+    from .parcel import Parcel, unpacked
 
     if not isinstance(parcel, Parcel):
         return parcel

@@ -33,15 +33,13 @@ import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .build_settings import BuildSettings
 from .output import PreviousUnread, read_previous
 from .records import Record, replace
 from .registry import find_project_config
 from .source import UNPACKED_AT
-
-if TYPE_CHECKING:
-    from .batch import BuildSettings
 
 MAX_DEPTH = 16  # include lines followed this deep; the worker reports deeper loops as a local build would
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")

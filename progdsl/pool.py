@@ -26,18 +26,22 @@ the fork server and the workers die with the process that started them
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import select
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .orphans import die_with_parent
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# `multiprocessing` and `concurrent.futures` (about 15 ms to import) are imported by the
+# functions that start worker processes: a build of one program renders in a `Helper`
+# and needs neither.
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -46,6 +50,8 @@ RECYCLE_AFTER = 25  # items per worker process; see benchmarks/README.md
 
 
 def _context(preload: Sequence[str]):
+    import multiprocessing
+
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":  # the guard makes the server die with this process
@@ -65,6 +71,9 @@ class _Pools:
         self.retired: list[ProcessPoolExecutor] = []
 
     def submit(self, item) -> Future:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         if self.current is None or self.left == 0:
             self.retire()
             self.current = ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=die_with_parent)
@@ -78,6 +87,8 @@ class _Pools:
 
     def alone(self, item) -> Future:
         """Work on one item in a pool of its own, whose fate is then this item's alone."""
+        from concurrent.futures import ProcessPoolExecutor
+
         pool = ProcessPoolExecutor(1, mp_context=self.context, initializer=die_with_parent)
         future = pool.submit(self.function, item)
         pool.shutdown(wait=False)
@@ -114,6 +125,9 @@ def map_in_order(
     item its pool was working on fails with it; each is tried once more in a process
     of its own, so only the item that kills its worker gets `died(item)` as its result.
     """
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     pools = _Pools(function, jobs, jobs * recycle_after, preload)
     queued = iter(enumerate(items))
     running: dict[Future, int] = {}
