@@ -29,7 +29,8 @@ ONE_WORKER = """
 import json, sys, time
 from pathlib import Path
 from progdsl import plugins
-from progdsl.batch import BuildSettings, compile_program
+from progdsl.batch import compile_program
+from progdsl.build_settings import BuildSettings
 pdf = plugins.find(plugins.BACKENDS, "pdf")
 settings = BuildSettings(Path(sys.argv[1]) / "out")
 records = []
@@ -47,7 +48,8 @@ BATCH = """
 import sys
 from pathlib import Path
 from progdsl import plugins
-from progdsl.batch import BuildSettings, compile_programs
+from progdsl.batch import compile_programs
+from progdsl.build_settings import BuildSettings
 pdf = plugins.find(plugins.BACKENDS, "pdf")
 paths = sorted(str(p) for p in Path(sys.argv[2]).glob("*.prog"))
 for compiled in compile_programs(paths, [pdf], BuildSettings(Path(sys.argv[2]) / "out"), 2, int(sys.argv[1])):

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING
 
 from . import plugins
 from .backends import RenderOptions, check_backend, render
-from .build_settings import BACKEND_TIMEOUT as BACKEND_TIMEOUT  # where callers have found them
-from .build_settings import BuildSettings as BuildSettings
+from .build_settings import BuildSettings
 from .compiler import Result, load_and_plan, load_bytes
 from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
 from .parser import read_file

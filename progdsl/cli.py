@@ -818,7 +818,8 @@ def build(
     """
     from pathlib import Path
 
-    from .batch import BuildSettings, build_files, build_named
+    from .batch import build_files, build_named
+    from .build_settings import BuildSettings
     from .records import replace
 
     if "-" in paths and len(paths) > 1:
@@ -979,7 +980,8 @@ def watch(paths, backend_names, output_dir, start, registries) -> None:
     import datetime as dt
     from pathlib import Path
 
-    from .batch import BuildSettings, build_files
+    from .batch import build_files
+    from .build_settings import BuildSettings
     from .watch import changes
 
     settings = BuildSettings(

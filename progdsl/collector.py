@@ -1,9 +1,6 @@
-"""Python's cyclic garbage collector paused while a check runs, or while modules load.
-
-A check makes hundreds of thousands of small objects, and loading modules thousands more
-(functions, classes, click's options), that all live until the check or the process ends;
-the collector would walk them again and again and find nothing to free. Imported by the
-command line before anything else, so it imports nothing itself.
+"""Python's cyclic garbage collector paused while a check runs, or while modules load
+(functions, classes, click's options: thousands of objects that live as long as the
+process). Imported by the command line before anything else, so it imports nothing itself.
 """
 
 from __future__ import annotations

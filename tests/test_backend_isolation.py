@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from support import LANGUAGE_EXAMPLE, PROGRAMS, install_backends
 
 from progdsl import pool
-from progdsl.batch import BACKEND_TIMEOUT, BuildSettings, compile_program
+from progdsl.batch import compile_program
+from progdsl.build_settings import BACKEND_TIMEOUT, BuildSettings
 from progdsl.cli import main
 
 pytestmark = pytest.mark.skipif(not pool.isolation_available(), reason="renders in a child only where fork exists")

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from support import LANGUAGE_EXAMPLE, PROGRAMS, install_backends
 
 from progdsl import plugins
-from progdsl.batch import BuildSettings, compile_programs
+from progdsl.batch import compile_programs
+from progdsl.build_settings import BuildSettings
 from progdsl.cli import main
 
 BAD = 'program "Bad"\nstart 2026-12-07\nphase "A" 1w daily:\n  clamshel 3x12\n'

@@ -156,7 +156,8 @@ def test_a_large_file_is_not_held_in_memory(tmp_path):
     import tracemalloc
 
     from progdsl import load
-    from progdsl.batch import BuildSettings, compile_program
+    from progdsl.batch import compile_program
+    from progdsl.build_settings import BuildSettings
     from progdsl.parser import MAX_BYTES
 
     big = tmp_path / "big.prog"

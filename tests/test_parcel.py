@@ -9,7 +9,8 @@ import pytest
 from support import install_backends
 
 from progdsl import plugins
-from progdsl.batch import BuildSettings, Checked, Rendered, compile_parcel, compile_program
+from progdsl.batch import Checked, Rendered, compile_parcel, compile_program
+from progdsl.build_settings import BuildSettings
 from progdsl.parcel import pack
 from progdsl.records import replace
 
