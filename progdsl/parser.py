@@ -145,9 +145,10 @@ def lark_parser() -> lark.Lark:
     )
 
 
-def generated_grammar() -> lark.Lark:
+def generated_grammar(**options) -> lark.Lark:
     """The grammar as the generated module holds it: every token kept for `AstBuilder`,
-    which works out each node's span from them, and a None for each missing `[optional]`."""
+    which works out each node's span from them, and a None for each missing `[optional]`.
+    `options` are Lark's, added to these (a postlex and a transformer make it a checker's parser)."""
     from lark import Lark
 
     return Lark(
@@ -156,6 +157,7 @@ def generated_grammar() -> lark.Lark:
         lexer="basic",
         keep_all_tokens=True,
         maybe_placeholders=True,
+        **options,
     )
 
 

@@ -37,6 +37,16 @@ phase "Strengthen" 4w:
 
 HEADER = 'program "Test"\n'
 
+# One exercise in a clinic's own registry file.
+CLINIC_ENTRY = """\
+[wall_angel]
+name = "Wall angel"
+category = "mobility"
+dose = ["reps"]
+one_sided = false
+instructions = ["Stand with your back to a wall.", "Slide your arms up and down it."]
+"""
+
 
 def program_with(body: str, header: str = HEADER) -> str:
     """A program: a header, then `body` inside a daily session of a two-week phase."""

@@ -10,20 +10,11 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from support import ROOT, install_offline
+from support import CLINIC_ENTRY, ROOT, install_offline
 
 from progdsl import load
 from progdsl.cli import main
 from progdsl.registry_schema import FIELDS, with_table
-
-ENTRY = """\
-[wall_angel]
-name = "Wall angel"
-category = "mobility"
-dose = ["reps"]
-one_sided = false
-instructions = ["Stand with your back to a wall.", "Slide your arms up and down it."]
-"""
 
 PROGRAM = 'program "Clinic"\n{header}phase "Mobility" 2w daily:\n  wall_angel 3x10\n'
 REGISTRY_PACKAGE = ROOT / "tests" / "registry_package"
@@ -43,7 +34,7 @@ def run(*args: str):
 
 
 def test_a_registry_line_loads_a_file_relative_to_the_program(tmp_path):
-    write(tmp_path / "clinic" / "exercises.toml", ENTRY)
+    write(tmp_path / "clinic" / "exercises.toml", CLINIC_ENTRY)
     program = write(tmp_path / "programs" / "p.prog", PROGRAM.format(header='registry "../clinic/exercises.toml"\n'))
     result = load(program)
     assert result.ok, result.diagnostics
@@ -52,7 +43,7 @@ def test_a_registry_line_loads_a_file_relative_to_the_program(tmp_path):
 
 
 def test_registry_option_on_check_build_plan_exercises_and_exercise(tmp_path):
-    registry = write(tmp_path / "clinic.toml", ENTRY)
+    registry = write(tmp_path / "clinic.toml", CLINIC_ENTRY)
     program = write(tmp_path / "p.prog", PROGRAM.format(header=""))
     assert run("check", str(program)).exit_code == 1
     assert run("check", "--registry", str(registry), str(program)).exit_code == 0
@@ -76,7 +67,7 @@ def test_registry_option_on_check_build_plan_exercises_and_exercise(tmp_path):
 )
 def test_a_project_config_above_the_program_names_registries(tmp_path, config, text):
     write(tmp_path / config, text)
-    write(tmp_path / "clinic" / "exercises.toml", ENTRY)
+    write(tmp_path / "clinic" / "exercises.toml", CLINIC_ENTRY)
     program = write(tmp_path / "programs" / "deep" / "p.prog", PROGRAM.format(header=""))
     result = load(program)
     assert result.ok, result.diagnostics
@@ -129,14 +120,18 @@ def test_an_installed_package_adds_its_registry_through_the_entry_point(registry
 # ---- faults in a registry file -----------------------------------------------------------------
 
 FAULTS = {
-    "bad TOML": (ENTRY.replace('name = "Wall angel"', 'name = "Wall angel'), "E301", 2),
-    "unknown field": (ENTRY + 'colour = "red"\n', "E302", 7),
-    "unknown dose form": (ENTRY.replace('dose = ["reps"]', 'dose = ["reps", "reapz"]'), "E305", 4),
-    "unknown category": (ENTRY.replace('"mobility"', '"flexibility"'), "E305", 3),
-    "backwards range": (ENTRY + "\n[wall_angel.safe]\nsets = [5, 1]\n", "E306", 9),
-    "unknown easier id": (ENTRY + 'easier = ["ankle_pump"]\n', "E308", 7),
-    "image outside the folder": (ENTRY + 'image = "../secret.png"\n', "E307", 7),
-    "built-in id without override": (ENTRY.replace("[wall_angel]", "[clam_shell]") + "\n" + ENTRY, "E309", 1),
+    "bad TOML": (CLINIC_ENTRY.replace('name = "Wall angel"', 'name = "Wall angel'), "E301", 2),
+    "unknown field": (CLINIC_ENTRY + 'colour = "red"\n', "E302", 7),
+    "unknown dose form": (CLINIC_ENTRY.replace('dose = ["reps"]', 'dose = ["reps", "reapz"]'), "E305", 4),
+    "unknown category": (CLINIC_ENTRY.replace('"mobility"', '"flexibility"'), "E305", 3),
+    "backwards range": (CLINIC_ENTRY + "\n[wall_angel.safe]\nsets = [5, 1]\n", "E306", 9),
+    "unknown easier id": (CLINIC_ENTRY + 'easier = ["ankle_pump"]\n', "E308", 7),
+    "image outside the folder": (CLINIC_ENTRY + 'image = "../secret.png"\n', "E307", 7),
+    "built-in id without override": (
+        CLINIC_ENTRY.replace("[wall_angel]", "[clam_shell]") + "\n" + CLINIC_ENTRY,
+        "E309",
+        1,
+    ),
 }
 
 
@@ -160,12 +155,12 @@ def test_a_fault_is_reported_in_the_registry_file_and_nothing_is_built(fault, tm
 
 
 def test_the_built_in_clash_names_both_files_and_override_allows_it(tmp_path):
-    registry = write(tmp_path / "clinic.toml", ENTRY.replace("[wall_angel]", "[clam_shell]"))
+    registry = write(tmp_path / "clinic.toml", CLINIC_ENTRY.replace("[wall_angel]", "[clam_shell]"))
     program = write(tmp_path / "p.prog", PROGRAM.format(header="").replace("wall_angel", "clam_shell"))
     checked = run("check", "--registry", str(registry), str(program))
     assert checked.exit_code == 1
     assert f"{registry}:1:1: E309" in checked.output and "progdsl/data/exercises/glutes.toml" in checked.output
-    registry.write_text(ENTRY.replace("[wall_angel]", "[clam_shell]") + "override = true\n", encoding="utf-8")
+    registry.write_text(CLINIC_ENTRY.replace("[wall_angel]", "[clam_shell]") + "override = true\n", encoding="utf-8")
     shown = run("exercise", "--registry", str(registry), "clam_shell")
     assert shown.exit_code == 0 and "Wall angel" in shown.output
 
@@ -173,7 +168,7 @@ def test_the_built_in_clash_names_both_files_and_override_allows_it(tmp_path):
 def test_a_clinic_entry_gets_the_documented_defaults(tmp_path):
     from progdsl.clinic import Source, registry_with
 
-    registry_file = write(tmp_path / "clinic.toml", ENTRY)
+    registry_file = write(tmp_path / "clinic.toml", CLINIC_ENTRY)
     registry, diagnostics = registry_with([Source(str(registry_file), registry_file)])
     assert diagnostics == [] and registry is not None
     entry = registry.get("wall_angel")
@@ -187,7 +182,7 @@ def test_an_image_inside_the_folder_is_kept_with_its_credit(tmp_path):
 
     write(tmp_path / "pictures" / "wall.svg", "<svg/>")
     registry_file = write(
-        tmp_path / "clinic.toml", ENTRY + 'image = "pictures/wall.svg"\ncredit = "Clinic, CC BY 4.0"\n'
+        tmp_path / "clinic.toml", CLINIC_ENTRY + 'image = "pictures/wall.svg"\ncredit = "Clinic, CC BY 4.0"\n'
     )
     registry, diagnostics = registry_with([Source(str(registry_file), registry_file)])
     assert diagnostics == []

@@ -291,20 +291,10 @@ def test_the_generated_parser_has_the_grammars_rules_and_tokens():
 
 def test_the_generated_parser_and_lark_build_the_same_ast():
     """Tables Lark makes from the grammar now, and the generated ones, parse alike."""
-    from lark import Lark
-
     from progdsl.ast_builder import AstBuilder
-    from progdsl.parser import BlockIndenter, grammar_path, program_parser
+    from progdsl.parser import BlockIndenter, generated_grammar, program_parser
 
-    fresh = Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="basic",
-        postlex=BlockIndenter(),
-        keep_all_tokens=True,
-        maybe_placeholders=True,
-        transformer=AstBuilder(),
-    )
+    fresh = generated_grammar(postlex=BlockIndenter(), transformer=AstBuilder())
     examples = sorted(Path(__file__).resolve().parent.parent.joinpath("programs").glob("*.prog"))
     assert examples
     for text in [LANGUAGE_EXAMPLE, *(path.read_text(encoding="utf-8") for path in examples)]:

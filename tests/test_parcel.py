@@ -6,22 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import install_backends
+from support import CLINIC_ENTRY, install_backends
 
 from progdsl import plugins
 from progdsl.batch import Checked, Rendered, compile_parcel, compile_program
 from progdsl.build_settings import BuildSettings
 from progdsl.parcel import pack
 from progdsl.records import replace
-
-ENTRY = """\
-[wall_angel]
-name = "Wall angel"
-category = "mobility"
-dose = ["reps"]
-one_sided = false
-instructions = ["Stand with your back to a wall.", "Slide your arms up and down it."]
-"""
 
 CHIN_TUCK = """\
 [towel_press]
@@ -53,7 +44,7 @@ def site(root: Path, protocol: str = PROTOCOL) -> None:
     """A clinic's folder: a program that names a registry and includes a protocol, a
     second registry given as --registry, a template folder, and last build's outputs."""
     for name, text in {
-        "clinic/exercises.toml": ENTRY,
+        "clinic/exercises.toml": CLINIC_ENTRY,
         "shared/more.toml": CHIN_TUCK,
         "programs/p.prog": PROGRAM,
         "programs/protocol.prog": protocol,
