@@ -1,6 +1,7 @@
 """Python's cyclic garbage collector paused while a check runs, or while modules load
 (functions, classes, click's options: thousands of objects that live as long as the
-process). Imported by the command line before anything else, so it imports nothing itself.
+process), and spared its last walk when the command ends. Imported by the command line
+before anything else, so it imports nothing itself.
 """
 
 from __future__ import annotations
@@ -26,3 +27,16 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def spare_the_last_collection() -> None:
+    """Move every object there is now out of the collector's reach (`gc.freeze`), just
+    before the process ends.
+
+    On its way out Python runs one last full collection, which walks every object the
+    command made (the registry, the parse tables, the program) only to find them alive
+    until the very end: about a fifth of a check's time. Modules are still torn down and
+    every object freed as usual; only cycles made before this call are left for the
+    process's end to reclaim. progdsl closes each file it writes, atomically, before this
+    point, so no output waits for that collection."""
+    gc.freeze()

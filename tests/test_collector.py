@@ -119,3 +119,25 @@ def test_importing_progdsl_loads_no_typing_before_the_collector_is_paused():
     code = "import sys, progdsl.__main__; print('typing' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_script_leaves_the_last_collection_almost_nothing_to_walk(tmp_path):
+    """After a check, every object the command made is out of the collector's reach, so the
+    interpreter's last collection on the way out does not walk them all again."""
+    import subprocess
+    import sys
+
+    program = tmp_path / "t.prog"
+    program.write_text(LANGUAGE_EXAMPLE)
+    code = (
+        "import gc, sys\n"
+        f"sys.argv = ['progdsl', 'check', {str(program)!r}]\n"
+        "import progdsl.__main__ as entry\n"
+        "try:\n"
+        "    entry.run()\n"
+        "except SystemExit:\n"
+        "    print(len(gc.get_objects()), gc.get_freeze_count())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    walked, frozen = map(int, result.stdout.split()[-2:])
+    assert frozen > 10_000 and walked < 100, (walked, frozen)
