@@ -26,6 +26,7 @@ the fork server and the workers die with the process that started them
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import select
 import signal
@@ -183,10 +184,12 @@ class Helper:
     """A forked copy of this process that makes calls for it, one at a time, each stopped
     from outside when it runs past its time limit.
 
-    A call is a picklable function of no arguments (a `functools.partial` of a
-    module-level function) that returns bytes. The helper is forked from this process
-    when the first call comes, so it has everything imported here already; it then
-    keeps what its calls import and cache, so the next call starts warm. A call that
+    A call is a function of no arguments that returns bytes. The helper is forked from
+    this process when the first call comes, so it has everything imported here already,
+    that call included: a first call (a render's whole plan) is never pickled. Later
+    calls reach it pickled, so they must be picklable (a `functools.partial` of a
+    module-level function). The helper keeps what its calls import and cache, so the
+    next call starts warm. A call that
     raises an Exception comes back as `Raised`. When a call runs past its limit, the
     helper is killed with its process group (whatever it started); when the helper
     dies during a call (a crash in a C library, `os._exit`, a signal, a BaseException),
@@ -203,19 +206,16 @@ class Helper:
         self.to_helper = self.from_helper = -1
 
     def call(self, function: Callable[[], bytes], limit: float) -> bytes:
-        import pickle
-
-        try:
-            job = pickle.dumps(function)
-        except Exception as exc:  # a bug: something in the call that pickle cannot carry
-            raise Stopped(f"it could not be sent to its process ({type(exc).__name__}: {exc})") from exc
-        if self.pid is None or self.calls >= self.recycle_after:
+        fresh = self.pid is None or self.calls >= self.recycle_after
+        job = None if fresh else _pickled(function)
+        if fresh:  # forked with the call in its memory: nothing to pickle
             self.close()
-            self._start()
+            self._start(function)
         self.calls += 1
         deadline = time.monotonic() + limit
         try:
-            _send(self.to_helper, job)
+            if job is not None:
+                _send(self.to_helper, job)
             reply = _receive(self.from_helper, deadline)
         except OSError:  # the helper had already gone: EPIPE
             reply = None
@@ -228,18 +228,20 @@ class Helper:
             raise Raised(reply[1:].decode("utf-8", "replace"))
         return reply[1:]
 
-    def _start(self) -> None:
+    def _start(self, first: Callable[[], bytes]) -> None:
         jobs_read, jobs_write = os.pipe()
         replies_read, replies_write = os.pipe()
+        gc.freeze()  # the helper's collections leave what it shares with this process untouched
         pid = os.fork()
         if pid == 0:  # the helper: never returns into the caller's code
             status = 70
             try:
                 os.close(jobs_write)
                 os.close(replies_read)
-                status = _serve(jobs_read, replies_write)
+                status = _serve(first, jobs_read, replies_write)
             finally:
                 os._exit(status)
+        gc.unfreeze()
         os.close(jobs_read)
         os.close(replies_write)
         self.pid, self.calls = pid, 0
@@ -264,21 +266,40 @@ class Helper:
             return 0
 
 
-def _serve(jobs: int, replies: int) -> int:
-    """The helper's loop: a call in, its result out, until the pipe of calls closes."""
+def _pickled(function: Callable[[], bytes]) -> bytes:
     import pickle
 
+    try:
+        return pickle.dumps(function)
+    except Exception as exc:  # a bug: something in the call that pickle cannot carry
+        raise Stopped(f"it could not be sent to its process ({type(exc).__name__}: {exc})") from exc
+
+
+def _serve(first: Callable[[], bytes], jobs: int, replies: int) -> int:
+    """The helper's loop: its first call, then each call from the pipe, its result out,
+    until the pipe of calls closes."""
     os.setpgid(0, 0)  # its own group, so that whatever it starts is killed with it
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     die_with_parent()
     _fresh_streams()
+    _send(replies, _outcome(first))
     while (job := _receive(jobs, None)) is not None:
-        try:
-            reply = b"R" + pickle.loads(job)()
-        except Exception as exc:
-            reply = b"X" + str(exc).encode("utf-8", "replace")
-        _send(replies, reply)
+        _send(replies, _outcome(_unpickled, job))
     return 0
+
+
+def _unpickled(job: bytes) -> bytes:
+    import pickle
+
+    return pickle.loads(job)()
+
+
+def _outcome(call: Callable[..., bytes], *args: object) -> bytes:
+    """A call's reply: R and its bytes, or X and the message of the Exception it raised."""
+    try:
+        return b"R" + call(*args)
+    except Exception as exc:
+        return b"X" + str(exc).encode("utf-8", "replace")
 
 
 def _fresh_streams() -> None:

@@ -277,6 +277,20 @@ def test_every_example_plan_reaches_the_helper_whole(tmp_path):
         assert pickle.loads(pickle.dumps(plan)) == plan
 
 
-def test_a_call_that_cannot_be_pickled_is_stopped_not_raised(helper):
+class _Unpicklable:
+    def __reduce__(self):
+        raise TypeError("not to be pickled")
+
+    def __call__(self) -> bytes:
+        return b"from memory"
+
+
+def test_a_fresh_helper_gets_its_first_call_by_the_fork_not_pickled(helper):
+    assert helper.call(_Unpicklable(), 10) == b"from memory"
+
+
+def test_a_later_call_that_cannot_be_pickled_is_stopped_not_raised(helper):
+    assert helper.call(_big, 30) == _big()
     with pytest.raises(pool.Stopped, match="could not be sent to its process"):
         helper.call(lambda: b"", 10)
+    assert helper.call(_big, 30) == _big()
