@@ -16,6 +16,8 @@ from .diagnostics import Diagnostic, error
 from .phrases import grammar_phrases
 from .registry import builtin_registry
 from .source import SourceFile, Span
+from .suggest import close_matches
+from .wording import did_you_mean
 
 # What each kind of token is, in the words the language reference uses.
 _TERMINAL_WORDS = {
@@ -248,6 +250,9 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
     help_text = _lookalike_near(source, span)
     if token.type == "NAME" and "NAME" not in expected and builtin_registry().get(token.value):
         help_text = "each exercise goes on a line of its own"
+    elif token.type == "NAME" and help_text is None:  # a misspelt keyword: `each sde`
+        keywords = [word for name in expected if (word := _literal(parser, name)) and word.isalpha()]
+        help_text = did_you_mean(close_matches(token.value, keywords, n=1, cutoff=0.7))
     return error(
         "E101",
         f"{_unexpected(token)}: expected {_expected_words(expected, parser, previous)}",

@@ -74,6 +74,20 @@ def test_E101_bad_date_shape_says_how_to_write_one():
     assert (d.code, d.span.line) == ("E101", 2) and "YYYY-MM-DD" in d.message
 
 
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [("clam_shell 3x12 each sde", "side"), ("clam_shell 3x12 rset 30s", "rest"), ("walking 20min daliy", "daily")],
+)
+def test_E101_misspelt_keyword_is_named(line, meant):
+    (d,) = loads(program_with(line), "t.prog").diagnostics
+    assert d.code == "E101" and d.help == f"did you mean `{meant}`?"
+
+
+def test_E101_word_like_no_keyword_gets_no_guess():
+    (d,) = loads(program_with("clam_shell 3x12 each zzz"), "t.prog").diagnostics
+    assert d.code == "E101" and d.help is None
+
+
 def test_E101_lookalike_character_gets_a_hint():
     (d,) = loads(HEADER + 'phase\u00a0"P" 2w daily:\n  walking 20min\n').diagnostics
     assert (d.code, d.span.line, d.span.col) == ("E101", 2, 6)
