@@ -560,6 +560,18 @@ _TO = click.option(
     metavar="NAME",
     help="Backend to build with; repeat for several (default: every built-in one). `progdsl plugins` lists them.",
 )
+
+
+def _output_folder(ctx: click.Context, param, value: Path) -> Path:
+    """The output folder; `-` is refused rather than made into a folder named `-`."""
+    if str(value) == "-":
+        raise click.BadParameter(
+            "outputs are files written into a folder, never standard output: name a folder "
+            "(`progdsl plan PATH` prints a program's dated plan)"
+        )
+    return value
+
+
 _OUTPUT_DIR = click.option(
     "-o",
     "--output-dir",
@@ -567,6 +579,7 @@ _OUTPUT_DIR = click.option(
     default=".",
     show_default=True,
     metavar="DIR",
+    callback=_output_folder,
     help="Folder to write NAME.SUFFIX into; created when missing.",
 )
 

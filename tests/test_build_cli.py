@@ -193,6 +193,16 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_message(programs, tmp_p
     assert "Traceback" not in result.output
 
 
+def test_standard_output_is_not_an_output_folder(programs, tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = build(str(programs / "good.prog"), "--to", "json", "-o", "-")
+    assert result.exit_code == 2
+    assert "never standard output" in result.stderr and "progdsl plan" in result.stderr
+    assert files(here) == []
+
+
 def test_a_folder_in_the_way_of_an_output_is_a_clear_message(programs, tmp_path):
     (tmp_path / "out" / "good.json").mkdir(parents=True)
     result = build(str(programs / "good.prog"), "--to", "json", "-o", str(tmp_path / "out"))
