@@ -155,7 +155,7 @@ def compile_program(
                 previous, note = read_previous(output), None
             except PreviousUnread as exc:
                 previous, note = None, f"{exc}: the new one is made as if it were not there"
-            options = RenderOptions(settings.overrides, settings.timestamp, previous)
+            options = RenderOptions(settings.overrides, settings.timestamp, previous, tuple(result.warnings))
             data = _render(plugin, plan, options, settings.backend_timeout)
             outputs.append(Rendered(plugin.name, output, data, note))
         except plugins.PluginError as exc:

@@ -255,6 +255,30 @@ def test_the_plan_command_plans_once(tmp_path, monkeypatch):
     assert len(calls) == 1
 
 
+def test_a_build_with_the_clinicians_summary_runs_the_safety_rules_once(tmp_path, monkeypatch):
+    """The summary lists the warnings the build's own check found, instead of checking again."""
+    import progdsl.compiler
+    import progdsl.rules
+
+    source = tmp_path / "glutes.prog"
+    source.write_text(LANGUAGE_EXAMPLE.replace("clam_shell 3x12 rest 30-60s", "clam_shell 3x12 rest 5s"))
+    calls = []
+    original = progdsl.rules.check_program
+
+    def counted(*args, **kwargs):
+        found = original(*args, **kwargs)
+        calls.append([d.code for d in found])
+        return found
+
+    monkeypatch.setattr(progdsl.rules, "check_program", counted)
+    monkeypatch.setattr(progdsl.compiler, "check_program", counted)
+    args = ["build", str(source), "--to", "summary", "--backend-timeout", "0", "-o", str(tmp_path / "out")]
+    outcome = CliRunner().invoke(main, args)
+    assert outcome.exit_code == 0, outcome.output
+    assert len(calls) == 1 and calls[0], calls
+    assert (tmp_path / "out" / "glutes.summary.pdf").exists()
+
+
 def test_a_start_that_is_not_a_monday_plans_only_for_the_build(monkeypatch):
     """The rules walk their reference Monday; the build plans its own Wednesday, once."""
     import datetime as dt

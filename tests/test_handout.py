@@ -337,6 +337,20 @@ def test_the_summary_lists_the_safety_checks_warnings():
     assert result.warnings[0].code in summary_text(warned)
 
 
+def test_the_summary_lists_the_warnings_it_is_given_without_checking_again(monkeypatch):
+    import progdsl.rules
+    from progdsl.backends.handout import build_summary
+    from progdsl.diagnostics import warning
+    from progdsl.source import Span
+
+    plan = plan_of(LANGUAGE_EXAMPLE)
+    monkeypatch.setattr(progdsl.rules, "check_program", lambda *args, **kwargs: pytest.fail("checked again"))
+    given = (warning("S204", "a warning the build found", Span.point(13, 5)),)
+    (finding,) = build_summary(plan, given).findings
+    assert (finding.code, finding.message, finding.line) == ("S204", "a warning the build found", 13)
+    assert build_summary(plan, ()).findings == ()
+
+
 # Codes, source lines and the words of the program language stay out of the client's handout.
 INTERNAL = re.compile(r"\b[SE]\d{3}\b|\bline \d|\ballow\b|Findings recorded|\bclam_shell\b")
 

@@ -31,6 +31,7 @@ from ..records import Record, field
 from ..settings import NOT_FOR_PROGRAMS
 
 if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
     from ..plan import Plan
 
 
@@ -49,12 +50,15 @@ class RenderOptions(Record, frozen=True):
     derive one from the plan, so that the same program gives the same bytes.
     `previous` is the file this build will replace, when there is one, so that a
     backend can keep continuity with it (the calendar raises the SEQUENCE of
-    events whose content changed).
+    events whose content changed). `findings` are the warnings the build's own
+    safety check gave the program; None when the plan did not come from a build,
+    and a backend that shows them (the clinician's summary) runs the rules itself.
     """
 
     overrides: Mapping[str, object] = field(default_factory=dict)
     timestamp: dt.datetime | None = None
     previous: bytes | None = None
+    findings: tuple[Diagnostic, ...] | None = None
 
     def stamp(self, plan: Plan) -> dt.datetime:
         """When the output was made, in UTC: the build's timestamp (SOURCE_DATE_EPOCH),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from string import ascii_uppercase
+from typing import TYPE_CHECKING
 
 from .. import model
 from ..plan import DayDose, Plan, day_dose, estimated_seconds, final_stage, first_stage, written_stage
@@ -43,6 +44,9 @@ from ..wording import (
     unit_words,
 )
 from . import BackendError
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
 
 # Printed swatches for the band colours programs name (brands differ in which is stronger,
 # so the handout shows the colour only, never a resistance order).
@@ -673,13 +677,16 @@ def _allows(plan: Plan) -> tuple[ClinicianNote, ...]:
     return tuple(notes)
 
 
-def _findings(plan: Plan) -> tuple[Finding, ...]:
-    """The safety check's warnings for the program (a planned program has no errors)."""
-    from ..rules import check_program
+def _findings(plan: Plan, warnings: Sequence[Diagnostic] | None) -> tuple[Finding, ...]:
+    """The safety check's warnings, by line: the build's own, else those of the rules run
+    now (a planned program has no errors)."""
+    if warnings is None:
+        from ..rules import check_program
 
+        warnings = check_program(plan.program)
     return tuple(
         Finding(found.code, found.message, found.span.line)
-        for found in sorted(check_program(plan.program), key=lambda found: (found.span.line, found.code))
+        for found in sorted(warnings, key=lambda found: (found.span.line, found.code))
     )
 
 
@@ -726,8 +733,9 @@ def _prescribed(plan: Plan) -> tuple[SummaryPhase, ...]:
     return tuple(phases)
 
 
-def build_summary(plan: Plan) -> Summary:
-    """The clinician's summary for a checked plan."""
+def build_summary(plan: Plan, warnings: Sequence[Diagnostic] | None = None) -> Summary:
+    """The clinician's summary for a checked plan, with the warnings its check gave (None:
+    the safety rules are run here)."""
     program = plan.program
     return Summary(
         title=program.title,
@@ -740,7 +748,7 @@ def build_summary(plan: Plan) -> Summary:
         cleared_by=program.cleared.by if program.cleared else None,
         cleared_on=program.cleared.date if program.cleared else None,
         allows=_allows(plan),
-        findings=_findings(plan),
+        findings=_findings(plan, warnings),
         phases=_prescribed(plan),
         cautions=tuple(caution.text for caution in program.cautions),
         notes=tuple(note.text for note in program.notes),

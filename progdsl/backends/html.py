@@ -125,7 +125,7 @@ def render_html(
     }
     if audience == "clinician":
         entry = SUMMARY_TEMPLATE
-        context["summary"] = build_summary(plan)
+        context["summary"] = build_summary(plan, options.findings)
     else:
         entry = ENTRY_TEMPLATE
         context["handout"] = build_handout(plan)
