@@ -6,9 +6,9 @@ Times, as the median of RUNS runs (5 by default, taking turns) after one warm-up
 
 * render:     `PdfBackend().render(plan, options)`: the handout's content from the plan,
               the templates, the font check and WeasyPrint;
-* weasyprint: `weasyprint.HTML(string=html).write_pdf()` on the same HTML, alone, both
-              as written (a new font configuration each time) and with the font
-              configuration the backend keeps for the process;
+* weasyprint: `weasyprint.HTML(string=html).write_pdf(pdf_tags=True)` on the same HTML,
+              alone: the same tagged PDF, both as written (a new font configuration each
+              time) and with the font configuration the backend keeps for the process;
 
 and prints their ratios (render / weasyprint). The program is checked once, outside the
 timing; the times of build_plan, of the HTML alone and of the font check are shown for scale.
@@ -112,7 +112,7 @@ def main(runs: int = 5) -> None:
     html = render_html(plan, options)
     backend = PdfBackend()
     backend.render(plan, options)  # warm-up: imports, fonts, compiled templates
-    weasyprint.HTML(string=html).write_pdf()
+    weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
 
     fonts = font_configuration()
     seconds = median_seconds(
@@ -121,8 +121,8 @@ def main(runs: int = 5) -> None:
             "html": lambda: render_html(plan, options),
             "font check": lambda: check_fonts(html),
             "render": lambda: backend.render(plan, options),
-            "alone": lambda: weasyprint.HTML(string=html).write_pdf(),
-            "kept": lambda: weasyprint.HTML(string=html).write_pdf(font_config=fonts),
+            "alone": lambda: weasyprint.HTML(string=html).write_pdf(pdf_tags=True),
+            "kept": lambda: weasyprint.HTML(string=html).write_pdf(font_config=fonts, pdf_tags=True),
         },
         runs,
     )
