@@ -35,7 +35,7 @@ def spare_the_last_collection() -> None:
 
     On its way out Python runs one last full collection, which walks every object the
     command made (the registry, the parse tables, the program) only to find them alive
-    until the very end: about a fifth of a check's time. Modules are still torn down and
+    until the very end: about a sixth of a check's time. Modules are still torn down and
     every object freed as usual; only cycles made before this call are left for the
     process's end to reclaim. progdsl closes each file it writes, atomically, before this
     point, so no output waits for that collection."""

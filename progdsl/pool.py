@@ -184,19 +184,18 @@ class Helper:
     """A forked copy of this process that makes calls for it, one at a time, each stopped
     from outside when it runs past its time limit.
 
-    A call is a function of no arguments that returns bytes. The helper is forked from
-    this process when the first call comes, so it has everything imported here already,
-    that call included: a first call (a render's whole plan) is never pickled. Later
-    calls reach it pickled, so they must be picklable (a `functools.partial` of a
-    module-level function). The helper keeps what its calls import and cache, so the
-    next call starts warm. A call that
-    raises an Exception comes back as `Raised`. When a call runs past its limit, the
-    helper is killed with its process group (whatever it started); when the helper
-    dies during a call (a crash in a C library, `os._exit`, a signal, a BaseException),
-    the call fails with `Stopped`, saying how it ended. Either way the next call gets a
-    fresh helper. A helper is also replaced after `recycle_after` calls, as pool
-    workers are, and it dies with this process (`progdsl.orphans`) or when this process
-    closes the pipe to it. Ctrl-C stops it as it stops this process.
+    A call is a function of no arguments that returns bytes. The helper is forked from this
+    process when the first call comes, so it has everything imported here already, that call
+    included: a first call (a render's whole plan) is never pickled. Later calls reach it
+    pickled, so they must be picklable (a `functools.partial` of a module-level function).
+    The helper keeps what its calls import and cache, so the next call starts warm. A call
+    that raises an Exception comes back as `Raised`. When a call runs past its limit, the
+    helper is killed with its process group (whatever it started); when the helper dies
+    during a call (a crash in a C library, `os._exit`, a signal, a BaseException), the call
+    fails with `Stopped`, saying how it ended. Either way the next call gets a fresh helper.
+    A helper is also replaced after `recycle_after` calls, as pool workers are, and it dies
+    with this process (`progdsl.orphans`) or when this process closes the pipe to it. Ctrl-C
+    stops it as it stops this process.
     """
 
     def __init__(self, recycle_after: int = RECYCLE_AFTER * 4):
@@ -232,7 +231,11 @@ class Helper:
         jobs_read, jobs_write = os.pipe()
         replies_read, replies_write = os.pipe()
         gc.freeze()  # the helper's collections leave what it shares with this process untouched
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except BaseException:
+            gc.unfreeze()
+            raise
         if pid == 0:  # the helper: never returns into the caller's code
             status = 70
             try:

@@ -289,6 +289,21 @@ def test_a_fresh_helper_gets_its_first_call_by_the_fork_not_pickled(helper):
     assert helper.call(_Unpicklable(), 10) == b"from memory"
 
 
+def _frozen() -> bytes:
+    import gc
+
+    return str(gc.get_freeze_count()).encode()
+
+
+def test_a_fresh_helper_leaves_what_it_shares_with_its_parent_to_no_collection(helper):
+    """Its collections would otherwise touch, and so copy, every page it shares with the build."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert int(helper.call(_frozen, 30)) > 10_000
+    assert gc.get_freeze_count() == 0  # the parent collects as before
+
+
 def test_a_later_call_that_cannot_be_pickled_is_stopped_not_raised(helper):
     assert helper.call(_big, 30) == _big()
     with pytest.raises(pool.Stopped, match="could not be sent to its process"):
