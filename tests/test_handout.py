@@ -335,6 +335,14 @@ def test_the_summary_lists_the_safety_checks_warnings():
     summary = build_summary(build_plan(result.program))
     assert {(f.code, f.line) for f in summary.findings} == {(d.code, d.span.line) for d in result.warnings}
     assert result.warnings[0].code in summary_text(warned)
+    assert "`" not in summary_text(warned)  # the message's quoted names are set as code
+
+
+def test_code_spans_sets_quoted_names_as_code_and_escapes_the_rest():
+    from progdsl.backends.html import code_spans
+
+    assert code_spans("`clam_shell`: 5 s & `<b>`") == "<code>clam_shell</code>: 5 s &amp; <code>&lt;b&gt;</code>"
+    assert code_spans("an ` alone <i>") == "an ` alone &lt;i&gt;"
 
 
 def test_the_summary_lists_the_warnings_it_is_given_without_checking_again(monkeypatch):

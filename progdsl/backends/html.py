@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
 
 from ..resources import resource_dir
 from ..wording import day_and_date, long_date, short_date
@@ -84,6 +85,15 @@ def asset_data_uri(folders: tuple[Path, ...], name: str) -> str:
     return f"data:{media_type or 'application/octet-stream'};base64,{encoded}"
 
 
+def code_spans(text: str) -> Markup:
+    """Text, escaped, with each part in backticks set as code, as diagnostics quote names
+    (`` `clam_shell`: 5 s of rest ``); text with an unpaired backtick is left as it is."""
+    parts = str(escape(text)).split("`")
+    if len(parts) % 2 == 0:
+        return escape(text)
+    return Markup("".join(f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts)))
+
+
 @lru_cache(maxsize=8)
 def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment for a list of template folders (kept, so templates compile once)."""
@@ -102,7 +112,7 @@ def environment(folders: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(long_date=long_date, short_date=short_date, day_and_date=day_and_date)
+    env.filters.update(long_date=long_date, short_date=short_date, day_and_date=day_and_date, code_spans=code_spans)
     env.globals["asset"] = lambda name: asset_data_uri(folders, name)
     return env
 
