@@ -184,19 +184,29 @@ class Registry:
 
     def search(self, query: str = "", region: Region | None = None, equipment: str | None = None) -> list[Exercise]:
         """Exercises whose id, alias, name, category, region, target or equipment contains every
-        word of the query, in the region and using the equipment asked for."""
+        word of the query, in the region and using the equipment asked for. Those of the regions
+        the query names come first, then those it names outright (each word a region of theirs,
+        or a whole word of their id, an alias or their name), then the rest: `knee` lists the
+        knee's exercises, then `knee_push_up`, then kneeling ones."""
         words = query.lower().replace("-", "_").split()
 
         def haystack(e: Exercise) -> str:
             return " ".join((e.id, *e.aliases, e.name.lower(), e.category, *e.regions, *e.targets, *e.equipment))
 
-        return [
+        def rank(e: Exercise) -> int:
+            if words and all(word in e.regions for word in words):
+                return 0
+            names = " ".join((e.id, *e.aliases, e.name.lower())).replace("-", "_").replace(" ", "_").split("_")
+            return 1 if all(word in e.regions or word in names for word in words) else 2
+
+        found = [
             e
             for e in self
             if all(word in haystack(e) for word in words)
             and (region is None or region in e.regions)
             and (equipment is None or equipment in e.equipment)
         ]
+        return sorted(found, key=rank)  # stable: each group keeps its id order
 
 
 def load_tables(directory: str | os.PathLike[str] = DATA_DIR) -> dict[str, Mapping]:

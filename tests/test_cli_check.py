@@ -98,6 +98,19 @@ def test_exercises_lists_and_searches():
     assert "clam_shell" in search.output and "swimming" not in search.output
 
 
+def test_a_search_lists_the_regions_exercises_first_then_those_it_names_then_the_rest():
+    from progdsl.registry import builtin_registry
+    from progdsl.vocabulary import Region
+
+    found = builtin_registry().search("knee")
+    regions = [Region.KNEE in e.regions for e in found]
+    first_other = regions.index(False)
+    assert first_other > 10 and not any(regions[first_other:])  # every knee exercise, then the others
+    ids = [e.id for e in found]
+    assert ids.index("knee_push_up") < ids.index("hip_flexor_stretch")  # named `knee`, before `kneeling`
+    assert found == sorted(found[:first_other], key=lambda e: e.id) + found[first_other:]
+
+
 def test_exercises_search_with_no_match_suggests():
     result = run("exercises", "clamshel")
     assert result.exit_code == 1 and "clam_shell" in result.output
