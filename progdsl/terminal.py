@@ -14,7 +14,17 @@ from rich.text import Text
 
 from .registry import Exercise, Registry
 from .vocabulary import LIMIT_KEYS
-from .wording import LIMIT_NAMES, days, describe_frequency, dose_lines, humanize, range_basis, session_when
+from .wording import (
+    LIMIT_NAMES,
+    day_and_date,
+    days,
+    describe_frequency,
+    dose_lines,
+    humanize,
+    long_date,
+    range_basis,
+    session_when,
+)
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -121,7 +131,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
     `plain` leaves out the lines between rows, for output that is piped or saved.
     """
     program = plan.program
-    about = [f"{plan.start:%a %d %b %Y} to {plan.end:%a %d %b %Y} ({len(plan.sessions)} sessions)"]
+    about = [f"{long_date(plan.start)} to {long_date(plan.end)} ({len(plan.sessions)} sessions)"]
     about += [f"for {program.client}"] if program.client else []
     about += [f"by {program.clinician}"] if program.clinician else []
     about += [f"times in {program.timezone}"] if program.timezone else []
@@ -130,7 +140,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
     for planned in plan.phases:
         phase = planned.phase
         phases.append(f"{phase.name}", style="bold")
-        phases.append(f"  {planned.start:%a %d %b} to {planned.end:%a %d %b}, {days(phase.days)}\n")
+        phases.append(f"  {day_and_date(planned.start)} to {day_and_date(planned.end)}, {days(phase.days)}\n")
         for session in phase.sessions:
             frequencies = {describe_frequency(session.frequency_for(p)) for p in session.prescriptions}
             when = session_when(session, program.time if session.per_day > 1 else None)

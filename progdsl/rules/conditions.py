@@ -15,6 +15,7 @@ import datetime as dt
 from ..plan import day_dose, estimated_seconds, final_stage, first_stage
 from ..registry import builtin_registry
 from ..vocabulary import Balance, Category, Position, Region
+from ..wording import long_date
 from .base import WARNING, rule
 
 # S601: the early weeks after surgery.
@@ -155,7 +156,7 @@ def surgery_early_heavy_work(program, ctx):
             yield ctx.report(
                 p.name_span,
                 f"`{p.written_name}` is {' and '.join(reasons)} work on the {_region_label(region)}, {when} "
-                f'"{surgery.text}" ({surgery.date:%d %b %Y}): within the first {SURGERY_EARLY_WEEKS} weeks',
+                f'"{surgery.text}" ({long_date(surgery.date)}): within the first {SURGERY_EARLY_WEEKS} weeks',
                 f"follow the surgeon's protocol: keep the early weeks to stage 1-2 work without load or "
                 f'impact{_such_as(easier)}; if the protocol allows this, record it with allow S601 "REASON"',
             )

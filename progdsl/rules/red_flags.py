@@ -6,7 +6,7 @@ from collections import defaultdict
 from math import ceil
 
 from ..suggest import close_matches
-from ..wording import did_you_mean
+from ..wording import did_you_mean, long_date
 from .base import ERROR, WARNING, rule
 
 # Findings that mean a health professional must have seen the client first.
@@ -300,7 +300,7 @@ def cleared_after_start(program, ctx):
     if cleared is not None and start is not None and cleared.date > start:
         yield ctx.report(
             ctx.line_span(cleared.span),
-            f"the client is cleared on {cleared.date:%d %b %Y}, after the program starts on {start:%d %b %Y}",
+            f"the client is cleared on {long_date(cleared.date)}, after the program starts on {long_date(start)}",
             "start the program on or after the day of clearance, or correct the date",
         )
 
