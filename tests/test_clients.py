@@ -206,8 +206,8 @@ def test_a_clients_start_is_checked_by_the_rules_like_the_protocols(tmp_path):
     )
     (tmp_path / "clients.csv").write_text("client,start\nSam,2026-12-14\nJo,2026-11-02\n", encoding="utf-8")
     result = build(protocol, "--clients", tmp_path / "clients.csv", "--to", "json", "-o", tmp_path / "out")
-    assert result.output.count("after the program starts on 02 Nov 2026") == 1, result.output
-    assert "after the program starts on 14 Dec 2026" not in result.output
+    assert result.output.count("after the program starts on Mon 2 Nov 2026") == 1, result.output
+    assert "after the program starts on Mon 14 Dec 2026" not in result.output
     assert (tmp_path / "out" / "flags-sam.json").exists()
 
 
