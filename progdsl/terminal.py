@@ -17,6 +17,7 @@ from .vocabulary import LIMIT_KEYS
 from .wording import (
     LIMIT_NAMES,
     day_and_date,
+    day_name,
     days,
     describe_frequency,
     dose_lines,
@@ -160,7 +161,7 @@ def plan_view(plan: Plan, *, plain: bool = False) -> Group:
         doses = "\n".join(dose_lines(planned_session.exercises))
         table.add_row(
             planned_session.date.isoformat(),
-            f"{planned_session.date:%a}",
+            day_name(planned_session.date),
             f"{planned_session.time:%H:%M}" if planned_session.time else "any time",
             name,
             doses,

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from ..wording import full_day_name
 from .base import WARNING, rule
 
 if TYPE_CHECKING:
@@ -83,9 +84,13 @@ def strengthening_on_consecutive_days(program, ctx):
                 week = (date - plan.start).days // 7 + 1
                 muscles = " and ".join(t.replace("_", " ") for t in shared[:2])
                 if yesterday.line == today.line:
-                    when = f"on consecutive days ({date - dt.timedelta(days=1):%A} and {date:%A} of week {week})"
+                    the_day_before = full_day_name(date - dt.timedelta(days=1))
+                    when = f"on consecutive days ({the_day_before} and {full_day_name(date)} of week {week})"
                 else:
-                    when = f"on {date:%A} of week {week}, the day after `{lines[yesterday.line].written_name}` does"
+                    when = (
+                        f"on {full_day_name(date)} of week {week}, "
+                        f"the day after `{lines[yesterday.line].written_name}` does"
+                    )
                 yield ctx.report(
                     p.name_span,
                     f"`{p.written_name}` strengthens {muscles} {when}, with no rest day between",
