@@ -45,11 +45,9 @@ def positioned_span(token: Token) -> Span | None:
 
 
 def token_span(token: Token) -> Span:
-    """The span of a token in the parse tree: the lexer gives every one of those its position."""
-    span = positioned_span(token)
-    if span is None:
-        raise ValueError(f"the {token.type} token {token.value!r} has no position")
-    return span
+    """A lexed token's span: the lexer gives every token it makes its position (for one that
+    may have none, Lark's end of input, use `positioned_span`)."""
+    return Span(token.line, token.column, token.end_line, token.end_column)  # type: ignore[arg-type]
 
 
 def _children_span(children: list) -> Span | None:
@@ -98,22 +96,17 @@ def _plain(method: Callable[[Any, Any, list], Any]) -> Callable[[Any, list], Any
     return build
 
 
-def _token_span(token: Token) -> Span:
-    """A lexed token's span (the lexer gives each of those its position)."""
-    return Span(token.line, token.column, token.end_line, token.end_column)  # type: ignore[arg-type]
-
-
 def _atom(token: Token) -> ast.Atom:
-    return ast.Atom(str(token), _token_span(token))
+    return ast.Atom(str(token), token_span(token))
 
 
 def _text(token: Token) -> ast.Text:
     text = token[1:-1]
-    return ast.Text(_ESCAPE.sub(r"\1", text) if "\\" in text else text, _token_span(token))
+    return ast.Text(_ESCAPE.sub(r"\1", text) if "\\" in text else text, token_span(token))
 
 
 def _amount(token: Token) -> ast.Amount:
-    return ast.Amount(parse_quantity(token), _token_span(token))
+    return ast.Amount(parse_quantity(token), token_span(token))
 
 
 def _sets_or_amount(token: Token) -> ast.Amount | ast.DoseExpr:
