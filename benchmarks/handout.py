@@ -16,9 +16,9 @@ timing; the times of build_plan, of the HTML alone and of the font check are sho
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
+
+from timing import interleaved
 
 PROGRAM = """\
 program "Twelve weeks back to running"
@@ -82,18 +82,6 @@ phase "Return to running" 3w:
 """
 
 
-def median_seconds(actions: dict[str, object], runs: int) -> dict[str, float]:
-    """Each action's median time; the actions take turns, so that a slow spell of the
-    machine falls on all of them alike."""
-    times: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(runs):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(found) for name, found in times.items()}
-
-
 def main(runs: int = 5) -> None:
     import weasyprint
 
@@ -115,7 +103,7 @@ def main(runs: int = 5) -> None:
     weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
 
     fonts = font_configuration()
-    seconds = median_seconds(
+    seconds = interleaved(  # medians; warmed up above
         {
             "build_plan": lambda: build_plan(result.program),
             "html": lambda: render_html(plan, options),
@@ -125,6 +113,7 @@ def main(runs: int = 5) -> None:
             "kept": lambda: weasyprint.HTML(string=html).write_pdf(font_config=fonts, pdf_tags=True),
         },
         runs,
+        warm_up=False,
     )
     pages = len(weasyprint.HTML(string=html).render().pages)
     print(f"12 weeks, 4 phases, {len(plan.sessions)} dated sessions, {pages} pages; median of {runs} runs")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from handout import PROGRAM
 
-HANDOUT = PROGRAM  # the 12-week, 20-page handout of handout.py, for run.py and recycle.py
+HANDOUT = PROGRAM  # the 12-week handout of handout.py (11 pages; 20 before issue 14), for run.py and recycle.py
 
 HEADER = """\
 program "{title}"

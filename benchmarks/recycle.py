@@ -4,7 +4,7 @@
 
 A fresh worker pays once for WeasyPrint's import and its first document (fonts, caches);
 a worker that lives on holds a little more memory after every document. This prints both,
-for a one-page handout (programs/glutes_sore_back.prog) and the 20-page one of
+for a one-page handout (programs/glutes_sore_back.prog) and the 12-week one of
 benchmarks/handout.py, then times a batch of one-page handouts with `--jobs 2` and
 several recycle counts, with the peak memory of the process tree.
 """
