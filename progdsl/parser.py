@@ -121,10 +121,12 @@ def generated_path() -> Path:
 @cache
 def program_parser() -> Lark:
     """The parser checks use, made once per process from the generated module: it builds
-    the AST as it parses (`AstBuilder`), so no parse tree is made and walked again."""
+    the AST as it parses (`AstBuilder`), so no parse tree is made and walked again, and
+    its table is loaded by `parse_table.TableLoadingParser`."""
     from ._lark_standalone import Lark_StandAlone
+    from .parse_table import PLUGINS
 
-    return Lark_StandAlone(postlex=BlockIndenter(), transformer=AstBuilder())
+    return Lark_StandAlone(postlex=BlockIndenter(), transformer=AstBuilder(), _plugins=PLUGINS)
 
 
 @cache

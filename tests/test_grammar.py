@@ -289,6 +289,25 @@ def test_the_generated_parser_has_the_grammars_rules_and_tokens():
     }
 
 
+def test_the_generated_table_loads_as_larks_deserializer_loads_it():
+    """`TableLoadingParser` reads the generated data into the table Lark's own loader makes:
+    the same shift and reduce actions, reducing by the very rules the parser holds."""
+    from progdsl._lark_standalone import Lark_StandAlone
+    from progdsl.ast_builder import AstBuilder
+    from progdsl.parse_table import TableLoadingParser
+    from progdsl.parser import BlockIndenter, program_parser
+
+    ours = program_parser().parser.parser
+    larks = Lark_StandAlone(postlex=BlockIndenter(), transformer=AstBuilder()).parser.parser
+    assert isinstance(ours, TableLoadingParser) and not isinstance(larks, TableLoadingParser)
+    table, expected = ours._parse_table, larks._parse_table
+    assert table.states == expected.states
+    assert (table.start_states, table.end_states) == (expected.start_states, expected.end_states)
+    rules = {id(rule) for rule in program_parser().rules}
+    reduced = [target for actions in table.states.values() for kind, target in actions.values() if kind == 1]
+    assert reduced and all(id(rule) in rules for rule in reduced)
+
+
 def test_the_generated_parser_and_lark_build_the_same_ast():
     """Tables Lark makes from the grammar now, and the generated ones, parse alike."""
     from progdsl.ast_builder import AstBuilder
