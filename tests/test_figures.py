@@ -3,6 +3,7 @@ diagnostics, and the figure commands (docs/figures.md)."""
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 
@@ -125,6 +126,32 @@ def test_the_svg_has_a_fitted_viewbox_a_faint_start_and_an_arrow():
     assert "#c2410c" in svg  # the arrow
     held = render(read({"base": "standing", "pose": {}})).decode()
     assert "#c2410c" not in held and "#d4d4d4" not in held
+
+
+def _shaft(svg: str) -> list[tuple[float, float]]:
+    """The points of the arrow's line."""
+    found = re.search(r'<path d="M([^"]+)" fill="none" stroke="#c2410c"', svg)
+    assert found, "no arrow"
+    return [(float(x), float(y)) for x, y in (pair.split() for pair in found[1].split(" L"))]
+
+
+def test_a_head_turn_is_an_arc_above_the_head_to_the_side_it_turns():
+    """The head is a circle with no face, so a turn moves nothing the eye can follow: its
+    arrow is a curve just above the head, from the middle to the side the face turns to."""
+    ends = []
+    for turn in (70, -70):
+        svg = render(read({"view": "front", "base": "sitting", "start": {}, "end": {"neck_turn": turn}})).decode()
+        head = re.search(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([\d.]+)" fill="#1f1f1f"', svg)
+        assert head
+        x, y, r = map(float, head.groups())
+        points = _shaft(svg)
+        assert all(py < y - r for _, py in points)  # above the head, clear of it
+        assert abs(points[0][0] - x) < 3  # from the middle
+        (x0, y0), (x1, y1), (xm, ym) = points[0], points[-1], points[len(points) // 2]
+        bend = abs((x1 - x0) * (ym - y0) - (y1 - y0) * (xm - x0)) / math.hypot(x1 - x0, y1 - y0)
+        assert bend > 0.4  # a curve (the front of a circle seen from a little above), not a line
+        ends.append(x1 - x)
+    assert ends[0] * ends[1] < 0 and min(map(abs, ends)) > 10  # well out to one side, then the other
 
 
 def test_far_limbs_are_lighter_than_near_ones():

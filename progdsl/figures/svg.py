@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .model import Posed, expand, project
+from .model import Posed, Vec, expand, project
 from .scene import Scene, build
 from .spec import FigureSpec
 
@@ -247,6 +247,10 @@ _MOVERS = (
 def _arrow(canvas: _Canvas, scene: Scene) -> None:
     if len(scene.frames) < 2 or scene.spec.arrow == "none":
         return
+    turn = _head_turn(scene)
+    if turn is not None:
+        _turn_arrow(canvas, scene, *turn)
+        return
     start, end = scene.frames
     if scene.spec.arrow:
         names = expand([scene.spec.arrow])
@@ -285,14 +289,79 @@ def _arrow(canvas: _Canvas, scene: Scene) -> None:
         'stroke-width="3.0" stroke-linecap="round"/>',
         [(ax, ay), (qx, qy), (bx, by)],
     )
-    px, py = -ty, tx
-    points = [
-        (bx + tx * 2, by + ty * 2),
-        (bx - tx * head + px * head * 0.6, by - ty * head + py * head * 0.6),
-        (bx - tx * head - px * head * 0.6, by - ty * head - py * head * 0.6),
-    ]
-    d = "M" + " L".join(f"{_n(x)} {_n(y)}" for x, y in points) + " Z"
-    canvas.raw(f'<path d="{d}" fill="{ACCENT}" stroke="none"/>', points)
+    _head(canvas, (bx, by), (tx, ty), head)
+
+
+# A turn of the head barely changes its outline (a circle, no face), so it gets an arc: the
+# path of a point in front of the face, on a circle around the neck's axis just above the head.
+_TURN_SMALLEST = 15.0  # degrees of neck_turn; a smaller turn goes with a movement that gets the arrow
+_ARC_RADIUS = 0.15  # of the body's height
+_ARC_ABOVE = HEAD_R + 0.085  # the circle's centre, above the head's centre along the neck
+_ARC_OPEN = 0.45  # how far the circle is opened towards the eye: its height over its width
+
+
+def _head_turn(scene: Scene) -> tuple[float, float] | None:
+    """The neck_turn of the start and end frames, when the arrow shows the head turning:
+    the figure turns it by _TURN_SMALLEST or more, and its arrow names the head or is left
+    to follow the part that moves most."""
+    if scene.spec.arrow not in ("", "head"):
+        return None
+    before, after = (float(frame.get("neck_turn", 0.0)) for frame in (scene.spec.frames[0], scene.spec.frames[-1]))
+    return (before, after) if abs(after - before) >= _TURN_SMALLEST else None
+
+
+def _along(point: Vec, direction: Vec, distance: float) -> Vec:
+    return (point[0] + direction[0] * distance, point[1] + direction[1] * distance, point[2] + direction[2] * distance)
+
+
+def _unit(v: Vec) -> Vec:
+    length = math.sqrt(sum(c * c for c in v)) or 1.0
+    return (v[0] / length, v[1] / length, v[2] / length)
+
+
+def _cross(a: Vec, b: Vec) -> Vec:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def _turn_arrow(canvas: _Canvas, scene: Scene, before: float, after: float) -> None:
+    """The arc of a head turning from `before` to `after` degrees of neck_turn.
+
+    The circle lies square to the neck. Seen with the neck across the picture, as in a
+    front or side view, it is edge-on, a line; so it is opened towards the eye, its nearer
+    half drawn nearer the shoulders (as if seen from a little above the head), which makes
+    the familiar curved arrow of a turn."""
+    p = scene.frames[-1].points
+    axis = _unit(_along(p["chin"], p["shoulders"], -1.0))  # the neck
+    across = _unit(_along(p["near_shoulder"], p["far_shoulder"], -1.0))
+    ahead = _unit(_cross(axis, across))  # where the face looks with no turn
+    near_side = _cross(ahead, axis)  # where a positive neck_turn takes it
+    centre = _along(p["head"], axis, _ARC_ABOVE)
+    (cx, cy), (tx, ty) = canvas.xy(centre), canvas.xy(_along(centre, axis, 1.0))
+    length = math.hypot(tx - cx, ty - cy)  # the neck as it lies in the picture: the arc opens along it
+    ux, uy = ((tx - cx) / length, (ty - cy) / length) if length > 0.2 * SCALE else (0.0, 0.0)
+    eye = project(centre, canvas.view, canvas.tilt)[2]
+
+    def at(degrees: float) -> tuple[float, float]:
+        turn = math.radians(degrees)
+        point = _along(_along(centre, ahead, _ARC_RADIUS * math.cos(turn)), near_side, _ARC_RADIUS * math.sin(turn))
+        x, y = canvas.xy(point)
+        nearer = (project(point, canvas.view, canvas.tilt)[2] - eye) * SCALE * _ARC_OPEN
+        return x - ux * nearer, y - uy * nearer
+
+    steps = 16
+    points = [at(before + (after - before) * k / steps) for k in range(steps + 1)]
+    (ax, ay), (bx, by) = points[-2], points[-1]
+    step = math.hypot(bx - ax, by - ay) or 1.0
+    dx, dy = (bx - ax) / step, (by - ay) / step
+    size = 10.0
+    stop = (bx - dx * size * 0.6, by - dy * size * 0.6)  # the line ends under the arrowhead
+    shaft = [*(q for q in points if math.hypot(bx - q[0], by - q[1]) > size * 0.6), stop]
+    canvas.raw(
+        f'<path d="M{" L".join(f"{_n(x)} {_n(y)}" for x, y in shaft)}" fill="none" stroke="{ACCENT}" '
+        'stroke-width="3.0" stroke-linecap="round" stroke-linejoin="round"/>',
+        points,
+    )
+    _head(canvas, (bx, by), (dx, dy), size)
 
 
 def _head(canvas: _Canvas, tip: tuple[float, float], direction: tuple[float, float], size: float = 10.0) -> None:
