@@ -70,6 +70,11 @@ def _program_paths(paths: tuple[str, ...]) -> list[str]:
             if not programs:
                 raise click.UsageError(f"no .prog files in folder '{given}'")
             found += programs
+        elif os.path.exists(given):  # a pipe or a device, such as /dev/stdin or the shell's <(...)
+            raise click.BadParameter(
+                f"'{given}' is not a file or a folder; to read a program from a pipe, give `-` and pipe it in",
+                param_hint="PATH",
+            )
         else:
             raise click.BadParameter(f"'{given}' does not exist", param_hint="PATH")
     return found

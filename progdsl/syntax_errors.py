@@ -147,7 +147,11 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
     phrases = list(dict.fromkeys(phrases))  # several tokens may share one phrase (`by` STEP)
     if not phrases:
         return "something else"
-    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+    if len(phrases) == 1:
+        return phrases[0]
+    # phrases with lists of their own ("such as `daily`, `3x/week` or ...") are set apart by semicolons
+    comma = "; " if any("," in phrase for phrase in phrases) else ", "
+    return comma.join(phrases[:-1]) + comma.rstrip() + " or " + phrases[-1]
 
 
 def _unexpected(token: Token) -> str:

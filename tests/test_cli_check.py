@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -126,6 +127,16 @@ def test_exercise_shows_one_entry_in_full():
 def test_unknown_exercise_is_a_usage_error_with_did_you_mean():
     result = run("exercise", "brige")
     assert result.exit_code == 2 and "bridge" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_pipe_given_as_a_path_is_refused_with_the_way_to_pipe_a_program(tmp_path):
+    """It exists, so "does not exist" was wrong; reading it could wait for ever."""
+    os.mkfifo(tmp_path / "pipe")
+    result = run("check", str(tmp_path / "pipe"))
+    assert result.exit_code == 2
+    assert "is not a file or a folder" in result.output and "give `-`" in result.output
+    assert "does not exist" in run("check", str(tmp_path / "missing.prog")).output
 
 
 def test_python_dash_m_runs_the_cli(files):

@@ -64,6 +64,15 @@ def test_E101_syntax_error_in_words_not_token_names():
     assert "QUANTITY" not in d.message and "_NL" not in d.message
 
 
+def test_E101_groups_with_examples_of_their_own_are_set_apart_by_semicolons():
+    """Each group's examples end in "or"; between groups a semicolon shows where one ends."""
+    (d,) = loads(program_with("clam_shell 3x12 rset 30s"), "t.prog").diagnostics
+    assert "or `progress from 8 over 2w`; how often, such as `daily`" in d.message
+    assert d.message.endswith("or `every 2 days`; or the end of the line")
+    (plain,) = loads(program_with("clam_shell 3x12 progress from"), "t.prog").diagnostics
+    assert ";" not in plain.message  # one group: commas as before
+
+
 def test_E101_missing_colon_on_a_block_line():
     (d,) = loads(HEADER + 'phase "P" 2w daily\n  walking 20min\n').diagnostics
     assert (d.code, d.span.line) == ("E101", 2) and "`:`" in d.message
