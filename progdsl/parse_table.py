@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ._lark_standalone import IntParseTable, LALR_Parser, Reduce, Shift, _Parser
 
-_REDUCE = 1  # the action's number in the generated data (Lark's `Shift` is 0)
+_REDUCE = 1  # a reduce action, as the generated data numbers it (a shift is 0)
 
 
 class TableLoadingParser(LALR_Parser):

@@ -149,9 +149,9 @@ def _expected_words(expected: set[str], parser: Lark, previous: Token | None) ->
         return "something else"
     if len(phrases) == 1:
         return phrases[0]
-    # phrases with lists of their own ("such as `daily`, `3x/week` or ...") are set apart by semicolons
-    comma = "; " if any("," in phrase for phrase in phrases) else ", "
-    return comma.join(phrases[:-1]) + comma.rstrip() + " or " + phrases[-1]
+    if any("," in phrase for phrase in phrases):  # lists of their own ("such as `daily`, `3x/week` or ...")
+        return "; ".join(phrases[:-1]) + "; or " + phrases[-1]
+    return ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
 def _unexpected(token: Token) -> str:

@@ -71,6 +71,8 @@ def test_E101_groups_with_examples_of_their_own_are_set_apart_by_semicolons():
     assert d.message.endswith("or `every 2 days`; or the end of the line")
     (plain,) = loads(program_with("clam_shell 3x12 progress from"), "t.prog").diagnostics
     assert ";" not in plain.message  # one group: commas as before
+    (words,) = loads(HEADER + 'phase "P" 2w:\n  circuit 3 x:\n    walking 20min\n').diagnostics
+    assert words.message.endswith("expected `round` or `rounds`")  # no comma before "or"
 
 
 def test_E101_missing_colon_on_a_block_line():
