@@ -154,6 +154,20 @@ def test_a_head_turn_is_an_arc_above_the_head_to_the_side_it_turns():
     assert ends[0] * ends[1] < 0 and min(map(abs, ends)) > 10  # well out to one side, then the other
 
 
+def test_a_head_turn_leaves_the_arrow_to_a_part_that_moves_far_or_is_named():
+    def arrow(figure: dict) -> str:
+        found = re.search(r'<path d="(M[^"]+)" fill="none" stroke="#c2410c"', render(read(figure)).decode())
+        assert found
+        return found[1]
+
+    turning = {"view": "front", "base": "sitting", "start": {}}
+    assert arrow({**turning, "end": {"neck_turn": 40}}).count(" L") > 8  # the arc
+    lifting = {**turning, "end": {"neck_turn": 40, "near_shoulder_abd": 150}}
+    assert "Q" in arrow(lifting)  # the arm's bow: it moves far
+    nudging = {**turning, "end": {"neck_turn": 40, "near_shoulder_abd": 10}, "arrow": "near_hand"}
+    assert arrow(nudging).count(" L") == 1  # the short arrow beside the named hand
+
+
 def test_far_limbs_are_lighter_than_near_ones():
     svg = render(read({"base": "standing", "pose": {"near_shoulder": 40}})).decode()
     assert "#1f1f1f" in svg and "#9a9a9a" in svg

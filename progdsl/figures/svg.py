@@ -247,10 +247,6 @@ _MOVERS = (
 def _arrow(canvas: _Canvas, scene: Scene) -> None:
     if len(scene.frames) < 2 or scene.spec.arrow == "none":
         return
-    turn = _head_turn(scene)
-    if turn is not None:
-        _turn_arrow(canvas, scene, *turn)
-        return
     start, end = scene.frames
     if scene.spec.arrow:
         names = expand([scene.spec.arrow])
@@ -264,9 +260,13 @@ def _arrow(canvas: _Canvas, scene: Scene) -> None:
         name = max(_MOVERS, key=moved)
     (ax, ay), (bx, by) = canvas.xy(start.points[name]), canvas.xy(end.points[name])
     chord = math.hypot(bx - ax, by - ay)
+    turn = _head_turn(scene)
+    if turn is not None and (name == "head" or (not scene.spec.arrow and chord < _SMALL_MOVE)):
+        _turn_arrow(canvas, scene, *turn)
+        return
     if chord < 2:
         return
-    if chord < 24:  # a small movement: a straight arrow beside the part, long enough to see
+    if chord < _SMALL_MOVE:  # a straight arrow beside the part, long enough to see
         _short_arrow(canvas, (ax, ay), (bx, by), chord, canvas.xy(end.points["pelvis"]))
         return
     # bow the arrow away from the body's middle, and set it off the limb
@@ -292,6 +292,8 @@ def _arrow(canvas: _Canvas, scene: Scene) -> None:
     _head(canvas, (bx, by), (tx, ty), head)
 
 
+_SMALL_MOVE = 24.0  # picture units: a movement shorter than this gets a short, straight arrow
+
 # A turn of the head barely changes its outline (a circle, no face), so it gets an arc: the
 # path of a point in front of the face, on a circle around the neck's axis just above the head.
 _TURN_SMALLEST = 15.0  # degrees of neck_turn; a smaller turn goes with a movement that gets the arrow
@@ -301,11 +303,9 @@ _ARC_OPEN = 0.45  # how far the circle is opened towards the eye: its height ove
 
 
 def _head_turn(scene: Scene) -> tuple[float, float] | None:
-    """The neck_turn of the start and end frames, when the arrow shows the head turning:
-    the figure turns it by _TURN_SMALLEST or more, and its arrow names the head or is left
-    to follow the part that moves most."""
-    if scene.spec.arrow not in ("", "head"):
-        return None
+    """The neck_turn of the start and end frames, when the figure turns the head by
+    _TURN_SMALLEST or more. The arrow shows the turn when it names the head, or when it is
+    left to follow the part that moves most and nothing else moves far (`_arrow`)."""
     before, after = (float(frame.get("neck_turn", 0.0)) for frame in (scene.spec.frames[0], scene.spec.frames[-1]))
     return (before, after) if abs(after - before) >= _TURN_SMALLEST else None
 
