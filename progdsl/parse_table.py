@@ -15,9 +15,7 @@ loaded. tests/test_grammar.py checks the table against the one Lark's deserializ
 
 from __future__ import annotations
 
-from ._lark_standalone import IntParseTable, LALR_Parser, Reduce, Shift, _Parser
-
-_REDUCE = 1  # a reduce action, as the generated data numbers it (a shift is 0)
+from ._lark_standalone import IntParseTable, LALR_Parser, Reduce, _Parser
 
 
 class TableLoadingParser(LALR_Parser):
@@ -25,10 +23,12 @@ class TableLoadingParser(LALR_Parser):
 
     @classmethod
     def deserialize(cls, data, memo, callbacks, debug=False):  # type: ignore[override]  # as LALR_Parser's
+        # The generated module numbers its actions as its data does (Shift 0, Reduce 1), so
+        # only a reduce's rule needs looking up.
         tokens = data["tokens"]
         states = {
             state: {
-                tokens[token]: (Reduce, memo[argument["@"]]) if action == _REDUCE else (Shift, argument)
+                tokens[token]: (action, memo[argument["@"]] if action == Reduce else argument)
                 for token, (action, argument) in actions.items()
             }
             for state, actions in data["states"].items()

@@ -130,12 +130,17 @@ class Weekday(enum.IntEnum):
         """`mon`: the three letters a program writes and JSON stores."""
         return self.name.lower()
 
+    @property
+    def full_name(self) -> str:
+        """`monday`: the day's whole name, which a program may also write."""
+        return _FULL_NAMES[self]
+
     @classmethod
     def from_word(cls, word: str) -> Weekday | None:
         """`mon`, `Mon` or `monday` (any case); None for anything else."""
         lowered = word.lower()
         for day in cls:
-            if lowered == day.code or lowered == _FULL_NAMES[day]:
+            if lowered == day.code or lowered == day.full_name:
                 return day
         return None
 

@@ -86,17 +86,6 @@ DAY_NAMES = {
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-FULL_DAY_NAMES = {
-    Weekday.MON: "Monday",
-    Weekday.TUE: "Tuesday",
-    Weekday.WED: "Wednesday",
-    Weekday.THU: "Thursday",
-    Weekday.FRI: "Friday",
-    Weekday.SAT: "Saturday",
-    Weekday.SUN: "Sunday",
-}
-
-
 def day_name(day: dt.date | int) -> str:
     """`Mon`, for a date or a weekday number."""
     return DAY_NAMES[Weekday(day.weekday() if isinstance(day, dt.date) else day)]
@@ -104,7 +93,7 @@ def day_name(day: dt.date | int) -> str:
 
 def full_day_name(day: dt.date) -> str:
     """`Monday`."""
-    return FULL_DAY_NAMES[Weekday(day.weekday())]
+    return Weekday(day.weekday()).full_name.capitalize()
 
 
 def long_date(day: dt.date) -> str:

@@ -128,11 +128,16 @@ def test_the_svg_has_a_fitted_viewbox_a_faint_start_and_an_arrow():
     assert "#c2410c" not in held and "#d4d4d4" not in held
 
 
-def _shaft(svg: str) -> list[tuple[float, float]]:
-    """The points of the arrow's line."""
-    found = re.search(r'<path d="M([^"]+)" fill="none" stroke="#c2410c"', svg)
+def _arrow_path(svg: str) -> str:
+    """The path of the arrow's line, as its `d` attribute gives it."""
+    found = re.search(r'<path d="(M[^"]+)" fill="none" stroke="#c2410c"', svg)
     assert found, "no arrow"
-    return [(float(x), float(y)) for x, y in (pair.split() for pair in found[1].split(" L"))]
+    return found[1]
+
+
+def _shaft(svg: str) -> list[tuple[float, float]]:
+    """The points of the arrow's line, when it is made of straight pieces."""
+    return [(float(x), float(y)) for x, y in (pair.split() for pair in _arrow_path(svg)[1:].split(" L"))]
 
 
 def test_a_head_turn_is_an_arc_above_the_head_to_the_side_it_turns():
@@ -156,9 +161,7 @@ def test_a_head_turn_is_an_arc_above_the_head_to_the_side_it_turns():
 
 def test_a_head_turn_leaves_the_arrow_to_a_part_that_moves_far_or_is_named():
     def arrow(figure: dict) -> str:
-        found = re.search(r'<path d="(M[^"]+)" fill="none" stroke="#c2410c"', render(read(figure)).decode())
-        assert found
-        return found[1]
+        return _arrow_path(render(read(figure)).decode())
 
     turning = {"view": "front", "base": "sitting", "start": {}}
     assert arrow({**turning, "end": {"neck_turn": 40}}).count(" L") > 8  # the arc

@@ -88,9 +88,10 @@ def asset_data_uri(folders: tuple[Path, ...], name: str) -> str:
 def code_spans(text: str) -> Markup:
     """Text, escaped, with each part in backticks set as code, as diagnostics quote names
     (`` `clam_shell`: 5 s of rest ``); text with an unpaired backtick is left as it is."""
-    parts = str(escape(text)).split("`")
+    escaped = escape(text)
+    parts = str(escaped).split("`")
     if len(parts) % 2 == 0:
-        return escape(text)
+        return escaped
     return Markup("".join(f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts)))
 
 

@@ -156,7 +156,8 @@ def _apply(m: Matrix, v: Vec) -> Vec:
     )
 
 
-def _add(a: Vec, b: Vec, scale: float = 1.0) -> Vec:
+def add(a: Vec, b: Vec, scale: float = 1.0) -> Vec:
+    """`a` plus `scale` times `b`: a point moved along a direction, or a difference of points."""
     return (a[0] + b[0] * scale, a[1] + b[1] * scale, a[2] + b[2] * scale)
 
 
@@ -262,27 +263,27 @@ def _landmarks(angles: Mapping[str, float]) -> dict[str, Vec]:
     shoulders = _apply(trunk, (0, TRUNK, 0))
     points["shoulders"] = shoulders
     neck = _mul(_mul(_mul(trunk, _rz(-a("neck"))), _rx(a("neck_side"))), _ry(-a("neck_turn")))
-    chin = _add(shoulders, _apply(neck, (0, NECK, 0)))
+    chin = add(shoulders, _apply(neck, (0, NECK, 0)))
     points["chin"] = chin
-    points["head"] = _add(chin, _apply(_mul(neck, _rz(-a("head_nod"))), (0.01, HEAD / 2, 0)))
+    points["head"] = add(chin, _apply(_mul(neck, _rz(-a("head_nod"))), (0.01, HEAD / 2, 0)))
     for side, sign in (("near", 1), ("far", -1)):
-        shoulder = _add(shoulders, _apply(trunk, (0, 0, sign * SHOULDER_WIDTH / 2)))
+        shoulder = add(shoulders, _apply(trunk, (0, 0, sign * SHOULDER_WIDTH / 2)))
         arm = _mul(
             _mul(_mul(trunk, _rz(a(f"{side}_shoulder"))), _rx(-sign * a(f"{side}_shoulder_abd"))),
             _ry(-sign * a(f"{side}_shoulder_rot")),
         )
-        elbow = _add(shoulder, _apply(arm, (0, -UPPER_ARM, 0)))
+        elbow = add(shoulder, _apply(arm, (0, -UPPER_ARM, 0)))
         forearm = _mul(arm, _rz(a(f"{side}_elbow")))
-        wrist = _add(elbow, _apply(forearm, (0, -FOREARM, 0)))
-        hand = _add(wrist, _apply(_mul(forearm, _rz(a(f"{side}_wrist"))), (0, -HAND, 0)))
+        wrist = add(elbow, _apply(forearm, (0, -FOREARM, 0)))
+        hand = add(wrist, _apply(_mul(forearm, _rz(a(f"{side}_wrist"))), (0, -HAND, 0)))
         hip = (0.0, 0.0, sign * HIP_WIDTH / 2)
         leg = _mul(
             _mul(_rz(a(f"{side}_hip")), _rx(-sign * a(f"{side}_hip_abd"))),
             _ry(-sign * a(f"{side}_hip_rot")),
         )
-        knee = _add(hip, _apply(leg, (0, -THIGH, 0)))
+        knee = add(hip, _apply(leg, (0, -THIGH, 0)))
         shin = _mul(leg, _rz(-a(f"{side}_knee")))
-        ankle = _add(knee, _apply(shin, (0, -SHIN, 0)))
+        ankle = add(knee, _apply(shin, (0, -SHIN, 0)))
         foot = _mul(shin, _rz(a(f"{side}_ankle")))
         points.update(
             {
@@ -293,8 +294,8 @@ def _landmarks(angles: Mapping[str, float]) -> dict[str, Vec]:
                 f"{side}_hip": hip,
                 f"{side}_knee": knee,
                 f"{side}_ankle": ankle,
-                f"{side}_heel": _add(ankle, _apply(foot, (-0.035, -ANKLE, 0))),
-                f"{side}_toe": _add(ankle, _apply(foot, (FOOT - 0.035, -ANKLE, 0))),
+                f"{side}_heel": add(ankle, _apply(foot, (-0.035, -ANKLE, 0))),
+                f"{side}_toe": add(ankle, _apply(foot, (FOOT - 0.035, -ANKLE, 0))),
             }
         )
     return points

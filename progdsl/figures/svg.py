@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .model import Posed, Vec, expand, project
+from .model import Posed, Vec, add, expand, project
 from .scene import Scene, build
 from .spec import FigureSpec
 
@@ -310,10 +310,6 @@ def _head_turn(scene: Scene) -> tuple[float, float] | None:
     return (before, after) if abs(after - before) >= _TURN_SMALLEST else None
 
 
-def _along(point: Vec, direction: Vec, distance: float) -> Vec:
-    return (point[0] + direction[0] * distance, point[1] + direction[1] * distance, point[2] + direction[2] * distance)
-
-
 def _unit(v: Vec) -> Vec:
     length = math.sqrt(sum(c * c for c in v)) or 1.0
     return (v[0] / length, v[1] / length, v[2] / length)
@@ -331,19 +327,19 @@ def _turn_arrow(canvas: _Canvas, scene: Scene, before: float, after: float) -> N
     half drawn nearer the shoulders (as if seen from a little above the head), which makes
     the familiar curved arrow of a turn."""
     p = scene.frames[-1].points
-    axis = _unit(_along(p["chin"], p["shoulders"], -1.0))  # the neck
-    across = _unit(_along(p["near_shoulder"], p["far_shoulder"], -1.0))
+    axis = _unit(add(p["chin"], p["shoulders"], -1.0))  # the neck
+    across = _unit(add(p["near_shoulder"], p["far_shoulder"], -1.0))
     ahead = _unit(_cross(axis, across))  # where the face looks with no turn
     near_side = _cross(ahead, axis)  # where a positive neck_turn takes it
-    centre = _along(p["head"], axis, _ARC_ABOVE)
-    (cx, cy), (tx, ty) = canvas.xy(centre), canvas.xy(_along(centre, axis, 1.0))
+    centre = add(p["head"], axis, _ARC_ABOVE)
+    (cx, cy), (tx, ty) = canvas.xy(centre), canvas.xy(add(centre, axis, 1.0))
     length = math.hypot(tx - cx, ty - cy)  # the neck as it lies in the picture: the arc opens along it
     ux, uy = ((tx - cx) / length, (ty - cy) / length) if length > 0.2 * SCALE else (0.0, 0.0)
     eye = project(centre, canvas.view, canvas.tilt)[2]
 
     def at(degrees: float) -> tuple[float, float]:
         turn = math.radians(degrees)
-        point = _along(_along(centre, ahead, _ARC_RADIUS * math.cos(turn)), near_side, _ARC_RADIUS * math.sin(turn))
+        point = add(add(centre, ahead, _ARC_RADIUS * math.cos(turn)), near_side, _ARC_RADIUS * math.sin(turn))
         x, y = canvas.xy(point)
         nearer = (project(point, canvas.view, canvas.tilt)[2] - eye) * SCALE * _ARC_OPEN
         return x - ux * nearer, y - uy * nearer
