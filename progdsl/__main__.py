@@ -11,7 +11,7 @@ from .collector import collector_paused, spare_the_last_collection
 
 
 def run() -> None:
-    with collector_paused():
+    with collector_paused(lasting=True):
         from .cli import main
     try:
         main()

@@ -206,7 +206,7 @@ def main(ctx: click.Context) -> None:
         # A check is brief and keeps what it makes (the results of every file) to the end:
         # the cyclic collector, paused from here (the check's imports included) until the
         # command ends, would only walk those objects again and again.
-        ctx.with_resource(collector_paused())
+        ctx.with_resource(collector_paused(lasting=True))
 
 
 @main.command()

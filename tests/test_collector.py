@@ -65,6 +65,42 @@ def test_pauses_nest(collector_on):
     assert gc.isenabled()
 
 
+def test_what_a_lasting_pause_made_is_not_left_to_the_young_generation(collector_on):
+    """Left young, everything the block made would be walked by the collection that the
+    first allocation after it sets off; it goes to the oldest generation instead."""
+    with collector_paused(lasting=True):
+        kept = [[index] for index in range(20_000)]
+        young_collections = gc.get_stats()[0]["collections"]
+    assert gc.get_stats()[0]["collections"] == young_collections
+    assert gc.get_freeze_count() == 0  # moved, not frozen: a full collection still looks at it
+    assert len(kept) == 20_000
+
+
+def test_what_a_passing_pause_made_is_collected_young(collector_on):
+    """A check in a long-lived process: what it dropped in a cycle goes at the next young collection."""
+    with collector_paused():
+        made = [[index] for index in range(20_000)]
+        young_collections = gc.get_stats()[0]["collections"]
+    assert gc.get_stats()[0]["collections"] > young_collections
+    assert len(made) == 20_000
+
+
+def test_a_cycle_a_pause_left_behind_is_still_collected(collector_on):
+    import weakref
+
+    class Node:
+        pass
+
+    with collector_paused(lasting=True):
+        node = Node()
+        node.itself = node
+        gone = weakref.ref(node)
+    del node
+    assert gone() is not None  # only a cycle holds it
+    gc.collect()
+    assert gone() is None
+
+
 def test_the_check_command_runs_with_the_collector_paused_then_puts_it_back(collector_on, tmp_path, monkeypatch):
     """`progdsl check` pauses it for the whole command, its imports and every file included."""
     from click.testing import CliRunner
