@@ -13,7 +13,8 @@ be written, is reported and the other backends and files go on. Outputs are
 rendered in a helper process (`progdsl.pool.Helper`, a fork of the process
 compiling the programs) that is killed when a render takes longer than
 `BuildSettings.backend_timeout`: a backend that hangs, crashes or exits costs
-only its own output for that program.
+only its own output for that program. A backend that needs no such guard
+(`guarded = False`: the JSON and calendar backends) renders in this process.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import plugins
-from .backends import RenderOptions, check_backend, render
+from .backends import RenderOptions, check_backend, guarded, render
 from .build_settings import BuildSettings
 from .compiler import Result, load_and_plan, load_bytes
 from .output import PreviousUnread, WriteError, prepare_folder, read_previous, write_atomically
@@ -175,9 +176,11 @@ _helpers = _Helpers()  # renders this thread's outputs when a time limit applies
 
 def _render(plugin: plugins.Plugin, plan: Plan, options: RenderOptions, limit: float | None) -> bytes:
     """The plugin's output for a plan, rendered in this process's helper when there is a
-    `limit`; raises PluginError naming the backend when it fails, runs out of time or dies."""
-    if limit is None or not isolation_available():
-        return render(backend_for(plugin), plan, options)
+    `limit` and the backend is guarded; raises PluginError naming the backend when it
+    fails, runs out of time or dies."""
+    backend = backend_for(plugin)
+    if limit is None or not guarded(backend) or not isolation_available():
+        return render(backend, plan, options)
     try:
         return _helpers.helper.call(partial(_render_in_helper, plugin, plan, options), limit)
     except Raised as exc:  # the PluginError raised in the helper, with its message

@@ -41,6 +41,13 @@ class Pid:
         return str(os.getpid()).encode()
 
 
+class UnguardedPid(Pid):
+    """The same, saying that it needs no guarding process."""
+
+    name, suffix = "unguarded_pid", ".unguarded"
+    guarded = False
+
+
 class Crash:
     """Kills its own process when the program's title says so, as a crash in a C library would."""
 

@@ -30,6 +30,7 @@ FAKES = {
     "json": ("progdsl.backends.json:JsonBackend", "acme-backends"),
     "pid": ("fake_backends:Pid", "acme-backends"),
     "segfault": ("fake_backends:Segfault", "acme-backends"),
+    "unguarded_pid": ("fake_backends:UnguardedPid", "acme-backends"),
 }
 
 
@@ -87,6 +88,23 @@ def test_each_backend_renders_in_a_child_process_unless_the_limit_is_zero(fakes,
     result = build(str(batch / "01_glutes.prog"), "--to", "pid", "-o", str(tmp_path / "b"), "--backend-timeout", "0")
     assert result.exit_code == 0
     assert int((tmp_path / "b" / "01_glutes.pid").read_bytes()) == os.getpid()
+
+
+def test_a_backend_that_needs_no_guard_renders_in_this_process(fakes, batch, tmp_path):
+    out = tmp_path / "out"
+    result = build(str(batch / "01_glutes.prog"), "--to", "unguarded_pid", "--to", "pid", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert int((out / "01_glutes.unguarded").read_bytes()) == os.getpid()
+    assert int((out / "01_glutes.pid").read_bytes()) != os.getpid()
+
+
+def test_only_the_json_and_calendar_backends_go_unguarded():
+    from progdsl import plugins
+    from progdsl.backends import guarded
+    from progdsl.batch import backend_for
+
+    unguarded = {plugin.name for plugin in plugins.discover(plugins.BACKENDS) if not guarded(backend_for(plugin))}
+    assert unguarded == {"json", "ics"}
 
 
 def test_the_default_limit_applies_when_none_is_given(fakes, batch, tmp_path, monkeypatch):

@@ -12,6 +12,13 @@ It has three class attributes and one method, and is created with no arguments:
     media_type: str   the output's MIME type
     render(plan, options) -> bytes
 
+and may have a fourth attribute:
+
+    guarded: bool     False when `render` only computes the file from the plan, with
+                      nothing that could hang or crash its process (no templates, no
+                      files, no layout engine): it then renders in the build's own
+                      process, without the guarding helper process (default True)
+
 `render` receives a checked, immutable `progdsl.plan.Plan` and must not change
 it; it returns the whole file. It must not write files itself: progdsl writes
 the bytes atomically, and writes nothing if `render` raises. For a problem the
@@ -85,6 +92,12 @@ class Backend(Protocol):
     media_type: str
 
     def render(self, plan: Plan, options: RenderOptions) -> bytes: ...
+
+
+def guarded(backend: Backend) -> bool:
+    """Whether the backend renders in the helper process that a time limit guards: every
+    backend but one that says `guarded = False`."""
+    return getattr(backend, "guarded", True) is not False
 
 
 def check_backend(plugin: Plugin, loaded: object) -> Backend:

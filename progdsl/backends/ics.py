@@ -154,6 +154,7 @@ class IcsBackend:
     name = "ics"
     suffix = ".ics"
     media_type = "text/calendar"
+    guarded = False  # the plan's sessions as icalendar components, in Python
 
     def render(self, plan: Plan, options: RenderOptions) -> bytes:
         zone = ZoneInfo(plan.program.timezone) if plan.program.timezone else None

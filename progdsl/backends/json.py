@@ -288,6 +288,7 @@ class JsonBackend:
     name = "json"
     suffix = ".json"
     media_type = "application/json"
+    guarded = False  # a document of the plan's values, written by orjson
 
     def render(self, plan: Plan, options: RenderOptions) -> bytes:
         return encode(plan_document(plan))
