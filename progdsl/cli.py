@@ -836,9 +836,12 @@ def build(
     """
     from pathlib import Path
 
-    from .batch import build_files, build_named
-    from .build_settings import BuildSettings
-    from .records import replace
+    from .collector import collector_paused
+
+    with collector_paused(lasting=True):  # the modules a build needs, as the command line's own
+        from .batch import build_files, build_named
+        from .build_settings import BuildSettings
+        from .records import replace
 
     if "-" in paths and len(paths) > 1:
         raise click.BadParameter("`-` reads one program from standard input; give it alone", param_hint="PATH")
@@ -883,7 +886,8 @@ def build(
     clients, invalid_rows = [], 0
     if clients_file:
         clients, invalid_rows = _read_clients(clients_file)
-    backends, problems = _load_backends(backend_names)
+    with collector_paused(lasting=True):  # the backends' modules
+        backends, problems = _load_backends(backend_names)
 
     workers = jobs or os.cpu_count() or 1
     if clients_file:

@@ -202,9 +202,12 @@ def load_and_plan(
     adjust: Callable[[model.Program], model.Program] | None = None,
 ) -> tuple[Plan | None, Result]:
     """`load_bytes` then `plan_of`, as a build does, planning the program once: the plan the
-    safety rules walked is the one returned, when it starts on the build's first day."""
+    safety rules walked is the one returned, when it starts on the build's first day.
+
+    The collector's pause is lasting: the plan and what it holds live on into the render,
+    and a check leaves next to no cyclic garbage (3 objects for a year of sessions, once warm)."""
     first = start or default_start()
-    with collector_paused():
+    with collector_paused(lasting=True):
         result, _, facts = _load_bytes(data, name, None, None, registries, adjust, first)
         return plan_of(result, start, facts)
 
