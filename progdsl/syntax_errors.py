@@ -17,7 +17,6 @@ from .phrases import grammar_phrases
 from .registry import builtin_registry
 from .source import SourceFile, Span
 from .suggest import close_matches
-from .wording import did_you_mean
 
 # What each kind of token is, in the words the language reference uses.
 _TERMINAL_WORDS = {
@@ -236,8 +235,9 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
         and unit_span is not None
     ):
         return _number_and_word(previous.value, token.value, number_span.to(unit_span), source)
+    meant = _misspelt_keyword(token, expected, parser)
     if token.type == "NAME" and previous is not None:
-        if "STRING" in expected and previous.value in _QUOTED:
+        if "STRING" in expected and previous.value in _QUOTED and meant is None:
             return _needs_quotes(previous.value, token.value, span, source)
         time_span = positioned_span(previous)
         if previous.type == "TIME" and token.value.lower() in ("am", "pm") and time_span is not None:
@@ -254,15 +254,25 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
     help_text = _lookalike_near(source, span)
     if token.type == "NAME" and "NAME" not in expected and builtin_registry().get(token.value):
         help_text = "each exercise goes on a line of its own"
-    elif token.type == "NAME" and help_text is None:  # a misspelt keyword: `each sde`
-        keywords = [word for name in expected if (word := _literal(parser, name)) and word.isalpha()]
-        help_text = did_you_mean(close_matches(token.value, keywords, n=1, cutoff=0.7))
+    elif meant is not None and help_text is None:  # `each sde`: the line as it would read says most
+        line = source.line(span.line)
+        fixed = f"{line[: span.col - 1]}{meant}{line[span.end_col - 1 :]}".strip()
+        help_text = f"did you mean `{meant}`, as in `{fixed}`?"
     return error(
         "E101",
         f"{_unexpected(token)}: expected {_expected_words(expected, parser, previous)}",
         span,
         help_text,
     )
+
+
+def _misspelt_keyword(token: Token, expected: set[str], parser: Lark) -> str | None:
+    """The keyword a word was meant to be (`sde` for `side`), when one expected here is close."""
+    if token.type != "NAME":
+        return None
+    keywords = [word for name in expected if (word := _literal(parser, name)) and word.isalpha()]
+    meant = close_matches(token.value, keywords, n=1, cutoff=0.7)
+    return meant[0] if meant else None
 
 
 # What a quoted value is called after each keyword that takes one.

@@ -86,12 +86,25 @@ def test_E101_bad_date_shape_says_how_to_write_one():
 
 
 @pytest.mark.parametrize(
-    ("line", "meant"),
-    [("clam_shell 3x12 each sde", "side"), ("clam_shell 3x12 rset 30s", "rest"), ("walking 20min daliy", "daily")],
+    ("line", "keyword", "fixed"),
+    [
+        ("clam_shell 3x12 each sde", "side", "clam_shell 3x12 each side"),
+        ("clam_shell 3x12 rset 30s", "rest", "clam_shell 3x12 rest 30s"),
+        ("walking 20min daliy", "daily", "walking 20min daily"),
+    ],
 )
-def test_E101_misspelt_keyword_is_named(line, meant):
+def test_E101_misspelt_keyword_is_named_in_its_line(line, keyword, fixed):
     (d,) = loads(program_with(line), "t.prog").diagnostics
-    assert d.code == "E101" and d.help == f"did you mean `{meant}`?"
+    assert d.code == "E101" and d.help == f"did you mean `{keyword}`, as in `{fixed}`?"
+
+
+def test_E101_a_misspelt_keyword_where_a_name_may_come_is_not_taken_for_a_name():
+    misspelt = program_with("clam_shell 3x12").replace("session daily:", "session daliy:")
+    (d,) = loads(misspelt, "t.prog").diagnostics
+    assert d.code == "E101" and d.help == "did you mean `daily`, as in `session daily:`?"
+    unquoted = program_with("clam_shell 3x12").replace("session daily:", "session Morning daily:")
+    (d,) = loads(unquoted, "t.prog").diagnostics
+    assert d.help == 'write it in double quotes: session "Morning" daily:'
 
 
 def test_E101_word_like_no_keyword_gets_no_guess():
