@@ -79,6 +79,20 @@ def test_flexion_moves_a_limb_forward_and_a_knee_bends_backwards():
     assert p["near_ankle"][1] < p["near_knee"][1] - 0.2  # the shin hangs down from the knee
 
 
+def test_rounding_the_back_pushes_its_middle_out_behind_and_hollowing_lets_it_in():
+    """On hands and knees the back is above the belly: rounded (the cat), its middle rises
+    above the line from pelvis to shoulders; hollowed, it dips below it."""
+
+    def off_the_line(curve: float) -> float:
+        p = pose(BASES["four_point_kneeling"], {"back_curve": curve}).points
+        return p["mid_back"][1] - (p["pelvis"][1] + p["shoulders"][1]) / 2
+
+    assert off_the_line(0) == pytest.approx(0, abs=1e-9)
+    assert off_the_line(70) > 0.03 and off_the_line(-25) < -0.01
+    flat, round = (pose(BASES["four_point_kneeling"], {"back_curve": c}).points for c in (0, 70))
+    assert _length(flat["pelvis"], flat["shoulders"]) == pytest.approx(_length(round["pelvis"], round["shoulders"]))
+
+
 # ---- the pose checks -----------------------------------------------------------------------------
 
 
@@ -169,6 +183,38 @@ def test_a_head_turn_leaves_the_arrow_to_a_part_that_moves_far_or_is_named():
     assert "Q" in arrow(lifting)  # the arm's bow: it moves far
     nudging = {**turning, "end": {"neck_turn": 40, "near_shoulder_abd": 10}, "arrow": "near_hand"}
     assert arrow(nudging).count(" L") == 1  # the short arrow beside the named hand
+
+
+def test_a_curved_back_is_drawn_as_a_curve_with_its_arrow_clear_of_it():
+    def backs(svg: str) -> list[str]:
+        """The `d` of each dark trunk stroke (the widest line drawn)."""
+        return re.findall(r'<path d="([^"]+)" fill="none" stroke="#1f1f1f" stroke-width="9.6"', svg)
+
+    flat = render(read({"base": "four_point_kneeling", "pose": {}})).decode()
+    assert len(backs(flat)) == 1 and " L" in backs(flat)[0]  # a straight line
+    cat = render(
+        read(
+            {
+                "base": "four_point_kneeling",
+                "start": {"back_curve": -25},
+                "end": {"back_curve": 70},
+                "arrow": "mid_back",
+            }
+        )
+    ).decode()
+    (back,) = backs(cat)
+    ay, cy, by = (
+        float(v) for v in re.fullmatch(r"M[-\d.]+ ([-\d.]+) Q[-\d.]+ ([-\d.]+) [-\d.]+ ([-\d.]+)", back).groups()
+    )
+    top = (ay + 2 * cy + by) / 4  # the curve's middle; picture y grows downwards
+    assert top < min(ay, by) - 5  # rounded upwards
+    shaft = _shaft(cat)
+    assert all(y < top - 4.8 for _, y in shaft) and shaft[-1][1] < shaft[0][1]  # above the back, pointing up
+    pressed = render(
+        read({"base": "lying_on_back", "start": {"back_curve": -30}, "end": {"back_curve": 0}, "arrow": "mid_back"})
+    ).decode()
+    shaft = _shaft(pressed)
+    assert all(y < -5 for _, y in shaft) and shaft[-1][1] > shaft[0][1]  # above the floor, pointing down
 
 
 def test_far_limbs_are_lighter_than_near_ones():

@@ -43,6 +43,12 @@ class Joint:
 def _joints() -> dict[str, Joint]:
     found = [
         Joint("trunk", -25, 80, "lumbar flexion (+ bends forward, - arches back)"),
+        Joint(
+            "back_curve",
+            -30,
+            80,
+            "the back's curve between pelvis and shoulders (+ rounds it, - hollows it): the degrees its arc turns",
+        ),
         Joint("trunk_side", -35, 35, "side bend (+ towards the near side)"),
         Joint("trunk_turn", -45, 45, "rotation (+ turns the chest towards the near side)"),
         Joint("neck", -60, 45, "flexion (+ chin to chest, - looks up)"),
@@ -80,7 +86,7 @@ JOINTS: dict[str, Joint] = _joints()
 
 # ---- landmarks: the points a pose puts somewhere, and how thick the body is there ---------------
 
-RADIUS = {"head": HEAD / 2, "shoulders": 0.05, "pelvis": 0.05, "chin": 0.02}
+RADIUS = {"head": HEAD / 2, "shoulders": 0.05, "pelvis": 0.05, "mid_back": 0.05, "chin": 0.02}
 for _side in SIDES:
     RADIUS.update(
         {
@@ -262,6 +268,10 @@ def _landmarks(angles: Mapping[str, float]) -> dict[str, Vec]:
     trunk = _mul(_mul(_rz(-a("trunk")), _rx(a("trunk_side"))), _ry(-a("trunk_turn")))
     shoulders = _apply(trunk, (0, TRUNK, 0))
     points["shoulders"] = shoulders
+    # the middle of the back, off the straight line to the shoulders by the sagitta of an arc
+    # that turns `back_curve` degrees (- x is the back; rounding pushes it out)
+    bow = TRUNK / 2 * math.tan(math.radians(a("back_curve")) / 4)
+    points["mid_back"] = _apply(trunk, (-bow, TRUNK / 2, 0))
     neck = _mul(_mul(_mul(trunk, _rz(-a("neck"))), _rx(a("neck_side"))), _ry(-a("neck_turn")))
     chin = add(shoulders, _apply(neck, (0, NECK, 0)))
     points["chin"] = chin

@@ -56,6 +56,17 @@ class _Canvas:
             'stroke-linecap="round" stroke-linejoin="round"/>'
         )
 
+    def curve(self, start, middle, end, colour: str, width: float) -> None:
+        """A smooth line from `start` through `middle` to `end` (a quadratic Bezier curve)."""
+        (ax, ay), (mx, my), (bx, by) = self.xy(start), self.xy(middle), self.xy(end)
+        cx, cy = 2 * mx - (ax + bx) / 2, 2 * my - (ay + by) / 2  # the control point that puts `middle` on it
+        for x, y in ((ax, ay), (mx, my), (bx, by)):
+            self._grow(x, y, width * SCALE / 2)
+        self.items.append(
+            f'<path d="M{_n(ax)} {_n(ay)} Q{_n(cx)} {_n(cy)} {_n(bx)} {_n(by)}" fill="none" stroke="{colour}" '
+            f'stroke-width="{_n(width * SCALE)}" stroke-linecap="round"/>'
+        )
+
     def circle(self, centre, radius: float, colour: str, fill: str, width: float) -> None:
         x, y = self.xy(centre)
         self._grow(x, y, radius * SCALE + width * SCALE)
@@ -96,7 +107,10 @@ def _body(canvas: _Canvas, frame: Posed, faint: bool) -> None:
     limb(sides[0], "leg", far)
     limb(sides[0], "arm", far)
     canvas.line([p["near_hip"], p["far_hip"]], near, w)
-    canvas.line([p["pelvis"], p["shoulders"]], near, w * 1.6)
+    if frame.angles.get("back_curve"):
+        canvas.curve(p["pelvis"], p["mid_back"], p["shoulders"], near, w * 1.6)
+    else:
+        canvas.line([p["pelvis"], p["shoulders"]], near, w * 1.6)
     canvas.line([p["near_shoulder"], p["far_shoulder"]], near, w)
     canvas.line([p["shoulders"], p["chin"]], near, w)
     canvas.circle(p["head"], HEAD_R, near, near if not faint else "#ffffff", w * 0.6)
@@ -266,6 +280,9 @@ def _arrow(canvas: _Canvas, scene: Scene) -> None:
         return
     if chord < 2:
         return
+    if name == "mid_back":  # it moves across the back's own line: an arrow beside it would cross the back
+        _arrow_beyond(canvas, (bx, by), ((bx - ax) / chord, (by - ay) / chord))
+        return
     if chord < _SMALL_MOVE:  # a straight arrow beside the part, long enough to see
         _short_arrow(canvas, (ax, ay), (bx, by), chord, canvas.xy(end.points["pelvis"]))
         return
@@ -382,6 +399,25 @@ def _short_arrow(canvas: _Canvas, start, end, chord: float, middle) -> None:
     cx, cy = (ax + bx) / 2 + nx * 16, (ay + by) / 2 + ny * 16
     half = 14.0
     sx, sy, ex, ey = cx - tx * half, cy - ty * half, cx + tx * half, cy + ty * half
+    canvas.raw(
+        f'<path d="M{_n(sx)} {_n(sy)} L{_n(ex - tx * 6)} {_n(ey - ty * 6)}" fill="none" stroke="{ACCENT}" '
+        'stroke-width="3.0" stroke-linecap="round"/>',
+        [(sx, sy), (ex, ey)],
+    )
+    _head(canvas, (ex, ey), (tx, ty))
+
+
+def _arrow_beyond(canvas: _Canvas, end, direction) -> None:
+    """A straight arrow clear of the back: it starts just past where the part ends up and
+    points on the way it went, or, when that would be under the floor (a back pressed into
+    the mat), it leads up to that place from the side it came from."""
+    (bx, by), (tx, ty) = end, direction
+    gap = BODY_WIDTH * 1.6 * SCALE / 2 + 4  # clear of the back's stroke
+    length = 26.0
+    sx, sy = bx + tx * gap, by + ty * gap
+    if sy + ty * length > 0:  # picture y grows downwards; the floor is at 0
+        sx, sy = bx - tx * (gap + length), by - ty * (gap + length)
+    ex, ey = sx + tx * length, sy + ty * length
     canvas.raw(
         f'<path d="M{_n(sx)} {_n(sy)} L{_n(ex - tx * 6)} {_n(ey - ty * 6)}" fill="none" stroke="{ACCENT}" '
         'stroke-width="3.0" stroke-linecap="round"/>',
