@@ -194,7 +194,23 @@ def _project_config(ctx: click.Context, param, value):
 _PATHS = click.argument("paths", nargs=-1, required=True, is_eager=True, callback=_project_config)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """A command whose options are read with the collector paused, in a lasting pause: their
+    callbacks load modules (the registry, for the project config; pathlib, for a folder),
+    which live as long as the process, as the command line's own modules do (`__main__.py`)."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        from .collector import collector_paused
+
+        with collector_paused(lasting=True):
+            return super().make_context(info_name, args, parent, **extra)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progdsl")
 @click.pass_context
 def main(ctx: click.Context) -> None:

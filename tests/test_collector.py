@@ -123,6 +123,32 @@ def test_the_check_command_runs_with_the_collector_paused_then_puts_it_back(coll
     assert gc.isenabled()
 
 
+def test_a_command_reads_its_options_with_the_collector_paused(collector_on, tmp_path, monkeypatch):
+    """Option callbacks load modules (the project config's lookup loads the registry's): they
+    run in a lasting pause, as the command line's own modules load, and the command runs with
+    the collector on."""
+    from click.testing import CliRunner
+
+    from progdsl import cli, registry
+
+    program = tmp_path / "t.prog"
+    program.write_text(LANGUAGE_EXAMPLE)
+    seen = []
+    lookup = registry.find_project_config
+
+    def spy(start):
+        seen.append(("options", gc.isenabled()))
+        return lookup(start)
+
+    monkeypatch.setattr(registry, "find_project_config", spy)
+    monkeypatch.setattr(cli, "_check_output_name", lambda name: seen.append(("body", gc.isenabled())))
+    args = ["build", str(program), "--to", "json", "-o", str(tmp_path / "out"), "--name", "t"]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0, result.output
+    assert seen[:1] == [("options", False)] and ("body", True) in seen
+    assert gc.isenabled()
+
+
 def test_the_command_line_loads_with_the_collector_paused_and_runs_with_it_on():
     """The `progdsl` script (`__main__.run`) loads the command line without a collection,
     and long-running commands still collect: the collector is on when a command starts."""
