@@ -93,6 +93,17 @@ def test_rounding_the_back_pushes_its_middle_out_behind_and_hollowing_lets_it_in
     assert _length(flat["pelvis"], flat["shoulders"]) == pytest.approx(_length(round["pelvis"], round["shoulders"]))
 
 
+def test_hiking_the_pelvis_lifts_the_near_hip_and_leg_and_leaves_the_trunk():
+    level = pose(BASES["standing"], {}).points
+    hiked = pose(BASES["standing"], {"pelvis_hike": 10, "far_hip_abd": 10, "near_hip_abd": -10}, ("far_foot",)).points
+    assert hiked["near_hip"][1] - hiked["far_hip"][1] == pytest.approx(HIP_WIDTH * math.sin(math.radians(10)))
+    assert hiked["near_ankle"][1] > hiked["far_ankle"][1] + 0.02  # the free foot comes up off the floor
+    for side in ("near", "far"):  # each leg, its abduction taken back, still hangs straight down
+        assert hiked[f"{side}_ankle"][2] == pytest.approx(hiked[f"{side}_hip"][2])
+    assert hiked["shoulders"][2] == pytest.approx(level["shoulders"][2])  # the trunk stays upright
+    assert hiked["shoulders"][0] == pytest.approx(hiked["pelvis"][0])
+
+
 # ---- the pose checks -----------------------------------------------------------------------------
 
 

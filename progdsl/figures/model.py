@@ -49,6 +49,7 @@ def _joints() -> dict[str, Joint]:
             80,
             "the back's curve between pelvis and shoulders (+ rounds it, - hollows it): the degrees its arc turns",
         ),
+        Joint("pelvis_hike", -15, 15, "the pelvis tilts sideways (+ lifts the near hip, as a hip hitch does)"),
         Joint("trunk_side", -35, 35, "side bend (+ towards the near side)"),
         Joint("trunk_turn", -45, 45, "rotation (+ turns the chest towards the near side)"),
         Joint("neck", -60, 45, "flexion (+ chin to chest, - looks up)"),
@@ -276,6 +277,7 @@ def _landmarks(angles: Mapping[str, float]) -> dict[str, Vec]:
     chin = add(shoulders, _apply(neck, (0, NECK, 0)))
     points["chin"] = chin
     points["head"] = add(chin, _apply(_mul(neck, _rz(-a("head_nod"))), (0.01, HEAD / 2, 0)))
+    pelvis = _rx(-a("pelvis_hike"))  # the hips' line, and the legs with it; the trunk stays
     for side, sign in (("near", 1), ("far", -1)):
         shoulder = add(shoulders, _apply(trunk, (0, 0, sign * SHOULDER_WIDTH / 2)))
         arm = _mul(
@@ -286,10 +288,10 @@ def _landmarks(angles: Mapping[str, float]) -> dict[str, Vec]:
         forearm = _mul(arm, _rz(a(f"{side}_elbow")))
         wrist = add(elbow, _apply(forearm, (0, -FOREARM, 0)))
         hand = add(wrist, _apply(_mul(forearm, _rz(a(f"{side}_wrist"))), (0, -HAND, 0)))
-        hip = (0.0, 0.0, sign * HIP_WIDTH / 2)
+        hip = _apply(pelvis, (0.0, 0.0, sign * HIP_WIDTH / 2))
         leg = _mul(
-            _mul(_rz(a(f"{side}_hip")), _rx(-sign * a(f"{side}_hip_abd"))),
-            _ry(-sign * a(f"{side}_hip_rot")),
+            pelvis,
+            _mul(_mul(_rz(a(f"{side}_hip")), _rx(-sign * a(f"{side}_hip_abd"))), _ry(-sign * a(f"{side}_hip_rot"))),
         )
         knee = add(hip, _apply(leg, (0, -THIGH, 0)))
         shin = _mul(leg, _rz(-a(f"{side}_knee")))
