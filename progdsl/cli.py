@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 import click
 
+from .collector import collector_paused  # loaded already: the script pauses the collector with it
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -200,8 +201,6 @@ class _Command(click.Command):
     which live as long as the process, as the command line's own modules do (`__main__.py`)."""
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
-        from .collector import collector_paused
-
         with collector_paused(lasting=True):
             return super().make_context(info_name, args, parent, **extra)
 
@@ -217,8 +216,6 @@ def main(ctx: click.Context) -> None:
     """Check exercise programs against the exercise registry and clinical safety rules,
     and compile them into handouts, calendars and JSON."""
     if ctx.invoked_subcommand == "check":
-        from .collector import collector_paused
-
         # A check is brief and keeps what it makes (the results of every file) to the end:
         # the cyclic collector, paused from here (the check's imports included) until the
         # command ends, would only walk those objects again and again.
@@ -851,8 +848,6 @@ def build(
     the others; the exit status is then 1. Every file is written whole or not at all.
     """
     from pathlib import Path
-
-    from .collector import collector_paused
 
     with collector_paused(lasting=True):  # the modules a build needs, as the command line's own
         from .batch import build_files, build_named

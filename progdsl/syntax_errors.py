@@ -255,9 +255,7 @@ def describe(exc: UnexpectedInput, source: SourceFile, parser: Lark) -> Diagnost
     if token.type == "NAME" and "NAME" not in expected and builtin_registry().get(token.value):
         help_text = "each exercise goes on a line of its own"
     elif meant is not None and help_text is None:  # `each sde`: the line as it would read says most
-        line = source.line(span.line)
-        fixed = f"{line[: span.col - 1]}{meant}{line[span.end_col - 1 :]}".strip()
-        help_text = f"did you mean `{meant}`, as in `{fixed}`?"
+        help_text = f"did you mean `{meant}`, as in `{_line_with(source, span, meant)}`?"
     return error(
         "E101",
         f"{_unexpected(token)}: expected {_expected_words(expected, parser, previous)}",
@@ -292,14 +290,19 @@ _QUOTED = {
 
 def _needs_quotes(keyword: str, word: str, span: Span, source: SourceFile) -> Diagnostic:
     """`session Morning daily:`: a name written without its quotes."""
-    line = source.line(span.line)
-    fixed = f'{line[: span.col - 1]}"{word}"{line[span.end_col - 1 :]}'.strip()
+    quoted = _line_with(source, span, f'"{word}"')
     return error(
         "E101",
         f"the {_QUOTED[keyword]} `{word}` needs double quotes",
         span,
-        f"write it in double quotes: {fixed}",
+        f"write it in double quotes: {quoted}",
     )
+
+
+def _line_with(source: SourceFile, span: Span, text: str) -> str:
+    """The span's line, trimmed, with `text` in place of what the span covers."""
+    line = source.line(span.line)
+    return f"{line[: span.col - 1]}{text}{line[span.end_col - 1 :]}".strip()
 
 
 def _number_and_word(number: str, word: str, span: Span, source: SourceFile) -> Diagnostic:

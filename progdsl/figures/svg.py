@@ -21,6 +21,7 @@ PROP_LINE = "#8c8c8c"
 PROP_FILL = "#f0f0f0"
 ACCENT = "#c2410c"
 BODY_WIDTH = 0.03
+TRUNK_WIDTH = BODY_WIDTH * 1.6  # the line from pelvis to shoulders, thicker than a limb
 HEAD_R = 0.058
 
 _SEGMENTS = {
@@ -108,9 +109,9 @@ def _body(canvas: _Canvas, frame: Posed, faint: bool) -> None:
     limb(sides[0], "arm", far)
     canvas.line([p["near_hip"], p["far_hip"]], near, w)
     if frame.angles.get("back_curve"):
-        canvas.curve(p["pelvis"], p["mid_back"], p["shoulders"], near, w * 1.6)
+        canvas.curve(p["pelvis"], p["mid_back"], p["shoulders"], near, TRUNK_WIDTH)
     else:
-        canvas.line([p["pelvis"], p["shoulders"]], near, w * 1.6)
+        canvas.line([p["pelvis"], p["shoulders"]], near, TRUNK_WIDTH)
     canvas.line([p["near_shoulder"], p["far_shoulder"]], near, w)
     canvas.line([p["shoulders"], p["chin"]], near, w)
     canvas.circle(p["head"], HEAD_R, near, near if not faint else "#ffffff", w * 0.6)
@@ -398,13 +399,7 @@ def _short_arrow(canvas: _Canvas, start, end, chord: float, middle) -> None:
         nx, ny = -nx, -ny
     cx, cy = (ax + bx) / 2 + nx * 16, (ay + by) / 2 + ny * 16
     half = 14.0
-    sx, sy, ex, ey = cx - tx * half, cy - ty * half, cx + tx * half, cy + ty * half
-    canvas.raw(
-        f'<path d="M{_n(sx)} {_n(sy)} L{_n(ex - tx * 6)} {_n(ey - ty * 6)}" fill="none" stroke="{ACCENT}" '
-        'stroke-width="3.0" stroke-linecap="round"/>',
-        [(sx, sy), (ex, ey)],
-    )
-    _head(canvas, (ex, ey), (tx, ty))
+    _straight_arrow(canvas, (cx - tx * half, cy - ty * half), (cx + tx * half, cy + ty * half), (tx, ty))
 
 
 def _arrow_beyond(canvas: _Canvas, end, direction) -> None:
@@ -412,12 +407,17 @@ def _arrow_beyond(canvas: _Canvas, end, direction) -> None:
     points on the way it went, or, when that would be under the floor (a back pressed into
     the mat), it leads up to that place from the side it came from."""
     (bx, by), (tx, ty) = end, direction
-    gap = BODY_WIDTH * 1.6 * SCALE / 2 + 4  # clear of the back's stroke
+    gap = TRUNK_WIDTH * SCALE / 2 + 4  # clear of the back's stroke
     length = 26.0
     sx, sy = bx + tx * gap, by + ty * gap
     if sy + ty * length > 0:  # picture y grows downwards; the floor is at 0
         sx, sy = bx - tx * (gap + length), by - ty * (gap + length)
-    ex, ey = sx + tx * length, sy + ty * length
+    _straight_arrow(canvas, (sx, sy), (sx + tx * length, sy + ty * length), (tx, ty))
+
+
+def _straight_arrow(canvas: _Canvas, start, end, direction) -> None:
+    """A straight shaft from `start` that stops short of `end`, where its head sits."""
+    (sx, sy), (ex, ey), (tx, ty) = start, end, direction
     canvas.raw(
         f'<path d="M{_n(sx)} {_n(sy)} L{_n(ex - tx * 6)} {_n(ey - ty * 6)}" fill="none" stroke="{ACCENT}" '
         'stroke-width="3.0" stroke-linecap="round"/>',
